@@ -1,0 +1,308 @@
+"""The case: households, their needs, donated lots, volunteers and services (SPEC section 1).
+
+Each record validates itself; `Case` then checks what spans tables (ids, references, tiers) and gives every
+need and service its tier from the policy. Problems are raised together as one `InputError`, each naming
+`table[row].field`, which the file readers turn into `file:line:column`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from functools import cached_property
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from allocate.errors import InputError, Problem
+from allocate.schema.policy import Policy, Urgency
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""Ids, items, grids and skills: trimmed, case-sensitive, not empty."""
+
+ALL_GRIDS = "*"
+"""In a volunteer's `grids`, covers every grid."""
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+def _unique_texts(values: Any) -> Any:
+    """Trim list entries, drop blanks and repeats, keep order: `a; a;` means `a`."""
+    if isinstance(values, str):
+        values = [values]
+    if isinstance(values, list | tuple):
+        seen: dict[str, None] = {}
+        for v in values:
+            if isinstance(v, str):
+                v = v.strip()
+                if v:
+                    seen[v] = None
+            else:
+                return values  # let pydantic report the wrong type
+        return tuple(seen)
+    return values
+
+
+class Household(_Record):
+    """A household of a grid, with what the policy reads to decide its tier."""
+
+    household_id: Text
+    grid: Text
+    members: int = Field(default=1, ge=1)
+    oldest_age: int | None = Field(default=None, ge=0, le=130)
+    lives_alone: bool = False
+    disabled: bool = False
+    chronic_illness: bool = False
+    tier: Text | None = None  # a manual raise to this tier (never a lowering)
+
+
+class Need(_Record):
+    """A household's request for whole units of one item."""
+
+    need_id: Text
+    household_id: Text
+    item: Text
+    quantity: int = Field(ge=1)
+    urgency: Urgency = Urgency.NORMAL
+    all_or_nothing: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_id(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("need_id"):
+            hh, item = data.get("household_id"), data.get("item")
+            if isinstance(hh, str) and isinstance(item, str):
+                data = {**data, "need_id": f"{hh.strip()}/{item.strip()}"}
+        return data
+
+
+class Lot(_Record):
+    """A donated lot of one item, and who may receive it."""
+
+    lot_id: Text
+    item: Text
+    quantity: int = Field(ge=0)
+    donor: str | None = None
+    expires: dt.date | None = None  # usable up to and including this day
+    reserved_for: Text | None = None  # only this tier or a higher-priority one
+    grids: tuple[str, ...] | None = None  # only households of these grids; None: any grid
+
+    @field_validator("grids", mode="before")
+    @classmethod
+    def _grids(cls, v: Any) -> Any:
+        v = _unique_texts(v)
+        return v or None
+
+    def usable_on(self, day: dt.date) -> bool:
+        """Whether the lot may still be given out on `day`."""
+        return self.expires is None or day <= self.expires
+
+
+class Volunteer(_Record):
+    """A volunteer's hours in this plan period, the grids they cover and their skills."""
+
+    volunteer_id: Text
+    grids: tuple[str, ...] = Field(min_length=1)  # ("*",) covers every grid
+    hours: float = Field(ge=0)
+    skills: tuple[str, ...] = ()
+
+    @field_validator("grids", "skills", mode="before")
+    @classmethod
+    def _lists(cls, v: Any) -> Any:
+        return _unique_texts(v)
+
+    def covers(self, grid: str) -> bool:
+        """Whether the volunteer may visit households of `grid`."""
+        return ALL_GRIDS in self.grids or grid in self.grids
+
+
+class Service(_Record):
+    """A household's request for a volunteer's time with a skill, done whole or not at all."""
+
+    service_id: Text
+    household_id: Text
+    skill: Text
+    hours: float = Field(gt=0)
+    urgency: Urgency = Urgency.NORMAL
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_id(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("service_id"):
+            hh, skill = data.get("household_id"), data.get("skill")
+            if isinstance(hh, str) and isinstance(skill, str):
+                data = {**data, "service_id": f"{hh.strip()}/{skill.strip()}"}
+        return data
+
+
+def tier_rank(policy: Policy, household: Household, urgency: Urgency) -> int:
+    """The rank (0 = highest priority) of a need or service of `household` with `urgency`.
+
+    The first tier with a clause that holds, raised to the household's manual tier when that is higher.
+    """
+    rank = len(policy.tiers) - 1
+    for r, tier in enumerate(policy.tiers):
+        if tier.catch_all or any(
+            c.holds(
+                urgency=urgency,
+                oldest_age=household.oldest_age,
+                lives_alone=household.lives_alone,
+                disabled=household.disabled,
+                chronic_illness=household.chronic_illness,
+                grid=household.grid,
+                members=household.members,
+            )
+            for c in tier.when or ()
+        ):
+            rank = r
+            break
+    if household.tier is not None:
+        rank = min(rank, policy.rank(household.tier))
+    return rank
+
+
+class Case(BaseModel):
+    """A whole case. `volunteers=None` means no volunteers table: deliveries are not limited."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    households: tuple[Household, ...]
+    needs: tuple[Need, ...]
+    lots: tuple[Lot, ...]  # the `supplies` table
+    volunteers: tuple[Volunteer, ...] | None = None
+    services: tuple[Service, ...] = ()
+    policy: Policy = Field(default_factory=Policy)
+
+    @model_validator(mode="after")
+    def _cross_check(self) -> Case:
+        problems = self.problems()
+        if problems:
+            raise InputError(problems)
+        return self
+
+    def problems(self) -> list[Problem]:
+        """Errors that span tables: repeated ids, unknown households and tiers, services nobody can do."""
+        out: list[Problem] = []
+        tiers = set(self.policy.tier_names)
+
+        def repeated(table: str, field: str, ids: list[str], hint: str = "") -> None:
+            counts = Counter(ids)
+            seen: set[str] = set()
+            for row, i in enumerate(ids):
+                if counts[i] > 1:
+                    if i in seen:
+                        out.append(Problem(table=table, row=row, field=field, message=f"{i!r} repeats{hint}"))
+                    seen.add(i)
+
+        repeated("households", "household_id", [h.household_id for h in self.households])
+        repeated("needs", "need_id", [n.need_id for n in self.needs], self._same_item_hint("need_id"))
+        repeated("supplies", "lot_id", [lot.lot_id for lot in self.lots])
+        repeated("volunteers", "volunteer_id", [v.volunteer_id for v in self.volunteers or ()])
+        repeated("services", "service_id", [s.service_id for s in self.services], self._same_item_hint("service_id"))
+
+        known = {h.household_id for h in self.households}
+        for table, owners in (
+            ("needs", [n.household_id for n in self.needs]),
+            ("services", [s.household_id for s in self.services]),
+        ):
+            for row, hid in enumerate(owners):
+                if hid not in known:
+                    out.append(
+                        Problem(
+                            table=table,
+                            row=row,
+                            field="household_id",
+                            message=f"unknown household {hid!r} (not in households)",
+                        )
+                    )
+        for row, h in enumerate(self.households):
+            if h.tier is not None and h.tier not in tiers:
+                out.append(Problem(table="households", row=row, field="tier", message=self._unknown_tier(h.tier)))
+        for row, lot in enumerate(self.lots):
+            if lot.reserved_for is not None and lot.reserved_for not in tiers:
+                out.append(
+                    Problem(
+                        table="supplies", row=row, field="reserved_for", message=self._unknown_tier(lot.reserved_for)
+                    )
+                )
+        if self.services and self.volunteers is None:
+            out.append(
+                Problem(table="services", message="services need volunteers, but the case has no volunteers table")
+            )
+        return out
+
+    @staticmethod
+    def _same_item_hint(field: str) -> str:
+        return f"; if one household asks twice for the same thing, give each row its own {field}"
+
+    def _unknown_tier(self, name: str) -> str:
+        return f"unknown tier {name!r}; the policy's tiers are {', '.join(self.policy.tier_names)}"
+
+    @cached_property
+    def household_index(self) -> dict[str, int]:
+        """Row of each household id."""
+        return {h.household_id: i for i, h in enumerate(self.households)}
+
+    @cached_property
+    def need_tiers(self) -> tuple[int, ...]:
+        """Tier rank of each need, aligned with `needs` (0 = highest priority)."""
+        hh, idx = self.households, self.household_index
+        return tuple(tier_rank(self.policy, hh[idx[n.household_id]], n.urgency) for n in self.needs)
+
+    @cached_property
+    def service_tiers(self) -> tuple[int, ...]:
+        """Tier rank of each service, aligned with `services`."""
+        hh, idx = self.households, self.household_index
+        return tuple(tier_rank(self.policy, hh[idx[s.household_id]], s.urgency) for s in self.services)
+
+    @cached_property
+    def warnings(self) -> tuple[Problem, ...]:
+        """Legal but probably a mistake: unsupplied items, uncovered grids, expired lots, unmatched skills."""
+        out: list[Problem] = []
+        supplied = {lot.item for lot in self.lots}
+        flagged: set[str] = set()
+        for row, n in enumerate(self.needs):
+            if n.item not in supplied and n.item not in flagged:
+                flagged.add(n.item)
+                out.append(
+                    Problem(
+                        table="needs",
+                        row=row,
+                        field="item",
+                        message=f"no lot supplies {n.item!r}; its needs cannot be met",
+                    )
+                )
+        day = self.policy.effective_date()
+        for row, lot in enumerate(self.lots):
+            if not lot.usable_on(day):
+                out.append(
+                    Problem(
+                        table="supplies",
+                        row=row,
+                        field="expires",
+                        message=f"lot {lot.lot_id!r} expired on {lot.expires} (plan date {day})",
+                    )
+                )
+        if self.volunteers is not None:
+            vols = self.volunteers
+            grids = dict.fromkeys(h.grid for h in self.households)
+            for g in grids:
+                if not any(v.covers(g) for v in vols):
+                    out.append(
+                        Problem(
+                            table="volunteers",
+                            field="grids",
+                            message=f"no volunteer covers grid {g!r}; its households get no deliveries",
+                        )
+                    )
+            skills = {s for v in vols for s in v.skills}
+            flagged = set()
+            for row, s in enumerate(self.services):
+                if s.skill not in skills and s.skill not in flagged:
+                    flagged.add(s.skill)
+                    out.append(
+                        Problem(table="services", row=row, field="skill", message=f"no volunteer has skill {s.skill!r}")
+                    )
+        return tuple(out)
