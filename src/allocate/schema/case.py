@@ -306,3 +306,62 @@ class Case(BaseModel):
                         Problem(table="services", row=row, field="skill", message=f"no volunteer has skill {s.skill!r}")
                     )
         return tuple(out)
+
+
+class CaseOverview(BaseModel):
+    """What a case holds, in the counts a planner checks first."""
+
+    model_config = ConfigDict(frozen=True)
+
+    households: int
+    households_per_tier: dict[str, int]  # by the highest-priority tier among a household's needs and services
+    households_without_requests: int
+    needs: int
+    items: int
+    lots: int
+    units_supplied: int
+    units_requested: int
+    volunteers: int | None  # None: no volunteers table, deliveries not limited
+    volunteer_hours: float
+    services: int
+    warnings: int
+
+    def __str__(self) -> str:
+        tiers = ", ".join(f"{name} {n}" for name, n in self.households_per_tier.items())
+        lines = [
+            f"households: {self.households} ({tiers}; without requests {self.households_without_requests})",
+            f"needs: {self.needs} for {self.items} items, {self.units_requested} units asked",
+            f"lots: {self.lots} holding {self.units_supplied} units",
+        ]
+        if self.volunteers is None:
+            lines.append("volunteers: no table, deliveries are not limited")
+        else:
+            lines.append(f"volunteers: {self.volunteers} offering {self.volunteer_hours:g} hours")
+        lines.append(f"services: {self.services}")
+        return "\n".join(lines)
+
+
+def overview(case: Case) -> CaseOverview:
+    """Count what the case holds; each household is counted once, in its highest tier."""
+    best: dict[str, int] = {}
+    for n, r in zip(case.needs, case.need_tiers, strict=True):
+        best[n.household_id] = min(r, best.get(n.household_id, r))
+    for s, r in zip(case.services, case.service_tiers, strict=True):
+        best[s.household_id] = min(r, best.get(s.household_id, r))
+    per_tier = Counter(best.values())
+    names = case.policy.tier_names
+    vols = case.volunteers
+    return CaseOverview(
+        households=len(case.households),
+        households_per_tier={names[r]: per_tier.get(r, 0) for r in range(len(names))},
+        households_without_requests=len(case.households) - len(best),
+        needs=len(case.needs),
+        items=len({n.item for n in case.needs}),
+        lots=len(case.lots),
+        units_supplied=sum(lot.quantity for lot in case.lots),
+        units_requested=sum(n.quantity for n in case.needs),
+        volunteers=None if vols is None else len(vols),
+        volunteer_hours=sum(v.hours for v in vols or ()),
+        services=len(case.services),
+        warnings=len(case.warnings),
+    )

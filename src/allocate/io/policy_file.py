@@ -1,0 +1,191 @@
+"""`policy.toml`: reading it with every problem placed on a line, and writing it back with comments.
+
+A planner edits this file by hand, so a mistake must point at the line to fix, and the written file must
+explain itself (in English or Chinese) while reading back to the same policy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import tomllib
+from typing import Any
+
+from pydantic import ValidationError
+
+from allocate.errors import InputError, Problem
+from allocate.io.cells import Lang, limit
+from allocate.schema import Clause, Policy, Tier
+
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+_TIERS_HEADER = re.compile(r"^\s*\[\[\s*tiers\s*\]\]")
+_ANY_HEADER = re.compile(r"^\s*\[")
+_TIER_NAME = re.compile(r"""^\s*name\s*=\s*["']([^"']*)["']""")
+
+_UNKNOWN_KEY = {
+    (): ("unknown setting", tuple(Policy.model_fields)),
+    ("tiers",): ("unknown tier setting", tuple(Tier.model_fields)),
+    ("tiers", "when"): ("unknown condition", tuple(Clause.model_fields)),
+}
+
+
+def read_policy(path: str | os.PathLike[str]) -> Policy:
+    """Read a `policy.toml`; InputError lists every problem as `file:line:column: message`."""
+    file = os.fspath(path)
+    try:
+        with open(file, "rb") as f:
+            raw = f.read()
+        text = raw.decode("utf-8-sig")
+    except OSError as e:
+        raise InputError([Problem(file=file, table="policy", message=f"cannot read the policy: {e.strerror}")]) from e
+    except UnicodeDecodeError as e:
+        msg = f"not UTF-8 (byte offset {e.start}); save the policy as UTF-8"
+        raise InputError([Problem(file=file, table="policy", message=msg)]) from e
+    return _parse(text, file)
+
+
+def _parse(text: str, file: str) -> Policy:
+    """The policy in TOML `text`; `file` names it in problems."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        m = _TOML_AT.search(str(e))
+        line, column = (int(m[1]), int(m[2])) if m else (text.count("\n") + 1, None)
+        msg = f"not valid TOML: {_TOML_AT.sub('', str(e)).strip()}"
+        raise InputError([Problem(file=file, line=line, column=column, table="policy", message=msg)]) from e
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as e:
+        lines = text.splitlines()
+        problems = sorted((_semantic_problem(err, data, lines, file) for err in e.errors()), key=lambda p: p.line or 0)
+        raise InputError(problems) from e
+
+
+def _semantic_problem(err: Any, data: dict[str, Any], lines: list[str], file: str) -> Problem:
+    """One pydantic error as a problem on the line of the key it is about."""
+    loc: tuple[int | str, ...] = tuple(err["loc"])
+    path = "".join(f"[{k}]" if isinstance(k, int) else (f".{k}" if i else k) for i, k in enumerate(loc))
+    if err["type"] == "extra_forbidden":
+        what, allowed = _UNKNOWN_KEY.get(tuple(k for k in loc[:-1] if isinstance(k, str)), ("unknown key", ()))
+        msg = f"{what}; allowed: {', '.join(allowed)}"
+    elif rule := limit(err["type"], err.get("ctx") or {}):
+        msg = f"expected a number {rule}, found {_toml_value(err['input'])}"
+    else:
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if err["type"] not in ("value_error", "missing"):
+            msg += f", found {_toml_value(err['input'])}"
+    line, column = _locate(loc, msg, data, lines)
+    return Problem(
+        file=file,
+        line=line,
+        column=column,
+        table="policy",
+        field=path or None,
+        message=f"{path}: {msg}" if path else msg,
+    )
+
+
+def _locate(loc: tuple[int | str, ...], msg: str, data: dict[str, Any], lines: list[str]) -> tuple[int, int | None]:
+    """The best (line, column) for a key path: the k-th `[[tiers]]` block, then the key inside it."""
+    start, end = 0, len(lines)
+    for i, line in enumerate(lines):
+        if _ANY_HEADER.match(line):
+            end = i
+            break
+    if not loc:  # a policy-wide rule, usually about named tiers: the last line naming one the message names
+        tiers = data.get("tiers")
+        names = {t.get("name") for t in tiers if isinstance(t, dict)} if isinstance(tiers, list) else set()
+        named = {n for n in names if isinstance(n, str) and n and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", msg)}
+        hits = [i for i, line in enumerate(lines) if (m := _TIER_NAME.match(line)) and m[1] in named]
+        return (hits[-1] + 1, None) if hits else (1, None)
+    if loc[0] == "tiers" and len(loc) > 1 and isinstance(loc[1], int):
+        headers = [i for i, line in enumerate(lines) if _TIERS_HEADER.match(line)]
+        if loc[1] < len(headers):
+            start = headers[loc[1]]
+            end = next((i for i in range(start + 1, len(lines)) if _ANY_HEADER.match(lines[i])), len(lines))
+    keys = [k for k in loc if isinstance(k, str)]
+    for key in reversed(keys):
+        pattern = re.compile(rf"(?<![\w-]){re.escape(key)}\s*=")
+        for i in range(start, end):
+            m = pattern.search(lines[i].split("#", 1)[0])
+            if m:
+                return i + 1, m.start() + 1
+    return start + 1, None
+
+
+def _toml_value(value: Any) -> str:
+    """A value as TOML writes it (strings in double quotes, booleans in lower case, dates bare)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+_COMMENTS: dict[str, dict[str, str]] = {
+    "en": {
+        "head": "The policy: who comes first, and how scarce supplies are shared.\n"
+        "Edit it with any text editor; lines starting with # are comments.",
+        "plan_date": "The day the plan is for: lots that expired before it are not used. Leave it out for today.",
+        "visit_hours": "Hours of a volunteer's time one delivery visit takes (travel and hand-over).",
+        "fairness": 'How a scarce item is shared inside a tier: "leximin" raises the worst-off first (shortages\n'
+        'shared evenly, in proportion to what was asked); "none" gives out as much as possible.',
+        "seed": "Seed of the documented last-resort tie-break between otherwise equal plans.",
+        "tiers": "Priority tiers, highest first. A need or service gets the first tier one of whose `when`\n"
+        "clauses holds; a clause holds when all its conditions hold. `urgency` reads the need or service;\n"
+        "min_age, max_age (the oldest member's age), lives_alone, disabled, chronic_illness, grids and\n"
+        "min_members read the household. A household's `tier` column raises it to that tier if that is higher.\n"
+        "A higher tier is never sacrificed for a lower one. The last tier has no `when` and takes everything else.",
+    },
+    "zh": {
+        "head": "分配政策：谁优先，紧缺物资如何分享。\n可用任何文本编辑器修改；以 # 开头的行是注释。",
+        "plan_date": "计划日期：在此日期之前过期的批次不再使用。不写则为当天。",
+        "visit_hours": "志愿者一次送货上门所用的小时数（路程与交接）。",
+        "fairness": '同一优先级内紧缺物资如何分享："leximin" 先提高满足率最低者（按需求量比例平均分摊短缺）；\n'
+        '"none" 只求发出的总量最多。',
+        "seed": "在其他条件都相同的方案之间做最后取舍时使用的随机种子。",
+        "tiers": "优先级，从高到低。一条需求（或服务）属于第一个 `when` 中有一条子句成立的优先级；\n"
+        "子句中的所有条件都成立时，子句成立。`urgency`（紧急程度）看需求或服务本身；\n"
+        "min_age、max_age（户内最大年龄）、lives_alone（独居）、disabled（残疾）、chronic_illness（慢性病）、\n"
+        "grids（网格）和 min_members（最少人数）看住户。住户表的“优先级”一栏可将该户提升到更高的优先级。\n"
+        "高优先级绝不为低优先级让路。最后一个优先级没有 `when`，接纳其余所有需求。",
+    },
+}
+
+
+def _comment(text: str) -> str:
+    return "\n".join(f"# {line}" for line in text.splitlines())
+
+
+def policy_toml(policy: Policy, lang: Lang = "en") -> str:
+    """A commented `policy.toml` for `policy`, in English or Chinese, that `read_policy` reads back equal."""
+    c = _COMMENTS[lang]
+    date = policy.plan_date.isoformat() if policy.plan_date else None
+    parts = [
+        _comment(c["head"]),
+        _comment(c["plan_date"]) + "\n" + (f"plan_date = {date}" if date else "# plan_date = 2026-03-01"),
+        _comment(c["visit_hours"]) + f"\nvisit_hours = {_toml_value(policy.visit_hours)}",
+        _comment(c["fairness"]) + f"\nfairness = {_toml_value(policy.fairness)}",
+        _comment(c["seed"]) + f"\nseed = {policy.seed}",
+        _comment(c["tiers"]),
+    ]
+    for tier in policy.tiers:
+        block = f"[[tiers]]\nname = {_toml_value(tier.name)}"
+        if tier.when:
+            clauses = [
+                {k: (list(v) if isinstance(v, tuple) else v) for k, v in c.model_dump(exclude_none=True).items()}
+                for c in tier.when
+            ]
+            block += f"\nwhen = {_toml_value(clauses)}"
+        parts.append(block)
+    return "\n\n".join(parts) + "\n"

@@ -1,0 +1,228 @@
+"""Reading one table: header to columns, each row's cells to one validated record, every problem placed.
+
+Rows stream from the source and become records as they come; only the records, the line each started on
+and the problems are kept. A problem names the header as the planner wrote it, what was expected and what
+was found, at `file:line:column`.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from allocate.errors import Problem
+from allocate.io.cells import TEXT, CellError, limit
+from allocate.io.columns import Column, Table, header_key
+from allocate.io.sources import Rows, Sheet, SourceError
+
+QUOTE_MAX = 60
+SEEN_MAX = 1000
+"""Parsed values kept per column: most cells of a column repeat a few texts (`1`, `normal`, `false`)."""
+_UNSEEN = object()
+
+
+@dataclass
+class TableRead:
+    """What reading one table gave: its records with their lines, where each field's column is, and problems.
+
+    `complete` is False when the table could not be read as a whole (no header, a missing column, a bad
+    encoding): then cross-table checks would only add noise. `rejected_ids` are the ids of rows with problems,
+    so that other tables' references to them are not reported again as unknown.
+    """
+
+    sheet: Sheet
+    records: list[BaseModel] = field(default_factory=list)
+    lines: array[int] = field(default_factory=lambda: array("q"))
+    columns: dict[str, tuple[int, str]] = field(default_factory=dict)  # field -> (1-based column, header)
+    problems: list[Problem] = field(default_factory=list)
+    rejected_ids: set[str] = field(default_factory=set)
+    complete: bool = True
+
+    def problem(self, line: int | None, column: int | None, message: str, name: str | None = None) -> None:
+        """Record a problem at a position of this table (`name`: the field of the cell)."""
+        self.problems.append(
+            Problem(
+                file=self.sheet.file,
+                line=line,
+                column=column,
+                table=self.sheet.table.name,
+                field=name,
+                message=message,
+            )
+        )
+
+    def locate(self, p: Problem) -> Problem:
+        """A problem the case gave as `table[row].field`, placed at this table's `file:line:column`."""
+        line = self.lines[p.row] if p.row is not None else 1
+        column, header = self.columns.get(p.field or "", (None, p.field))
+        message = f"{header}: {p.message}" if header else p.message
+        return p.model_copy(update={"file": self.sheet.file, "line": line, "column": column, "message": message})
+
+
+def _quote(text: str) -> str:
+    """A cell's text as messages quote it, cut when long: the position already says which cell it is."""
+    text = text.strip()
+    return f'"{text}"' if len(text) <= QUOTE_MAX else f'"{text[:QUOTE_MAX]}…"'
+
+
+def read_table(sheet: Sheet) -> TableRead:
+    """Read `sheet` into records of its table's model; never raises for anything in the file's content."""
+    out = TableRead(sheet)
+    table = sheet.table
+    try:
+        rows = sheet.rows()
+        header_row = next(rows, None)
+        if header_row is None:
+            headers = ", ".join(c.name for c in table.columns)
+            out.problem(1, None, f"the table is empty; expected a header row with {headers}")
+            out.complete = False
+            return out
+        plan = _header(out, table, header_row[1])
+        if not out.complete:
+            return out
+        width = max((i + 1 for i, text in enumerate(header_row[1]) if text.strip()), default=0)
+        _rows(out, plan, width, rows)
+    except SourceError as e:
+        out.problem(e.line, None, str(e))
+        out.complete = False
+    return out
+
+
+def _header(out: TableRead, table: Table, cells: list[str]) -> list[tuple[int, Column, str]]:
+    """Match header cells to columns: (0-based index, column, header as written) for each column present."""
+    by_key = {header_key(n): c for c in table.columns for n in (c.name, *c.aliases)}
+    at: dict[str, int] = {}
+    for i, text in enumerate(cells):
+        col = by_key.get(header_key(text.lstrip("\ufeff")))
+        if col is None:
+            continue  # a column we do not use (a name, a phone number): never read, never copied
+        if col.name in at:
+            first = cells[at[col.name]].strip()
+            out.problem(
+                1,
+                i + 1,
+                f'{text.strip()}: column {col.name} is given twice (also as "{first}" in column '
+                f"{at[col.name] + 1}); keep one",
+            )
+            out.complete = False
+        else:
+            at[col.name] = i
+    for col in table.columns:
+        if col.required and col.name not in at:
+            names = " or ".join((col.name, *col.aliases))
+            out.problem(1, None, f"missing column {names}")
+            out.complete = False
+    plan = [(at[c.name], c, cells[at[c.name]].strip().lstrip("\ufeff")) for c in table.columns if c.name in at]
+    out.columns = {c.name: (i + 1, h) for i, c, h in plan}
+    return plan
+
+
+def _rows(out: TableRead, plan: list[tuple[int, Column, str]], width: int, rows: Rows) -> None:
+    """Each row to one record; a row with any problem goes to `_row`, which says what the problems are.
+
+    This is the loop over every row of a large table, so it does the least it can per cell: a column's cells
+    repeat a few texts, so their parsed values are remembered. A value equal to its field's default is left
+    out, as a blank cell is: the record is equal, and pydantic's record of the fields set stays small (on
+    500,000 needs that is a third of the memory).
+    """
+    fields = out.sheet.table.model.model_fields
+    cells_of: list[tuple[int, str, Callable[[str], Any] | None, bool, Any, dict[str, Any]]] = [
+        (i, c.name, None if c.cell is TEXT else c.cell.parse, c.required, fields[c.name].get_default(), {})
+        for i, c, _ in plan
+    ]
+    validate = out.sheet.table.model.model_validate
+    records, lines = out.records, out.lines
+    for line, cells in rows:
+        n = len(cells)
+        data: dict[str, Any] = {}
+        try:
+            if n > width and any(c.strip() for c in cells[width:]):
+                raise CellError("a row no wider than the header")
+            for i, name, parse, required, default, seen in cells_of:
+                text = cells[i].strip() if i < n else ""
+                if not text:
+                    if required:
+                        raise CellError("a value")
+                elif parse is None:
+                    data[name] = text
+                else:
+                    value = seen.get(text, _UNSEEN)
+                    if value is _UNSEEN:
+                        value = parse(text)
+                        if len(seen) < SEEN_MAX:
+                            seen[text] = value
+                    if value != default:
+                        data[name] = value
+            records.append(validate(data))
+            lines.append(line)
+        except (CellError, ValidationError):
+            _row(out, plan, width, line, cells)
+
+
+def _row(out: TableRead, plan: list[tuple[int, Column, str]], width: int, line: int, cells: list[str]) -> None:
+    """One row to one record, or all its problems; blank rows are skipped."""
+    if not "".join(cells).strip():
+        return  # a blank row, as spreadsheets leave between blocks
+    n = len(cells)
+    data: dict[str, Any] = {}
+    raw: dict[str, str] = {}
+    bad = False
+    for i, col, header in plan:
+        text = cells[i] if i < n else ""
+        if not text.strip():
+            if col.required:
+                out.problem(line, i + 1, f"{header}: expected {col.cell.noun}, found a blank cell", name=col.name)
+                bad = True
+            continue
+        raw[col.name] = text
+        try:
+            data[col.name] = col.cell.parse(text.strip())
+        except CellError as e:
+            out.problem(line, i + 1, f"{header}: expected {e.expected}, found {_quote(text)}", name=col.name)
+            bad = True
+    if n > width:
+        extra = next((j for j in range(width, n) if cells[j].strip()), None)
+        if extra is not None:
+            out.problem(
+                line,
+                extra + 1,
+                f"a value beyond the header's {width} columns, found {_quote(cells[extra])}; "
+                "a cell with a comma in it must be in double quotes",
+            )
+            bad = True
+    try:
+        record = out.sheet.table.model.model_validate(data)
+    except ValidationError as e:
+        for err in e.errors():
+            name = str(err["loc"][0]) if err["loc"] else ""
+            if bad and name not in data:
+                continue  # a consequence of a cell already reported
+            column: int | None = None
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            if name in out.columns:
+                column, header = out.columns[name]
+                msg = f"{header}: expected {_expected(err, out.sheet.table, name)}, found {_quote(raw[name])}"
+            out.problem(line, column, msg, name=name or None)
+        bad = True
+    if bad:
+        id_field = out.sheet.table.columns[0].name
+        if id_field in raw:
+            out.rejected_ids.add(raw[id_field].strip())
+        return
+    out.records.append(record)
+    out.lines.append(line)
+
+
+def _expected(err: Any, table: Table, name: str) -> str:
+    """What the model wanted, in the words of the cell kinds: `a whole number >= 1`."""
+    noun = next(c.cell.noun for c in table.columns if c.name == name)
+    rule = limit(err["type"], err.get("ctx") or {})
+    if rule:
+        return f"{noun} {rule}"
+    if err["type"] == "too_short":
+        return "at least one entry"
+    return str(err["msg"]).removeprefix("Value error, ")

@@ -1,0 +1,91 @@
+"""Reading a case from one .xlsx workbook: a sheet per table, native cell values, problems at sheet cells."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from allocate.errors import InputError
+from allocate.io import read_case
+from allocate.schema import Urgency
+
+Rows = list[list[object]]
+
+
+def _workbook(path: Path, sheets: dict[str, Rows]) -> Path:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+HOUSEHOLDS: Rows = [
+    ["household_id", "grid", "members", "oldest_age", "lives_alone", "phone"],
+    [101, "north", 3.0, 72, True, 5550101],
+    ["H2", "south", 1, None, False, None],
+]
+NEEDS: Rows = [["户号", "物资", "数量", "紧急程度"], [101, "大米", 2, "紧急"], ["H2", "大米", 1.0, None]]
+SUPPLIES: Rows = [["lot_id", "item", "quantity", "expires"], ["L1", "大米", 5, dt.datetime(2026, 4, 30)]]
+
+
+def test_native_values(tmp_path: Path) -> None:
+    """Numbers, whole floats, booleans and dates stored natively read like their text; Chinese sheet names work."""
+    path = _workbook(tmp_path / "case.xlsx", {"households": HOUSEHOLDS, "需求": NEEDS, "supplies": SUPPLIES})
+    case = read_case(path)
+    assert [(h.household_id, h.members, h.oldest_age, h.lives_alone) for h in case.households] == [
+        ("101", 3, 72, True),
+        ("H2", 1, None, False),
+    ]
+    assert [(n.household_id, n.quantity, n.urgency) for n in case.needs] == [
+        ("101", 2, Urgency.CRITICAL),
+        ("H2", 1, Urgency.NORMAL),
+    ]
+    assert case.lots[0].expires == dt.date(2026, 4, 30)
+    assert case.volunteers is None
+
+
+def test_problems_name_sheet_row_and_column(tmp_path: Path) -> None:
+    """A bad cell is placed as `book.xlsx[sheet]:row:column`, and cross-checks too."""
+    needs: Rows = [*NEEDS, ["H2", "大米", 2.5, None], ["H9", "大米", 1, None]]
+    path = _workbook(tmp_path / "case.xlsx", {"households": HOUSEHOLDS, "需求": needs, "supplies": SUPPLIES})
+    with pytest.raises(InputError) as info:
+        read_case(path)
+    assert [str(p) for p in info.value.problems] == [
+        f'{path}[需求]:4:3: 数量: expected a whole number, found "2.5"',
+        f"{path}[需求]:5:1: 户号: unknown household 'H9' (not in households)",
+    ]
+
+
+def test_table_in_two_sheets(tmp_path: Path) -> None:
+    """A needs sheet and a 需求 sheet together are refused."""
+    sheets = {"households": HOUSEHOLDS, "needs": NEEDS, "需求": NEEDS, "supplies": SUPPLIES}
+    path = _workbook(tmp_path / "case.xlsx", sheets)
+    with pytest.raises(InputError) as info:
+        read_case(path)
+    assert [p.message for p in info.value.problems] == ["needs and 需求 both hold the needs table; keep one"]
+
+
+def test_missing_sheet(tmp_path: Path) -> None:
+    """A workbook without a supplies sheet says which sheet it expected."""
+    path = _workbook(tmp_path / "case.xlsx", {"households": HOUSEHOLDS, "needs": NEEDS})
+    with pytest.raises(InputError) as info:
+        read_case(path)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:0:0: missing the supplies table: expected a sheet named supplies or 物资"
+    ]
+
+
+def test_not_a_workbook(tmp_path: Path) -> None:
+    """A file named .xlsx that is not a workbook is a problem, not a traceback."""
+    path = tmp_path / "case.xlsx"
+    path.write_text("household_id,grid\n")
+    with pytest.raises(InputError) as info:
+        read_case(path)
+    assert info.value.problems[0].message.startswith("cannot open the workbook")

@@ -1,0 +1,146 @@
+"""The typed case and policy: tier assignment, cross-table checks, warnings, the overview."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from pydantic import ValidationError
+
+from allocate import Case, Household, InputError, Lot, Need, Policy, Service, Tier, Volunteer
+from allocate.schema import Clause, Urgency, overview, tier_rank
+
+DEFAULT = Policy()
+
+
+def hh(hid: str = "H1", **kw: object) -> Household:
+    return Household.model_validate({"household_id": hid, "grid": "A", **kw})
+
+
+@pytest.mark.parametrize(
+    ("household", "urgency", "tier"),
+    [
+        (hh(oldest_age=30), Urgency.CRITICAL, "critical"),
+        (hh(oldest_age=65, lives_alone=True), Urgency.NORMAL, "vulnerable"),
+        (hh(oldest_age=30, disabled=True), Urgency.NORMAL, "vulnerable"),
+        (hh(oldest_age=85), Urgency.NORMAL, "vulnerable"),
+        (hh(oldest_age=65), Urgency.NORMAL, "elderly"),
+        (hh(oldest_age=20, chronic_illness=True), Urgency.LOW, "elderly"),
+        (hh(oldest_age=59, lives_alone=True), Urgency.HIGH, "general"),
+        (hh(), Urgency.NORMAL, "general"),
+    ],
+)
+def test_default_policy_tiers(household: Household, urgency: Urgency, tier: str) -> None:
+    """The default policy puts a need in the first tier with a clause that holds; unknown age meets no age rule."""
+    assert DEFAULT.tier_names[tier_rank(DEFAULT, household, urgency)] == tier
+
+
+def test_manual_tier_raises_but_never_lowers() -> None:
+    """A household's manual tier raises its needs; a manual tier below the computed one changes nothing."""
+    assert tier_rank(DEFAULT, hh(tier="vulnerable"), Urgency.NORMAL) == 1
+    assert tier_rank(DEFAULT, hh(tier="general", oldest_age=90), Urgency.NORMAL) == 1
+
+
+def test_policy_needs_a_catch_all_last_tier() -> None:
+    """A policy whose last tier has conditions is an input error (some needs would have no tier)."""
+    with pytest.raises(ValidationError, match="must have no `when`"):
+        Policy(tiers=(Tier(name="old", when=(Clause(min_age=60),)),))
+
+
+def test_policy_rejects_early_catch_all_and_repeated_names() -> None:
+    """Only the last tier may match everything, and tier names are unique."""
+    with pytest.raises(ValidationError, match="only the last tier"):
+        Policy(tiers=(Tier(name="a"), Tier(name="b")))
+    with pytest.raises(ValidationError, match="repeated: a"):
+        Policy(tiers=(Tier(name="a", when=(Clause(min_age=1),)), Tier(name="a")))
+
+
+def test_clause_rejects_unknown_condition_and_empty_clause() -> None:
+    """A condition on an unknown field, or a clause with none, is an error."""
+    with pytest.raises(ValidationError, match="min_agee"):
+        Clause.model_validate({"min_agee": 60})
+    with pytest.raises(ValidationError, match="at least one condition"):
+        Clause()
+
+
+def test_case_collects_every_cross_table_problem() -> None:
+    """Repeated ids, unknown households and unknown tiers are all reported together, each with its place."""
+    with pytest.raises(InputError) as e:
+        Case(
+            households=(hh("H1"), hh("H1"), hh("H2", tier="vip")),
+            needs=(
+                Need(household_id="H1", item="rice", quantity=1),
+                Need(household_id="H1", item="rice", quantity=2),
+                Need(household_id="H9", item="oil", quantity=1),
+            ),
+            lots=(Lot(lot_id="L1", item="rice", quantity=3, reserved_for="gold"),),
+            services=(Service(household_id="H1", skill="medical", hours=1),),
+        )
+    got = [str(p) for p in e.value.problems]
+    assert got[0] == "households[1].household_id: 'H1' repeats"
+    assert got[1].startswith("needs[1].need_id: 'H1/rice' repeats; if one household asks twice")
+    assert "needs[2].household_id: unknown household 'H9' (not in households)" in got
+    assert any(g.startswith("households[2].tier: unknown tier 'vip'") for g in got)
+    assert any(g.startswith("supplies[0].reserved_for: unknown tier 'gold'") for g in got)
+    assert "services: services need volunteers, but the case has no volunteers table" in got
+    assert len(got) == 6
+
+
+def test_default_ids() -> None:
+    """A need without id is `household/item`; a service without id is `household/skill`."""
+    assert Need(household_id="H1", item="rice", quantity=1).need_id == "H1/rice"
+    assert Service(household_id="H1", skill="escort", hours=1).service_id == "H1/escort"
+
+
+def test_warnings_for_probable_mistakes() -> None:
+    """An unsupplied item, an uncovered grid, an expired lot and an unmatched skill are warnings, not errors."""
+    case = Case(
+        households=(hh("H1"), Household(household_id="H2", grid="B")),
+        needs=(Need(household_id="H1", item="rice", quantity=1), Need(household_id="H2", item="salt", quantity=1)),
+        lots=(Lot(lot_id="L1", item="rice", quantity=3, expires=dt.date(2026, 1, 1)),),
+        volunteers=(Volunteer(volunteer_id="V1", grids=("A",), hours=2),),
+        services=(Service(household_id="H1", skill="medical", hours=1),),
+        policy=Policy(plan_date=dt.date(2026, 2, 1)),
+    )
+    messages = [p.message for p in case.warnings]
+    assert messages == [
+        "no lot supplies 'salt'; its needs cannot be met",
+        "lot 'L1' expired on 2026-01-01 (plan date 2026-02-01)",
+        "no volunteer covers grid 'B'; its households get no deliveries",
+        "no volunteer has skill 'medical'",
+    ]
+
+
+def test_lot_usable_through_its_expiry_day() -> None:
+    """A lot expiring on a day may still be given out that day, not after."""
+    lot = Lot(lot_id="L", item="x", quantity=1, expires=dt.date(2026, 3, 1))
+    assert lot.usable_on(dt.date(2026, 3, 1))
+    assert not lot.usable_on(dt.date(2026, 3, 2))
+
+
+def test_volunteer_star_covers_every_grid() -> None:
+    """`*` in a volunteer's grids covers every grid; lists are trimmed and deduplicated."""
+    v = Volunteer(volunteer_id="V", grids=["*"], hours=1)
+    assert v.covers("anything")
+    w = Volunteer(volunteer_id="W", grids=[" A", "A", ""], hours=1)
+    assert w.grids == ("A",)
+    assert not w.covers("B")
+
+
+def test_overview_counts_households_in_their_highest_tier() -> None:
+    """Each household counts once, in the highest tier among its needs and services."""
+    case = Case(
+        households=(hh("H1", oldest_age=70), hh("H2"), hh("H3")),
+        needs=(
+            Need(household_id="H1", item="rice", quantity=2),
+            Need(household_id="H1", item="med", quantity=1, urgency="critical"),
+            Need(household_id="H2", item="rice", quantity=3),
+        ),
+        lots=(Lot(lot_id="L1", item="rice", quantity=4),),
+    )
+    o = overview(case)
+    assert o.households_per_tier == {"critical": 1, "vulnerable": 0, "elderly": 0, "general": 1}
+    assert o.households_without_requests == 1
+    assert (o.units_requested, o.units_supplied, o.items) == (6, 4, 2)
+    assert o.volunteers is None
+    assert "deliveries are not limited" in str(o)
