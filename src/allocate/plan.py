@@ -6,13 +6,23 @@ A plan carries the case it answers, so that it can say fills, tiers and grids on
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import os
+import secrets
+import shutil
+from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from functools import cached_property
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
+import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
+from allocate.errors import AllocateError
 from allocate.schema import Case
 
 
@@ -43,6 +53,74 @@ class Visit(BaseModel):
     kind: Literal["delivery", "service"]
     service_id: str | None = None  # set exactly when kind == "service"
     hours: float = Field(gt=0, allow_inf_nan=False)
+
+
+ALLOCATION_COLUMNS = ("need_id", "household_id", "grid", "tier", "item", "lot_id", "quantity")
+"""Header of `allocation.csv` (SPEC section 4)."""
+
+VISIT_COLUMNS = ("volunteer_id", "household_id", "grid", "kind", "service_id", "hours")
+"""Header of `visits.csv` (SPEC section 4)."""
+
+
+class OutputExistsError(AllocateError):
+    """The output folder exists and is not empty (or is not a folder); nothing was written."""
+
+
+def format_hours(hours: float) -> str:
+    """Hours as written to files: at most 12 significant digits, no trailing zeros (0.25, 2, 0.333333333333).
+
+    A fixed rule rather than `repr`, so outputs are byte-identical across runs; 12 digits keep a written plan
+    within the verifier's 1e-9 h tolerance when read back.
+    """
+    return format(hours, ".12g")
+
+
+class TierStats(BaseModel):
+    """How one priority tier fared, over its needs and services together (a service's fill is 0 or 1)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    tier: str
+    rank: int  # 0 = highest priority
+    needs: int
+    services: int
+    households: int  # households with at least one need or service in this tier
+    min_fill: float | None  # None when the tier has no needs and no services
+    mean_fill: float | None
+    fully_served: int  # needs and services with fill >= 1
+
+
+def tier_stats(
+    tier_names: Sequence[str],
+    fills: npt.NDArray[np.float64],
+    ranks: npt.NDArray[np.int64],
+    households: npt.NDArray[np.int64],
+    is_need: npt.NDArray[np.bool_],
+) -> tuple[TierStats, ...]:
+    """Per tier statistics from aligned arrays over needs and services: fill, tier rank, household row, kind.
+
+    Array-based so that `verify` reuses the arrays it already has; `Plan.tiers` builds them from the plan.
+    """
+    order = np.argsort(ranks, kind="stable")
+    bounds = np.searchsorted(ranks[order], np.arange(len(tier_names) + 1))
+    out = []
+    for rank, name in enumerate(tier_names):
+        rows = order[bounds[rank] : bounds[rank + 1]]
+        f = fills[rows]
+        needs = int(np.count_nonzero(is_need[rows]))
+        out.append(
+            TierStats(
+                tier=name,
+                rank=rank,
+                needs=needs,
+                services=len(rows) - needs,
+                households=len(np.unique(households[rows])),
+                min_fill=float(f.min()) if len(f) else None,
+                mean_fill=float(f.mean()) if len(f) else None,
+                fully_served=int(np.count_nonzero(f >= 1.0)),
+            )
+        )
+    return tuple(out)
 
 
 class Plan(BaseModel):
@@ -83,3 +161,153 @@ class Plan(BaseModel):
         """1.0 for each service done, 0.0 otherwise, aligned with `case.services`."""
         done = self.served_services
         return tuple(1.0 if s.service_id in done else 0.0 for s in self.case.services)
+
+    @cached_property
+    def tiers(self) -> tuple[TierStats, ...]:
+        """Per tier statistics, highest priority first."""
+        case = self.case
+        owners = [n.household_id for n in case.needs] + [s.household_id for s in case.services]
+        return tier_stats(
+            case.policy.tier_names,
+            np.array(self.need_fills + self.service_fills, dtype=np.float64),
+            np.array(case.need_tiers + case.service_tiers, dtype=np.int64),
+            np.array([case.household_index[h] for h in owners], dtype=np.int64),
+            np.arange(len(owners)) < len(case.needs),
+        )
+
+    def summary(self) -> str:
+        """A short readable account: status, how each tier fared, units per item, volunteer hours."""
+        case = self.case
+        head = f"{self.status.value} plan for {self.plan_date.isoformat()} (backend {self.backend})"
+        if self.gap is not None:
+            head += f", within {self.gap:.2%} of the proven bound"
+        lines = [head, ""]
+        width = max(len("tier"), *(len(t.name) for t in case.policy.tiers))
+        lines.append(f"{'tier':<{width}}  needs  services  households  min fill  mean fill  fully served")
+        for t in self.tiers:
+            low = "-" if t.min_fill is None else f"{t.min_fill:.3f}"
+            mean = "-" if t.mean_fill is None else f"{t.mean_fill:.3f}"
+            lines.append(
+                f"{t.tier:<{width}}  {t.needs:>5}  {t.services:>8}  {t.households:>10}  {low:>8}  {mean:>9}"
+                f"  {t.fully_served:>12}"
+            )
+        asked: dict[str, int] = {}
+        for n in case.needs:
+            asked[n.item] = asked.get(n.item, 0) + n.quantity
+        supplied: dict[str, int] = {}
+        lot_item: dict[str, str] = {}
+        for lot in case.lots:
+            lot_item[lot.lot_id] = lot.item
+            if lot.usable_on(self.plan_date):
+                supplied[lot.item] = supplied.get(lot.item, 0) + lot.quantity
+        given: dict[str, int] = {}
+        for a in self.allocations:
+            item = lot_item.get(a.lot_id)
+            if item is not None:
+                given[item] = given.get(item, 0) + a.quantity
+        items = sorted(asked.keys() | supplied.keys())
+        if items:
+            width = max(len("item"), *(len(i) for i in items))
+            lines += ["", f"{'item':<{width}}  allocated  asked  usable supply"]
+            lines += [
+                f"{i:<{width}}  {given.get(i, 0):>9}  {asked.get(i, 0):>5}  {supplied.get(i, 0):>13}" for i in items
+            ]
+        if case.volunteers is not None:
+            used = sum(v.hours for v in self.visits)
+            offered = sum(v.hours for v in case.volunteers)
+            lines += ["", f"volunteer hours: {format_hours(used)} used of {format_hours(offered)} offered"]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def write(self, folder: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
+        """Write `allocation.csv` and, with volunteers, `visits.csv` (SPEC section 4) into `folder`, all at once.
+
+        Files are UTF-8 with BOM and CRLF line ends (what Excel opens cleanly), rows in plan order, hours by
+        `format_hours`, so writing the same plan twice gives the same bytes. The files are written into a
+        temporary sibling folder that is then renamed into place, so a failure leaves nothing half-written. An
+        existing non-empty `folder` is refused with `OutputExistsError` unless `overwrite`. Cells the case cannot
+        fill (a need id it does not know) are left blank; `verify` reports such plans. Returns the folder.
+        """
+        target = Path(folder)
+        _check_target(target, overwrite)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        tmp.mkdir()
+        try:
+            _write_csv(tmp / "allocation.csv", ALLOCATION_COLUMNS, self._allocation_rows())
+            if self.case.volunteers is not None:
+                _write_csv(tmp / "visits.csv", VISIT_COLUMNS, self._visit_rows())
+            _publish(tmp, target, overwrite)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return target
+
+    def _allocation_rows(self) -> Iterator[tuple[Any, ...]]:
+        """Rows of allocation.csv: per-need columns picked by each row's need (blank cells for an unknown need)."""
+        case, allocs = self.case, self.allocations
+        households, hh_index, tier_names = case.households, case.household_index, case.policy.tier_names
+        owners = [n.household_id for n in case.needs]
+        per_need = (
+            owners,
+            [households[hh_index[h]].grid for h in owners],
+            [tier_names[rank] for rank in case.need_tiers],
+            [n.item for n in case.needs],
+        )
+        pos = dict(zip((n.need_id for n in case.needs), range(len(case.needs)), strict=True))
+        at = np.fromiter((pos.get(a.need_id, -1) for a in allocs), dtype=np.int64, count=len(allocs))
+        picked = [np.array([*column, ""], dtype=object)[at] for column in per_need]  # -1 picks the blank
+        return zip(
+            [a.need_id for a in allocs],
+            *picked,
+            [a.lot_id for a in allocs],
+            [str(a.quantity) for a in allocs],
+            strict=True,
+        )
+
+    def _visit_rows(self) -> list[list[str]]:
+        households, hh_index = self.case.households, self.case.household_index
+        rows = []
+        for v in self.visits:
+            row = hh_index.get(v.household_id)
+            grid = "" if row is None else households[row].grid
+            rows.append([v.volunteer_id, v.household_id, grid, v.kind, v.service_id or "", format_hours(v.hours)])
+        return rows
+
+
+def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """One CSV, composed in memory and written in one call (encoding row by row costs more than the rows)."""
+    text = io.StringIO(newline="")
+    out = csv.writer(text, lineterminator="\r\n")
+    out.writerow(header)
+    out.writerows(rows)
+    path.write_text(text.getvalue(), encoding="utf-8-sig", newline="")
+
+
+def _check_target(target: Path, overwrite: bool) -> None:
+    """Refuse a target that is a file, or a non-empty folder unless `overwrite`."""
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise OutputExistsError(f"{target} exists and is not a folder; choose another output folder")
+    if not overwrite and any(target.iterdir()):
+        raise OutputExistsError(
+            f"output folder {target} exists and is not empty; choose another folder or pass overwrite=True"
+        )
+
+
+def _publish(tmp: Path, target: Path, overwrite: bool) -> None:
+    """Move the finished folder `tmp` to `target`; an overwritten folder is swapped out, then removed."""
+    _check_target(target, overwrite)  # again: something may have appeared while we wrote
+    if not target.exists():
+        os.replace(tmp, target)
+        return
+    old = target.parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.old"
+    os.replace(target, old)
+    try:
+        os.replace(tmp, target)
+    except OSError:
+        os.replace(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,1 @@
+"""Test support shared by the test modules: the brute-force reference and tiny-case strategies."""

@@ -1,0 +1,173 @@
+"""The Plan: its summary, its tier statistics, and `write` (SPEC section 4 CSVs, all at once, byte-stable)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from allocate import plan as plan_module
+from allocate.errors import AllocateError
+from allocate.plan import Allocation, OutputExistsError, Plan, Status, Visit, format_hours
+from allocate.schema import Case, Household, Lot, Need, Policy, Service, Volunteer
+from allocate.verify import verify
+
+DAY = dt.date(2026, 3, 1)
+
+
+@pytest.fixture
+def case() -> Case:
+    """An elder and a general household in two grids, rice and oil, one volunteer, one service."""
+    return Case(
+        households=(
+            Household(household_id="H1", grid="东区", oldest_age=70),
+            Household(household_id="H2", grid="B"),
+        ),
+        needs=(
+            Need(need_id="N1", household_id="H1", item="大米", quantity=3),
+            Need(need_id="N2", household_id="H2", item="大米", quantity=3),
+            Need(need_id="N3", household_id="H2", item="oil", quantity=2),
+        ),
+        lots=(Lot(lot_id="L1", item="大米", quantity=4), Lot(lot_id="L2", item="oil", quantity=2)),
+        volunteers=(Volunteer(volunteer_id="V1", grids=("*",), hours=2.0, skills=("medical",)),),
+        services=(Service(service_id="S1", household_id="H1", skill="medical", hours=1 / 3),),
+        policy=Policy(plan_date=DAY),
+    )
+
+
+@pytest.fixture
+def plan(case: Case) -> Plan:
+    """The optimal plan of `case`: the elder's rice in full, the rest shared, both delivered, the service done."""
+    return Plan(
+        case=case,
+        allocations=(
+            Allocation(need_id="N1", lot_id="L1", quantity=3),
+            Allocation(need_id="N2", lot_id="L1", quantity=1),
+            Allocation(need_id="N3", lot_id="L2", quantity=2),
+        ),
+        visits=(
+            Visit(volunteer_id="V1", household_id="H1", kind="delivery", hours=0.25),
+            Visit(volunteer_id="V1", household_id="H2", kind="delivery", hours=0.25),
+            Visit(volunteer_id="V1", household_id="H1", kind="service", service_id="S1", hours=1 / 3),
+        ),
+        plan_date=DAY,
+    )
+
+
+def test_write_gives_the_spec_csvs_with_bom_in_plan_order(plan: Plan, tmp_path: Path) -> None:
+    """allocation.csv and visits.csv have SPEC's columns, a UTF-8 BOM, CRLF rows in plan order, fixed hours."""
+    out = plan.write(tmp_path / "out")
+    assert sorted(p.name for p in out.iterdir()) == ["allocation.csv", "visits.csv"]
+    raw = (out / "allocation.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert raw.decode("utf-8-sig").split("\r\n") == [
+        "need_id,household_id,grid,tier,item,lot_id,quantity",
+        "N1,H1,东区,elderly,大米,L1,3",
+        "N2,H2,B,general,大米,L1,1",
+        "N3,H2,B,general,oil,L2,2",
+        "",
+    ]
+    with (out / "visits.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows == [
+        ["volunteer_id", "household_id", "grid", "kind", "service_id", "hours"],
+        ["V1", "H1", "东区", "delivery", "", "0.25"],
+        ["V1", "H2", "B", "delivery", "", "0.25"],
+        ["V1", "H1", "东区", "service", "S1", "0.333333333333"],
+    ]
+
+
+def test_written_hours_read_back_within_the_verifier_tolerance() -> None:
+    """The fixed hours format is short for round numbers and within 1e-9 h of the true value when read back."""
+    assert [format_hours(h) for h in (0.25, 2.0, 1 / 3, 37.5)] == ["0.25", "2", "0.333333333333", "37.5"]
+    assert abs(float(format_hours(1000 / 3)) - 1000 / 3) < 1e-9
+
+
+def test_write_without_volunteers_has_no_visits_file(case: Case, tmp_path: Path) -> None:
+    """Without a volunteers table there are no visits, so no visits.csv."""
+    bare = case.model_copy(update={"volunteers": None, "services": ()})
+    plan = Plan(case=bare, allocations=(Allocation(need_id="N1", lot_id="L1", quantity=3),), plan_date=DAY)
+    assert [p.name for p in plan.write(tmp_path / "out").iterdir()] == ["allocation.csv"]
+
+
+def test_write_is_byte_identical_on_repeat(plan: Plan, tmp_path: Path) -> None:
+    """Writing the same plan twice gives the same bytes, file by file."""
+    first, second = plan.write(tmp_path / "a"), plan.write(tmp_path / "b")
+    for name in ("allocation.csv", "visits.csv"):
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+
+
+def test_write_refuses_a_non_empty_folder_unless_overwrite(plan: Plan, tmp_path: Path) -> None:
+    """A non-empty output folder is refused and left untouched; with overwrite=True it is replaced whole."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    with pytest.raises(OutputExistsError, match="not empty") as caught:
+        plan.write(out)
+    assert isinstance(caught.value, AllocateError)
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+    plan.write(out, overwrite=True)
+    assert sorted(p.name for p in out.iterdir()) == ["allocation.csv", "visits.csv"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temporary folder left behind
+
+
+def test_write_accepts_an_empty_folder_and_refuses_a_file(plan: Plan, tmp_path: Path) -> None:
+    """An existing empty folder is written into; a file in the way is refused even with overwrite."""
+    (tmp_path / "empty").mkdir()
+    assert (plan.write(tmp_path / "empty") / "allocation.csv").is_file()
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(OutputExistsError, match="not a folder"):
+        plan.write(tmp_path / "file", overwrite=True)
+
+
+def test_write_failure_leaves_nothing_half_written(plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """If writing fails after the first file, neither the output folder nor a temporary folder remains."""
+    real = plan_module._write_csv
+    calls: list[str] = []
+
+    def fail_second(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> None:
+        calls.append(path.name)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        real(path, header, rows)
+
+    monkeypatch.setattr(plan_module, "_write_csv", fail_second)
+    with pytest.raises(OSError, match="disk full"):
+        plan.write(tmp_path / "out")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_summary_reports_status_tiers_items_and_hours(plan: Plan) -> None:
+    """The summary names the status, each tier's fills, units per item and volunteer hours; str() is it."""
+    text = plan.summary()
+    assert text.startswith("optimal plan for 2026-03-01 (backend manual)")
+    rows = [line.split() for line in text.splitlines()]
+    assert ["elderly", "1", "1", "1", "1.000", "1.000", "2"] in rows
+    assert ["general", "2", "0", "1", "0.333", "0.667", "1"] in rows
+    assert ["大米", "4", "6", "4"] in rows
+    assert "volunteer hours: 0.833333333333 used of 2 offered" in text
+    assert str(plan) == text
+
+
+def test_summary_states_the_gap_of_a_feasible_plan(plan: Plan) -> None:
+    """A plan stopped at a time limit says how far from the proven bound it may be."""
+    stopped = Plan(
+        case=plan.case,
+        allocations=plan.allocations,
+        visits=plan.visits,
+        plan_date=DAY,
+        status=Status.FEASIBLE,
+        gap=0.0125,
+    )
+    assert (
+        stopped.summary().splitlines()[0]
+        == "feasible plan for 2026-03-01 (backend manual), within 1.25% of the proven bound"
+    )
+
+
+def test_plan_tiers_agree_with_verify(plan: Plan) -> None:
+    """The plan's own tier statistics are the verifier's."""
+    assert plan.tiers == verify(plan.case, plan).tiers
+    assert verify(plan.case, plan).ok
