@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from allocate import plan as plan_module
-from allocate.errors import AllocateError
-from allocate.plan import Allocation, OutputExistsError, Plan, Status, Visit, format_hours
+from allocate.errors import AllocateError, OutputExistsError
+from allocate.plan import Allocation, Plan, Status, Visit, format_hours
 from allocate.schema import Case, Household, Lot, Need, Policy, Service, Volunteer
 from allocate.verify import verify
 
@@ -124,7 +124,7 @@ def test_write_accepts_an_empty_folder_and_refuses_a_file(plan: Plan, tmp_path: 
 
 def test_write_failure_leaves_nothing_half_written(plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """If writing fails after the first file, neither the output folder nor a temporary folder remains."""
-    real = plan_module._write_csv
+    real = plan_module.write_csv
     calls: list[str] = []
 
     def fail_second(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> None:
@@ -133,7 +133,7 @@ def test_write_failure_leaves_nothing_half_written(plan: Plan, tmp_path: Path, m
             raise OSError("disk full")
         real(path, header, rows)
 
-    monkeypatch.setattr(plan_module, "_write_csv", fail_second)
+    monkeypatch.setattr(plan_module, "write_csv", fail_second)
     with pytest.raises(OSError, match="disk full"):
         plan.write(tmp_path / "out")
     assert list(tmp_path.iterdir()) == []

@@ -45,3 +45,7 @@ class InputError(AllocateError):
         n = len(self.problems)
         head = str(self.problems[0]) if n else "invalid input"
         super().__init__(head if n == 1 else f"{n} problems in the input; the first: {head}")
+
+
+class OutputExistsError(AllocateError):
+    """The output folder exists and is not empty (or is a file); nothing was written, nothing overwritten."""

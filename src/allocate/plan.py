@@ -6,13 +6,9 @@ A plan carries the case it answers, so that it can say fills, tiers and grids on
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import os
-import secrets
-import shutil
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
@@ -22,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
-from allocate.errors import AllocateError
+from allocate.files import atomic_folder, write_csv
 from allocate.schema import Case
 
 
@@ -60,10 +56,6 @@ ALLOCATION_COLUMNS = ("need_id", "household_id", "grid", "tier", "item", "lot_id
 
 VISIT_COLUMNS = ("volunteer_id", "household_id", "grid", "kind", "service_id", "hours")
 """Header of `visits.csv` (SPEC section 4)."""
-
-
-class OutputExistsError(AllocateError):
-    """The output folder exists and is not empty (or is not a folder); nothing was written."""
 
 
 def format_hours(hours: float) -> str:
@@ -230,19 +222,11 @@ class Plan(BaseModel):
         existing non-empty `folder` is refused with `OutputExistsError` unless `overwrite`. Cells the case cannot
         fill (a need id it does not know) are left blank; `verify` reports such plans. Returns the folder.
         """
-        target = Path(folder)
-        _check_target(target, overwrite)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-        tmp.mkdir()
-        try:
-            _write_csv(tmp / "allocation.csv", ALLOCATION_COLUMNS, self._allocation_rows())
+        with atomic_folder(folder, overwrite=overwrite) as tmp:
+            write_csv(tmp / "allocation.csv", ALLOCATION_COLUMNS, self._allocation_rows())
             if self.case.volunteers is not None:
-                _write_csv(tmp / "visits.csv", VISIT_COLUMNS, self._visit_rows())
-            _publish(tmp, target, overwrite)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        return target
+                write_csv(tmp / "visits.csv", VISIT_COLUMNS, self._visit_rows())
+        return Path(folder)
 
     def _allocation_rows(self) -> Iterator[tuple[Any, ...]]:
         """Rows of allocation.csv: per-need columns picked by each row's need (blank cells for an unknown need)."""
@@ -274,40 +258,3 @@ class Plan(BaseModel):
             grid = "" if row is None else households[row].grid
             rows.append([v.volunteer_id, v.household_id, grid, v.kind, v.service_id or "", format_hours(v.hours)])
         return rows
-
-
-def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """One CSV, composed in memory and written in one call (encoding row by row costs more than the rows)."""
-    text = io.StringIO(newline="")
-    out = csv.writer(text, lineterminator="\r\n")
-    out.writerow(header)
-    out.writerows(rows)
-    path.write_text(text.getvalue(), encoding="utf-8-sig", newline="")
-
-
-def _check_target(target: Path, overwrite: bool) -> None:
-    """Refuse a target that is a file, or a non-empty folder unless `overwrite`."""
-    if not target.exists():
-        return
-    if not target.is_dir():
-        raise OutputExistsError(f"{target} exists and is not a folder; choose another output folder")
-    if not overwrite and any(target.iterdir()):
-        raise OutputExistsError(
-            f"output folder {target} exists and is not empty; choose another folder or pass overwrite=True"
-        )
-
-
-def _publish(tmp: Path, target: Path, overwrite: bool) -> None:
-    """Move the finished folder `tmp` to `target`; an overwritten folder is swapped out, then removed."""
-    _check_target(target, overwrite)  # again: something may have appeared while we wrote
-    if not target.exists():
-        os.replace(tmp, target)
-        return
-    old = target.parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.old"
-    os.replace(target, old)
-    try:
-        os.replace(tmp, target)
-    except OSError:
-        os.replace(old, target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

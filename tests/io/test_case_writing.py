@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from allocate.io import FolderNotEmptyError, read_case, write_case, write_template
+from allocate.errors import OutputExistsError
+from allocate.io import read_case, write_case, write_template
 from allocate.schema import Case, Clause, Household, Lot, Need, Policy, Service, Tier, Urgency, Volunteer
 
 CASE = Case(
@@ -72,7 +73,7 @@ def test_refuses_non_empty_folder(tmp_path: Path) -> None:
     """An existing folder with files in it is never written into."""
     (tmp_path / "case").mkdir()
     (tmp_path / "case" / "notes.txt").write_text("mine")
-    with pytest.raises(FolderNotEmptyError):
+    with pytest.raises(OutputExistsError):
         write_case(CASE, tmp_path / "case")
     assert [p.name for p in (tmp_path / "case").iterdir()] == ["notes.txt"]
 

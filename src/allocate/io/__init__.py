@@ -3,10 +3,9 @@
 from allocate.io.policy_file import policy_toml, read_policy
 from allocate.io.reader import read_case, read_case_with_warnings
 from allocate.io.template import write_template
-from allocate.io.writer import FolderNotEmptyError, write_case
+from allocate.io.writer import write_case
 
 __all__ = [
-    "FolderNotEmptyError",
     "policy_toml",
     "read_case",
     "read_case_with_warnings",
