@@ -49,3 +49,7 @@ class InputError(AllocateError):
 
 class OutputExistsError(AllocateError):
     """The output folder exists and is not empty (or is a file); nothing was written, nothing overwritten."""
+
+
+class NoPlanError(AllocateError):
+    """No feasible plan was found (within the time limit, where one was set)."""

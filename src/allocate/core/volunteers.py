@@ -1,0 +1,402 @@
+"""Volunteers: which households get a delivery visit and which services are done, tier by tier.
+
+Time is counted in whole seconds so that sums of hours are exact. A household's goods need one delivery visit
+(`visit_hours`); it is decided at the household's *delivery tier*: the highest tier among its needs that have
+an eligible lot. For each tier, in priority order, with the hours earlier tiers took held:
+
+1. **Deliveries**: a min-cost flow over (grid, weight) groups of households -> volunteers covering the grid
+   (capacity: whole visits that fit the hours services left). Earlier tiers' deliveries are in it too, worth more
+   than any new one, so they are kept but may move to another volunteer. It maximises the tier's needs reached (a
+   household's weight is its number of the tier's needs with an eligible lot), then prefers volunteers covering
+   fewer grids and with fewer skills (so wide-ranging and skilled volunteers stay free for others); inside a group
+   the households with the lowest seeded rank go first. Deliveries come before the tier's services: one visit
+   reaches at least one need in `visit_hours`, a service one in its (longer) hours.
+2. **Services** of the tier: shortest first (then seeded rank), each to the volunteer with the skill covering the
+   grid who covers the fewest grids, then has the fewest hours left that fit, then comes first in the case.
+3. If the tier left a task undone that some volunteer could do, the tier is re-decided exactly by a MIP through the
+   backend when it is small (every task of this and earlier tiers over its eligible volunteers; earlier tiers'
+   done tasks must stay done; at most `MIP_PAIRS` pairs, `MIP_SECONDS` unless `solve` got a time limit). Otherwise,
+   or when the MIP stops at its limit, the LP relaxation over identical tasks and identical volunteers (merging
+   them does not change the LP) bounds the tier's needs and services reached; if the greedy reaches the bound the
+   tier is proven, else the plan is FEASIBLE with `gap` = (bound - reached) / bound of the worst tier.
+
+What is optimised per tier is the number of the tier's needs and services a visit reaches: the first thing leximin
+compares is how many fills are zero, and an undelivered household's needs are all zero. Which reached household
+gets how much is then the goods engine's (exact) business. Re-planning when a delivered household ends up with no
+goods is `allocate.solve`'s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from allocate.backends.base import Backend, LinearProgram, SolveStatus
+from allocate.core.goods import Counter
+from allocate.core.index import BoolArray, CaseIndex, IntArray, seeded_rank
+from allocate.schema import ALL_GRIDS, Case
+
+MIP_PAIRS = 2000
+"""Largest number of (task, volunteer) pairs re-decided exactly by a MIP; above it the LP bound is reported."""
+
+MIP_SECONDS = 10.0
+"""Time limit of such a MIP when `solve` is given none (CP-SAT counts it in deterministic time)."""
+
+TICKS = 3600
+"""Time unit: one second."""
+
+
+@dataclass(frozen=True)
+class VolunteerPlan:
+    """Households delivered, visits (volunteer, household, service or -1 for a delivery), and the gap if any."""
+
+    delivered: BoolArray
+    visits: list[tuple[int, int, int]]
+    gap: float | None
+    undelivered: int  # households with a need some lot could serve that get no delivery
+
+
+@dataclass
+class _Tasks:
+    """Deliveries and services as one task list (a delivery has service -1, skill -1)."""
+
+    hh: IntArray
+    service: IntArray
+    skill: IntArray
+    ticks: IntArray
+    weight: IntArray
+    tier: IntArray
+    rank: IntArray
+
+
+def plan_volunteers(
+    case: Case,
+    index: CaseIndex,
+    backend: Backend,
+    time_limit: float | None,
+    count: Counter,
+    skip: BoolArray | None = None,
+) -> VolunteerPlan:
+    """Decide deliveries and services (see the module docstring); without volunteers everyone is delivered.
+
+    Households in `skip` get no delivery (the caller found that they would receive nothing).
+    """
+    n_hh = len(case.households)
+    if case.volunteers is None:
+        return VolunteerPlan(delivered=np.ones(n_hh, np.bool_), visits=[], gap=None, undelivered=0)
+    return _Planner(case, index, backend, time_limit, count, skip).run()
+
+
+class _Planner:
+    def __init__(
+        self,
+        case: Case,
+        index: CaseIndex,
+        backend: Backend,
+        time_limit: float | None,
+        count: Counter,
+        skip: BoolArray | None,
+    ) -> None:
+        assert case.volunteers is not None
+        self.skip = np.zeros(len(case.households), np.bool_) if skip is None else skip
+        self.case, self.index, self.backend, self.time_limit, self.count = case, index, backend, time_limit, count
+        vols = case.volunteers
+        self.n_vol = len(vols)
+        self.hours = np.asarray([round(v.hours * TICKS) for v in vols], np.int64)
+        self.left = self.hours.copy()
+        n_grids = len(index.grids)
+        self.width = np.asarray([n_grids + 1 if ALL_GRIDS in v.grids else len(v.grids) for v in vols], np.int64)
+        skills = sorted({s.skill for s in case.services})
+        self.skills = {s: i for i, s in enumerate(skills)}
+        grid_of = {g: i for i, g in enumerate(index.grids)}
+        self.skill_sets = [frozenset(self.skills[k] for k in v.skills if k in self.skills) for v in vols]
+        # volunteers covering each grid (grids without households are ignored), then per (grid, skill or -1)
+        self.covering: dict[int, list[int]] = {}
+        everywhere = [k for k, v in enumerate(vols) if ALL_GRIDS in v.grids]
+        for g in range(len(index.grids)):
+            self.covering[g] = list(everywhere)
+        for k, v in enumerate(vols):
+            if ALL_GRIDS not in v.grids:
+                for name in v.grids:
+                    if name in grid_of:
+                        self.covering[grid_of[name]].append(k)
+        self._eligible: dict[tuple[int, int], list[int]] = {}
+        self.tasks = self._tasks()
+        self.vol_of = np.full(self.tasks.hh.size, -1, np.int64)
+
+    def eligible(self, grid: int, skill: int) -> list[int]:
+        """Volunteers who may do a task of `skill` (-1: a delivery) in `grid`, narrowest coverage first."""
+        key = (grid, skill)
+        if key not in self._eligible:
+            vs = [k for k in self.covering[grid] if skill < 0 or skill in self.skill_sets[k]]
+            self._eligible[key] = sorted(vs, key=lambda k: (int(self.width[k]), k))
+        return self._eligible[key]
+
+    def _tasks(self) -> _Tasks:
+        index, case = self.index, self.case
+        n_hh = len(case.households)
+        reach = np.asarray([bool(index.eligible_lots(n)) for n in range(index.need_qty.size)], np.bool_)
+        reach &= ~self.skip[index.need_hh]
+        tier = np.full(n_hh, index.n_tiers, np.int64)
+        np.minimum.at(tier, index.need_hh[reach], index.need_tier[reach])
+        weight = np.zeros(n_hh, np.int64)
+        at_tier = reach & (index.need_tier == tier[index.need_hh])
+        np.add.at(weight, index.need_hh[at_tier], 1)
+        d_hh = np.flatnonzero(tier < index.n_tiers)
+        s_rank = seeded_rank([s.service_id for s in case.services], case.policy.seed)
+        hh_idx = case.household_index
+        s_hh = np.asarray([hh_idx[s.household_id] for s in case.services], np.int64)
+        n_s = len(case.services)
+        return _Tasks(
+            hh=np.concatenate([d_hh, s_hh]).astype(np.int64),
+            service=np.concatenate([np.full(d_hh.size, -1), np.arange(n_s)]).astype(np.int64),
+            skill=np.concatenate([np.full(d_hh.size, -1), [self.skills[s.skill] for s in case.services]]).astype(
+                np.int64
+            ),
+            ticks=np.concatenate(
+                [
+                    np.full(d_hh.size, round(case.policy.visit_hours * TICKS)),
+                    [round(s.hours * TICKS) for s in case.services],
+                ]
+            ).astype(np.int64),
+            weight=np.concatenate([weight[d_hh], np.ones(n_s)]).astype(np.int64),
+            tier=np.concatenate([tier[d_hh], np.asarray(case.service_tiers, np.int64).reshape(-1)]).astype(np.int64),
+            rank=np.concatenate([index.hh_rank[d_hh], s_rank]).astype(np.int64),
+        )
+
+    def run(self) -> VolunteerPlan:
+        """Every tier in priority order; then the visits and the delivered households."""
+        gaps: list[float] = []
+        for t in range(self.index.n_tiers):
+            mine = np.flatnonzero(self.tasks.tier == t)
+            if not mine.size:
+                continue
+            self._deliveries(mine[self.tasks.service[mine] < 0])
+            self._services(mine[self.tasks.service[mine] >= 0])
+            undone = [int(k) for k in mine.tolist() if self.vol_of[k] < 0 and self._task_eligible(k)]
+            if undone:
+                gap = self._exact_or_bound(t)
+                if gap is not None:
+                    gaps.append(gap)
+        tasks = self.tasks
+        done = np.flatnonzero(self.vol_of >= 0)
+        delivered = np.zeros(len(self.case.households), np.bool_)
+        delivered[tasks.hh[done[tasks.service[done] < 0]]] = True
+        visits = sorted((int(self.vol_of[k]), int(tasks.hh[k]), int(tasks.service[k])) for k in done.tolist())
+        undelivered = int(((self.vol_of < 0) & (tasks.service < 0)).sum())
+        return VolunteerPlan(
+            delivered=delivered, visits=visits, gap=max(gaps) if gaps else None, undelivered=undelivered
+        )
+
+    def _task_eligible(self, k: int) -> bool:
+        t = self.tasks
+        return bool(self.eligible(int(self.index.hh_grid[t.hh[k]]), int(t.skill[k])))
+
+    # -- greedy steps --------------------------------------------------------------------------------------------
+    def _deliveries(self, tasks: IntArray) -> None:
+        """Step 1: one min-cost flow over (grid, weight) groups -> volunteers, earlier deliveries re-routed."""
+        if not tasks.size:
+            return
+        from ortools.graph.python import min_cost_flow
+
+        t = self.tasks
+        visit = int(t.ticks[tasks[0]])
+        held = np.flatnonzero((self.vol_of >= 0) & (t.service < 0))
+        np.add.at(self.left, self.vol_of[held], visit)  # earlier deliveries are re-routed, never dropped
+        self.vol_of[held] = -1
+        top = int(t.weight[tasks].max()) + 1  # an earlier delivery outweighs any new one
+        groups: dict[tuple[int, int], list[int]] = {}
+        everything = np.concatenate([held, tasks])
+        worth = np.concatenate([np.full(held.size, top), t.weight[tasks]])
+        grid = self.index.hh_grid[t.hh[everything]]
+        for k, g, w in zip(everything.tolist(), grid.tolist(), worth.tolist(), strict=True):
+            groups.setdefault((g, w), []).append(k)
+        keys = sorted(groups)
+        cap_v = self.left // visit
+        n_g, n_v = len(keys), self.n_vol
+        use_cost = self.width * (len(self.skills) + 1) + np.asarray([len(sk) for sk in self.skill_sets], np.int64)
+        big = int(use_cost.max()) + 1  # one more need reached outweighs any choice of volunteer
+        g0, v0 = 2, 2 + n_g
+        n = int(everything.size)
+        tails, heads, caps, costs = [0], [1], [n], [0]  # bypass: a household not delivered
+        for i, (g, w) in enumerate(keys):
+            tails.append(0)
+            heads.append(g0 + i)
+            caps.append(len(groups[(g, w)]))
+            costs.append(-w * big)
+        for i, (g, _) in enumerate(keys):
+            for v in self.eligible(g, -1):
+                if cap_v[v] > 0:
+                    tails.append(g0 + i)
+                    heads.append(v0 + v)
+                    caps.append(n)
+                    costs.append(int(use_cost[v]))
+        first_pair, n_pair = 1 + n_g, len(tails)
+        tails += [v0 + v for v in range(n_v)]
+        heads += [1] * n_v
+        caps += cap_v.tolist()
+        costs += [0] * n_v
+        solver = min_cost_flow.SimpleMinCostFlow()
+        solver.add_arcs_with_capacity_and_unit_cost(
+            np.asarray(tails, np.int64),
+            np.asarray(heads, np.int64),
+            np.asarray(caps, np.int64),
+            np.asarray(costs, np.int64),
+        )
+        supplies = np.zeros(v0 + n_v, np.int64)
+        supplies[0], supplies[1] = n, -n
+        solver.set_nodes_supplies(np.arange(supplies.size), supplies)
+        self.count("flow_solves", 1)
+        if solver.solve() != solver.OPTIMAL:
+            raise RuntimeError("delivery flow failed")
+        flows = solver.flows(np.arange(first_pair, n_pair)).tolist()
+        per_group: dict[int, list[tuple[int, int]]] = {}
+        for a, f in zip(range(first_pair, n_pair), flows, strict=True):
+            if f > 0:
+                per_group.setdefault(tails[a] - g0, []).append((heads[a] - v0, f))
+        for i, key in enumerate(keys):
+            members = sorted(groups[key], key=lambda k: int(t.rank[k]))
+            pos = 0
+            for v, f in sorted(per_group.get(i, [])):
+                for k in members[pos : pos + f]:
+                    self.vol_of[k] = v
+                self.left[v] -= f * visit
+                pos += f
+        if (self.vol_of[held] < 0).any():
+            raise RuntimeError("an earlier tier's delivery was dropped")
+
+    def _services(self, tasks: IntArray) -> None:
+        """Step 2: shortest first, narrowest volunteer, then best fit."""
+        t = self.tasks
+        for k in sorted(tasks.tolist(), key=lambda k: (int(t.ticks[k]), int(t.rank[k]))):
+            need = int(t.ticks[k])
+            fits = [v for v in self.eligible(int(self.index.hh_grid[t.hh[k]]), int(t.skill[k])) if self.left[v] >= need]
+            if fits:
+                v = min(fits, key=lambda v: (int(self.width[v]), int(self.left[v]), v))
+                self.vol_of[k] = v
+                self.left[v] -= need
+
+    # -- exact re-decision or bound ------------------------------------------------------------------------------
+    def _exact_or_bound(self, tier: int) -> float | None:
+        """Step 3: a MIP when small (then no gap when proven), else the LP bound; returns the tier's gap."""
+        t = self.tasks
+        held = np.flatnonzero((t.tier < tier) & (self.vol_of >= 0))
+        cand = np.flatnonzero(t.tier == tier)
+        cand = cand[[self._task_eligible(int(k)) for k in cand.tolist()]]
+        reached = int(t.weight[cand][self.vol_of[cand] >= 0].sum())
+        tasks = np.concatenate([held, cand])
+        grid = self.index.hh_grid[t.hh[tasks]].tolist()
+        skill = t.skill[tasks].tolist()
+        if sum(len(self.eligible(g, sk)) for g, sk in zip(grid, skill, strict=True)) > MIP_PAIRS:
+            return self._bound(held, cand, reached)
+        pairs = [(i, v) for i, (g, sk) in enumerate(zip(grid, skill, strict=True)) for v in self.eligible(g, sk)]
+        return self._mip(held, cand, pairs, reached)
+
+    def _mip(self, held: IntArray, cand: IntArray, pairs: list[tuple[int, int]], reached: int) -> float | None:
+        """Re-decide the tier exactly: every task of this and earlier tiers over its eligible volunteers."""
+        t = self.tasks
+        tasks = np.concatenate([held, cand])
+        n_t, n_p = tasks.size, len(pairs)
+        p_task = np.asarray([p[0] for p in pairs], np.int64)
+        p_vol = np.asarray([p[1] for p in pairs], np.int64)
+        is_cand = np.arange(n_t) >= held.size
+        # seeded tie-break worth less than one need in total: lower rank first
+        order = np.argsort(np.argsort(t.rank[tasks]))
+        tie = (n_t - order) / (n_t * (n_t + 1.0))
+        obj = np.where(is_cand[p_task], t.weight[tasks][p_task] + tie[p_task], 0.0)
+        lp = LinearProgram(
+            objective=obj.astype(np.float64),
+            col_lower=np.zeros(n_p),
+            col_upper=np.ones(n_p),
+            rows=np.concatenate([p_task, n_t + p_vol]),
+            cols=np.concatenate([np.arange(n_p), np.arange(n_p)]),
+            vals=np.concatenate([np.ones(n_p), t.ticks[tasks][p_task].astype(np.float64)]),
+            row_lower=np.concatenate([np.where(is_cand, -np.inf, 1.0), np.full(self.n_vol, -np.inf)]),
+            row_upper=np.concatenate([np.ones(n_t), self.hours.astype(np.float64)]),
+            integer=np.ones(n_p, np.bool_),
+        )
+        self.count("mip_solves", 1)
+        sol = self.backend.solve(lp, MIP_SECONDS if self.time_limit is None else self.time_limit)
+        x = np.rint(sol.x) > 0.5
+        new_of = np.full(n_t, -1, np.int64)
+        new_of[p_task[x]] = p_vol[x]
+        got = int(t.weight[cand][new_of[held.size :] >= 0].sum())
+        if got < reached or (new_of[: held.size] < 0).any():
+            return self._bound(held, cand, reached)  # keep the greedy answer, which was better
+        self.vol_of[tasks] = new_of
+        self.left = self.hours - np.bincount(
+            new_of[new_of >= 0], weights=t.ticks[tasks][new_of >= 0], minlength=self.n_vol
+        ).astype(np.int64)
+        if sol.status is SolveStatus.OPTIMAL:
+            return None
+        return self._bound(held, cand, got)  # stopped at the limit: the LP bound is always available
+
+    def _bound(self, held: IntArray, cand: IntArray, reached: int) -> float | None:
+        """The tier's relative gap to the LP relaxation (None if none), over identical tasks and volunteers.
+
+        A *family* is the tasks of one grid, skill (or delivery) and length; a volunteer group, the volunteers
+        with the same grids and skills. Per family f and group V a variable x_fV counts its tasks done by V;
+        sum_V x_fV = (earlier tiers' done tasks of f) + sum_j y_fj, where y_fj <= (this tier's tasks of f of
+        weight j) is worth j each; per group, sum_f length_f x_fV <= its hours. Merging identical tasks and
+        identical volunteers does not change the LP's optimum.
+        """
+        assert self.case.volunteers is not None
+        t = self.tasks
+        vkey = [(tuple(sorted(v.grids)), self.skill_sets[k]) for k, v in enumerate(self.case.volunteers)]
+        groups = sorted(set(vkey), key=lambda key: (key[0], sorted(key[1])))
+        group_of = {key: i for i, key in enumerate(groups)}
+        group_hours = np.zeros(len(groups), np.float64)
+        np.add.at(group_hours, np.asarray([group_of[key] for key in vkey], np.int64), self.hours.astype(np.float64))
+        group_covering: dict[int, list[int]] = {}
+        for g, vols in self.covering.items():
+            group_covering[g] = sorted({group_of[vkey[k]] for k in vols})
+
+        must: dict[tuple[int, int, int], int] = {}
+        segments: dict[tuple[int, int, int], dict[int, int]] = {}
+        for k in held.tolist():
+            f = (int(self.index.hh_grid[t.hh[k]]), int(t.skill[k]), int(t.ticks[k]))
+            must[f] = must.get(f, 0) + 1
+        for k in cand.tolist():
+            f = (int(self.index.hh_grid[t.hh[k]]), int(t.skill[k]), int(t.ticks[k]))
+            seg = segments.setdefault(f, {})
+            seg[int(t.weight[k])] = seg.get(int(t.weight[k]), 0) + 1
+        families = sorted(set(must) | set(segments))
+        n_f = len(families)
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        obj: list[float] = []
+        upper: list[float] = []
+        for i, (g, sk, ticks) in enumerate(families):
+            for j in group_covering[g]:
+                if sk < 0 or sk in groups[j][1]:
+                    col = len(obj)
+                    rows += [i, n_f + j]
+                    cols += [col, col]
+                    vals += [1.0, float(ticks)]
+                    obj.append(0.0)
+                    upper.append(np.inf)
+            for w, c in sorted(segments.get((g, sk, ticks), {}).items()):
+                rows.append(i)
+                cols.append(len(obj))
+                vals.append(-1.0)
+                obj.append(float(w))
+                upper.append(float(c))
+        fixed = np.asarray([must.get(f, 0) for f in families], np.float64)
+        lp = LinearProgram(
+            objective=np.asarray(obj, np.float64),
+            col_lower=np.zeros(len(obj)),
+            col_upper=np.asarray(upper, np.float64),
+            rows=np.asarray(rows, np.int64),
+            cols=np.asarray(cols, np.int64),
+            vals=np.asarray(vals, np.float64),
+            row_lower=np.concatenate([fixed, np.full(len(groups), -np.inf)]),
+            row_upper=np.concatenate([fixed, group_hours]),
+            integer=np.zeros(len(obj), np.bool_),
+        )
+        self.count("lp_solves", 1)
+        bound = float(np.floor(self.backend.solve(lp).objective + 1e-6))  # never time-limited: it must be a bound
+        if bound <= reached:
+            return None
+        return (bound - reached) / bound

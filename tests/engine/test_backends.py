@@ -1,0 +1,110 @@
+"""Backends: the same named cases give the same fills on every installed engine; errors say what to install."""
+
+from __future__ import annotations
+
+import named
+import pytest
+from support.brute_force import objective
+
+from allocate.backends import BACKENDS, BackendUnavailable, available_backends, get_backend
+from allocate.plan import Plan
+from allocate.schema import Case, Policy
+from allocate.solve import solve
+from allocate.verify import verify
+
+
+def with_policy(case: Case, **changes: object) -> Case:
+    """The case under a policy with some settings changed."""
+    return solve_ready(case, case.policy.model_copy(update=changes))
+
+
+def solve_ready(case: Case, policy: Policy) -> Case:
+    """The case rebuilt for `policy` (tiers recomputed)."""
+    return Case(
+        households=case.households,
+        needs=case.needs,
+        lots=case.lots,
+        volunteers=case.volunteers,
+        services=case.services,
+        policy=policy,
+    )
+
+
+CASES = {
+    "elderly_first": named.elderly_first(),
+    "even_split": named.even_split(),
+    "reserved_beside_open": named.reserved_beside_open(),
+    "all_or_nothing": named.all_or_nothing(4),
+    "few_volunteer_hours": named.few_volunteer_hours(),
+    "rare_skill": named.rare_skill(),
+    "shared_scarcity": named.shared_scarcity(),
+    "shared_scarcity_total_fill": with_policy(named.shared_scarcity(), fairness="none"),
+    "all_or_nothing_total_fill": with_policy(named.all_or_nothing(4), fairness="none"),
+    "even_split_total_fill": with_policy(named.even_split(), fairness="none"),
+}
+
+
+def fills(plan: Plan) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Need fills and service fills, in case order."""
+    return plan.need_fills, plan.service_fills
+
+
+@pytest.mark.parametrize("backend", available_backends())
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_backends_agree_on_named_cases(name: str, backend: str) -> None:
+    """Every installed backend gives a verified plan with the default backend's fills (total fill: its objective)."""
+    case = CASES[name]
+    plan, reference = solve(case, backend=backend), solve(case)
+    assert plan.backend == backend
+    assert verify(case, plan).ok
+    if case.policy.fairness == "none":
+        assert objective(case, plan) == objective(case, reference)
+    else:
+        assert fills(plan) == fills(reference)
+
+
+def test_volunteer_cases_use_the_backend() -> None:
+    """The scarce-volunteer case is re-decided by a MIP, so switching backends is real."""
+    assert solve(CASES["shared_scarcity"]).stats["mip_solves"] >= 1
+    assert solve(CASES["even_split_total_fill"]).stats["lp_solves"] >= 1
+
+
+def test_auto_picks_highs() -> None:
+    """ "auto" is HiGHS when highspy is installed."""
+    assert get_backend("auto").name == "highs"
+    assert solve(CASES["elderly_first"]).backend == "highs"
+
+
+def test_unknown_backend_names_the_choices() -> None:
+    """A misspelt backend is refused with the list of valid names."""
+    with pytest.raises(BackendUnavailable, match="must be one of auto, highs, ortools, pulp"):
+        solve(CASES["elderly_first"], backend="gurobi")
+
+
+def test_missing_backend_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A backend whose library is missing says how to install it."""
+    monkeypatch.setattr(type(BACKENDS["pulp"]), "is_available", lambda self: False)
+    with pytest.raises(BackendUnavailable, match=r'pip install "allocate\[pulp\]"'):
+        solve(CASES["elderly_first"], backend="pulp")
+
+
+def test_solving_keeps_stdout_clean(capfd: pytest.CaptureFixture[str]) -> None:
+    """No banner or log reaches stdout, whichever backend runs (the CLI's stdout carries only messages)."""
+    for backend in available_backends():
+        solve(CASES["shared_scarcity"], backend=backend)
+    assert capfd.readouterr().out == ""
+
+
+def test_time_limit_must_be_positive() -> None:
+    """A zero or negative time limit is refused with the parameter's name."""
+    with pytest.raises(ValueError, match="'time_limit' parameter"):
+        solve(CASES["elderly_first"], time_limit=0)
+
+
+@pytest.mark.parametrize("backend", available_backends())
+def test_a_time_limit_still_gives_a_verified_plan(backend: str) -> None:
+    """With a time limit on the packing models the plan is verified and proven on this small case."""
+    case = CASES["shared_scarcity"]
+    plan = solve(case, backend=backend, time_limit=5)
+    assert verify(case, plan).ok
+    assert plan.status == "optimal"
