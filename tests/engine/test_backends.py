@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import named
 import pytest
-from support.brute_force import objective
 
 from allocate.backends import BACKENDS, BackendUnavailable, available_backends, get_backend
 from allocate.plan import Plan
 from allocate.schema import Case, Policy
 from allocate.solve import solve
 from allocate.verify import verify
+from support.brute_force import objective
 
 
 def with_policy(case: Case, **changes: object) -> Case:
