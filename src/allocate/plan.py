@@ -223,10 +223,14 @@ class Plan(BaseModel):
         fill (a need id it does not know) are left blank; `verify` reports such plans. Returns the folder.
         """
         with atomic_folder(folder, overwrite=overwrite) as tmp:
-            write_csv(tmp / "allocation.csv", ALLOCATION_COLUMNS, self._allocation_rows())
-            if self.case.volunteers is not None:
-                write_csv(tmp / "visits.csv", VISIT_COLUMNS, self._visit_rows())
+            self.write_tables(tmp)
         return Path(folder)
+
+    def write_tables(self, into: Path) -> None:
+        """Write the plan's CSVs into an existing folder, as part of a larger atomic write (see `write`)."""
+        write_csv(into / "allocation.csv", ALLOCATION_COLUMNS, self._allocation_rows())
+        if self.case.volunteers is not None:
+            write_csv(into / "visits.csv", VISIT_COLUMNS, self._visit_rows())
 
     def _allocation_rows(self) -> Iterator[tuple[Any, ...]]:
         """Rows of allocation.csv: per-need columns picked by each row's need (blank cells for an unknown need)."""

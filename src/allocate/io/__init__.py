@@ -1,14 +1,17 @@
 """Reading and writing cases: CSV folders and xlsx workbooks in, CSV folders and `policy.toml` out."""
 
+from allocate.io.plan_files import read_plan
 from allocate.io.policy_file import policy_toml, read_policy
-from allocate.io.reader import read_case, read_case_with_warnings
+from allocate.io.reader import case_files, read_case, read_case_with_warnings
 from allocate.io.template import write_template
 from allocate.io.writer import write_case
 
 __all__ = [
+    "case_files",
     "policy_toml",
     "read_case",
     "read_case_with_warnings",
+    "read_plan",
     "read_policy",
     "write_case",
     "write_template",

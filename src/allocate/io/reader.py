@@ -104,3 +104,12 @@ def _follows_rejected(p: Problem, reads: dict[str, TableRead]) -> bool:
         return False
     record = reads[p.table].records[p.row]
     return getattr(record, "household_id", None) in reads["households"].rejected_ids
+
+
+def case_files(path: str | os.PathLike[str]) -> list[str]:
+    """The files a case is read from (its tables and `policy.toml`, or the workbook), for recording their hashes."""
+    if os.path.isfile(path):
+        return [os.fspath(path)]
+    found = find_tables(path)
+    with found.resource:
+        return [s.file for s in found.sheets] + ([found.policy] if found.policy else [])

@@ -81,12 +81,14 @@ def _find_csv(folder: str) -> Found:
     entries = sorted(e.name for e in os.scandir(folder) if e.is_file())
     by_table, problems = _match({n[:-4]: n for n in entries if n.lower().endswith(".csv")}, folder, ".csv file")
     files = {name: os.path.join(folder, entry) for name, entry in by_table.items()}
-    sheets = [Sheet(table, files[table.name], _csv_rows(files[table.name])) for table in TABLES if table.name in files]
+    sheets = [Sheet(table, files[table.name], csv_rows(files[table.name])) for table in TABLES if table.name in files]
     policy = next((os.path.join(folder, n) for n in entries if n.lower() == POLICY_FILE), None)
     return Found(sheets, problems, policy, nullcontext())
 
 
-def _csv_rows(file: str) -> Callable[[], Rows]:
+def csv_rows(file: str) -> Callable[[], Rows]:
+    """Rows of one CSV file, its encoding detected first; problems raise SourceError with the line."""
+
     def rows() -> Rows:
         line = 1
         try:

@@ -1,0 +1,89 @@
+"""Reading a plan back from its files, so that `verify` can check any plan: ours, hand-edited, or another tool's.
+
+Only the columns that define a plan are read (`need_id, lot_id, quantity` and the visit columns); the others
+in `allocation.csv` (household, grid, tier, item) restate the case and are ignored, never trusted. Problems are
+reported at `file:line:column` like a case's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+from allocate.errors import InputError, Problem
+from allocate.io.cells import NUMBER, TEXT, WHOLE
+from allocate.io.columns import Column, Table
+from allocate.io.sources import Sheet, csv_rows
+from allocate.io.tables import read_table
+from allocate.plan import Allocation, Plan, Status, Visit
+from allocate.schema import Case
+
+ALLOCATIONS = Table(
+    "allocation",
+    "分配",
+    Allocation,
+    (
+        Column("need_id", ("需求编号",), TEXT, True),
+        Column("lot_id", ("批次",), TEXT, True),
+        Column("quantity", ("数量",), WHOLE, True),
+    ),
+    required=True,
+)
+
+VISITS = Table(
+    "visits",
+    "探访",
+    Visit,
+    (
+        Column("volunteer_id", ("志愿者",), TEXT, True),
+        Column("household_id", ("户号",), TEXT, True),
+        Column("kind", ("类型",), TEXT, True),
+        Column("service_id", ("服务编号",), TEXT),
+        Column("hours", ("时长",), NUMBER, True),
+    ),
+    required=False,
+)
+
+
+def read_plan(case: Case, folder: str | os.PathLike[str], *, plan_date: dt.date | None = None) -> Plan:
+    """The plan in `folder` (`allocation.csv`, and `visits.csv` if present) for `case`; InputError lists problems.
+
+    The plan date is `plan_date` if given, else the one `summary.json` records, else the case policy's.
+    """
+    where = Path(folder)
+    problems: list[Problem] = []
+    tables: dict[str, list[object]] = {}
+    for table in (ALLOCATIONS, VISITS):
+        file = where / f"{table.name}.csv"
+        if not file.is_file():
+            if table.required:
+                problems.append(Problem(file=str(file), line=0, column=0, message="missing: a plan needs this file"))
+            continue
+        read = read_table(Sheet(table, str(file), csv_rows(str(file))))
+        problems += read.problems
+        tables[table.name] = list(read.records)
+    day = plan_date or _recorded_date(where, problems) or case.policy.effective_date()
+    if problems:
+        raise InputError(problems)
+    return Plan(
+        case=case,
+        allocations=tuple(a for a in tables["allocation"] if isinstance(a, Allocation)),
+        visits=tuple(v for v in tables.get("visits", ()) if isinstance(v, Visit)),
+        plan_date=day,
+        status=Status.FEASIBLE,
+        backend="file",
+    )
+
+
+def _recorded_date(folder: Path, problems: list[Problem]) -> dt.date | None:
+    """The plan date `summary.json` records, if there is one; a summary we cannot read is a problem."""
+    file = folder / "summary.json"
+    if not file.is_file():
+        return None
+    try:
+        return dt.date.fromisoformat(json.loads(file.read_text(encoding="utf-8"))["plan_date"])
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as e:
+        problems.append(Problem(file=str(file), line=0, column=0, message=f"cannot read the plan date: {e}"))
+        return None
