@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from click.testing import CliRunner, Result
 
 from allocate import cli as cli_module
 from allocate.cli import cli
+
+SOLVE_MODULE = importlib.import_module("allocate.solve")  # the package's `solve` attribute is the function
 
 HOUSEHOLDS = "household_id,grid,members,oldest_age,lives_alone\nH1,A,1,82,yes\nH2,A,3,40,no\n"
 NEEDS = "household_id,item,quantity\nH1,rice,2\nH2,rice,4\n"
@@ -112,16 +115,151 @@ def test_generate_then_validate(tmp_path: Path) -> None:
     assert run("validate", str(folder)).exit_code == 0
 
 
-def test_demo_writes_case_and_refuses_non_empty_folder(tmp_path: Path) -> None:
-    """`demo` writes the bundled case, which validates; a non-empty OUT is refused without --force."""
+def test_demo_solves_and_refuses_non_empty_folder(tmp_path: Path) -> None:
+    """`demo` writes the bundled case and its verified plan; a non-empty OUT is refused without --force."""
     out = tmp_path / "demo"
     r = run("demo", str(out))
     assert r.exit_code == 0, r.output
-    assert run("validate", str(out / "case")).exit_code == 0
+    assert (out / "plan" / "report.html").is_file()
+    assert run("verify", str(out / "case"), str(out / "plan")).exit_code == 0
     again = run("demo", str(out))
     assert again.exit_code == 2
     assert "--force" in again.output
     assert run("demo", str(out), "--force").exit_code == 0
+
+
+def solve(case: Path, out: Path, *extra: str) -> Result:
+    return run("solve", str(case), "-o", str(out), "--date", "2026-12-01", *extra)
+
+
+def test_solve_writes_every_output_file(tmp_path: Path) -> None:
+    """`solve` writes allocation, unmet, summary and report, and the plan verifies from its files."""
+    case, out = write_case(tmp_path / "c"), tmp_path / "out"
+    r = solve(case, out)
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "allocation.csv",
+        "report.html",
+        "summary.json",
+        "unmet.csv",
+    ]
+    assert (out / "unmet.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["plan_date"] == "2026-12-01"
+    assert set(summary["inputs"]) == {"households.csv", "needs.csv", "supplies.csv"}
+    v = run("verify", str(case), str(out))
+    assert v.exit_code == 0, v.output
+
+
+def test_solve_is_byte_identical_on_repeat(tmp_path: Path) -> None:
+    """Two runs on the same input give the same bytes in every file but summary.json's timings."""
+    case = write_case(tmp_path / "c")
+    assert solve(case, tmp_path / "a").exit_code == 0
+    assert solve(case, tmp_path / "b").exit_code == 0
+    for name in ("allocation.csv", "unmet.csv", "report.html"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    a, b = (json.loads((tmp_path / d / "summary.json").read_text(encoding="utf-8")) for d in "ab")
+    a.pop("timings")
+    b.pop("timings")
+    assert a == b
+
+
+def test_solve_refuses_output_overlapping_input(tmp_path: Path) -> None:
+    """An output that is the case folder, inside it, or holding it is refused (exit 2) and nothing changes."""
+    case = write_case(tmp_path / "c")
+    before = sorted(p.name for p in case.iterdir())
+    for out in (case, case / "plan", tmp_path):
+        r = solve(case, out, "--force")
+        assert r.exit_code == 2, (out, r.output)
+        assert "overlap" in r.output
+    assert sorted(p.name for p in case.iterdir()) == before
+
+
+def test_solve_refuses_non_empty_output_without_force(tmp_path: Path) -> None:
+    """An existing non-empty output folder is refused without --force and replaced whole with it."""
+    case, out = write_case(tmp_path / "c"), tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    r = solve(case, out)
+    assert r.exit_code == 2
+    assert (out / "keep.txt").exists()
+    assert solve(case, out, "--force").exit_code == 0
+    assert not (out / "keep.txt").exists()
+    assert (out / "allocation.csv").exists()
+
+
+def test_solve_invalid_input_writes_nothing(tmp_path: Path) -> None:
+    """Invalid input exits 1 and creates no output folder."""
+    case = write_case(tmp_path / "c", needs="household_id,item,quantity\nH1,rice,-1\n")
+    r = solve(case, tmp_path / "out")
+    assert r.exit_code == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_no_plan_is_exit_3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the engine finds no plan in time, the command exits 3 and writes nothing."""
+    from allocate.errors import NoPlanError
+
+    def none(*_: object, **__: object) -> None:
+        raise NoPlanError("no feasible plan within 1 s")
+
+    monkeypatch.setattr(SOLVE_MODULE, "solve", none)
+    r = solve(write_case(tmp_path / "c"), tmp_path / "out")
+    assert r.exit_code == 3
+    assert "no feasible plan" in r.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_failed_verification_is_exit_4_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plan that fails its own verification is never written: exit 4."""
+    from allocate.plan import Allocation
+
+    real = SOLVE_MODULE.solve
+
+    def overdrawn(*args: object, **kw: object) -> object:
+        plan = real(*args, **kw)  # type: ignore[arg-type]
+        bad = Allocation(need_id="H2/rice", lot_id="L1", quantity=4)
+        return plan.model_copy(update={"allocations": (*plan.allocations, bad)})
+
+    monkeypatch.setattr(SOLVE_MODULE, "solve", overdrawn)
+    r = solve(write_case(tmp_path / "c"), tmp_path / "out")
+    assert r.exit_code == 4
+    assert "lot_overdrawn" in r.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_verify_rejects_a_tampered_plan(tmp_path: Path) -> None:
+    """A plan edited to give more than a lot holds is rejected with exit 4 and the violation named."""
+    case, out = write_case(tmp_path / "c"), tmp_path / "out"
+    assert solve(case, out).exit_code == 0
+    alloc = out / "allocation.csv"
+    lines = alloc.read_text(encoding="utf-8-sig").splitlines()
+    lines.append("H2/rice,H2,A,general,rice,L1,9")
+    alloc.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
+    r = run("verify", str(case), str(out))
+    assert r.exit_code == 4
+    assert "lot_overdrawn" in r.output
+
+
+def test_verify_reports_bad_plan_cells(tmp_path: Path) -> None:
+    """A plan file with a bad cell is invalid input (exit 1) at file:line:column."""
+    case, out = write_case(tmp_path / "c"), tmp_path / "out"
+    out.mkdir()
+    (out / "allocation.csv").write_text("need_id,lot_id,quantity\nH1/rice,L1,lots\n", encoding="utf-8")
+    r = run("verify", str(case), str(out))
+    assert r.exit_code == 1
+    assert f"{out / 'allocation.csv'}:2:3:" in r.output
+
+
+@pytest.mark.parametrize(("lang", "word"), [("en", "rice"), ("zh", "rice")])
+def test_explain_one_household(tmp_path: Path, lang: str, word: str) -> None:
+    """`explain` prints what a household asked and got, and why, in English or Chinese."""
+    case, out = write_case(tmp_path / "c"), tmp_path / "out"
+    assert solve(case, out).exit_code == 0
+    r = run("explain", str(case), str(out), "--household", "H2", "--lang", lang)
+    assert r.exit_code == 0, r.output
+    assert word in r.output
+    assert run("explain", str(case), str(out), "--household", "nobody").exit_code == 2
 
 
 def test_main_is_the_console_entry_point() -> None:

@@ -6,15 +6,18 @@ Results go to files; what is printed is messages only (and `--json` data where a
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
 import click
 
-from allocate.errors import AllocateError, InputError, Problem
+from allocate.errors import AllocateError, InputError, NoPlanError, OutputExistsError, Problem
 
 MAX_LISTED = 50
 """Problems printed before the rest are only counted, so a broken file does not flood the terminal."""
@@ -40,6 +43,11 @@ class _Commands(click.Group):
             n = len(e.problems)
             click.echo(f"invalid input: {n} problem{'s' if n != 1 else ''}", err=True)
             raise click.exceptions.Exit(EXIT_INPUT) from None
+        except NoPlanError as e:
+            click.echo(f"no plan: {e}", err=True)
+            raise click.exceptions.Exit(EXIT_NO_PLAN) from None
+        except OutputExistsError as e:
+            raise click.UsageError(str(e)) from None
         except AllocateError as e:
             click.echo(f"error: {e}", err=True)
             raise click.exceptions.Exit(EXIT_INTERNAL) from None
@@ -117,14 +125,182 @@ def generate(households: int, seed: int, lang: Literal["en", "zh"], folder: Path
     click.echo(f"wrote a case of {households} households (seed {seed}) to {folder}")
 
 
+_policy_opt = click.option(
+    "--policy", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="policy.toml to use instead."
+)
+_date_opt = click.option(
+    "--date",
+    "plan_date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Plan date (default: the policy's, or today).",
+)
+
+
+@cli.command()
+@_case_arg
+@click.option("-o", "--out", type=click.Path(path_type=Path), required=True, help="Output folder.")
+@_policy_opt
+@click.option("--backend", default="auto", show_default=True, help="LP/MIP engine: auto, highs, ortools or pulp.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Seconds for each packing model.")
+@_date_opt
+@_lang_opt
+@click.option(
+    "--marginal-limit",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="Grids whose extra volunteer hour is measured by solving again (each costs one solve).",
+)
+@click.option("--force", is_flag=True, help="Replace OUT if it exists and is not empty.")
+def solve(
+    case: Path,
+    out: Path,
+    policy: Path | None,
+    backend: str,
+    time_limit: float | None,
+    plan_date: dt.datetime | None,
+    lang: Literal["en", "zh"],
+    marginal_limit: int,
+    force: bool,
+) -> None:
+    """Solve CASE and write the verified plan, unmet needs, summary.json and report.html to OUT."""
+    report = _solve_to(
+        case,
+        out,
+        policy=policy,
+        backend=backend,
+        time_limit=time_limit,
+        plan_date=plan_date,
+        lang=lang,
+        marginal_limit=marginal_limit,
+        force=force,
+    )
+    click.echo(f"plan written to {out}; open {report} to read it")
+
+
+def _solve_to(
+    case: Path,
+    out: Path,
+    *,
+    policy: Path | None = None,
+    backend: str = "auto",
+    time_limit: float | None = None,
+    plan_date: dt.datetime | None = None,
+    lang: Literal["en", "zh"] = "en",
+    marginal_limit: int = 3,
+    force: bool = False,
+) -> Path:
+    """The whole path: read, solve, verify, explain, write; returns the report's path."""
+    from allocate.explain import explain
+    from allocate.io import case_files, read_case
+    from allocate.outputs import input_hashes, write_outputs
+    from allocate.report import build_summary
+    from allocate.solve import solve as solve_case
+    from allocate.verify import verify
+
+    inputs = [Path(f) for f in case_files(case)] + ([policy] if policy else [])
+    _check_output(out, [case, *inputs], force)
+    steps = _Steps()
+    with steps("reading the case"):
+        c = read_case(case, policy=policy)
+    new_policy = c.policy.model_copy(update={"plan_date": plan_date.date()}) if plan_date else None
+    with steps("solving"):
+        plan = solve_case(c, new_policy, backend=backend, time_limit=time_limit)
+    with steps("verifying the plan"):
+        check = verify(plan.case, plan)
+    if not check.ok:
+        _list_problems([Problem(message=f"{v.rule}: {v.message}") for v in check.violations], "violations")
+        click.echo("internal error: the plan failed verification; nothing was written", err=True)
+        raise click.exceptions.Exit(EXIT_INTERNAL)
+    with steps("explaining shortfalls"):
+        explanation = explain(plan, backend=backend, limit=marginal_limit)
+    with steps("writing"):
+        summary = build_summary(plan, explanation, inputs=input_hashes(inputs), timings=steps.timings)
+        write_outputs(out, plan, explanation, summary, lang=lang, overwrite=force)
+    return out / "report.html"
+
+
+def _check_output(out: Path, inputs: list[Path], force: bool) -> None:
+    """Refuse an output that is, holds or lies inside an input, or that is not empty without --force."""
+    o = out.resolve()
+    for p in inputs:
+        r = p.resolve()
+        if o == r or o.is_relative_to(r) or r.is_relative_to(o):
+            raise click.UsageError(f"the output {out} would overlap the input {p}; choose a separate folder")
+    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
+        raise click.UsageError(f"{out} exists and is not empty; choose another folder or pass --force")
+
+
+class _Steps:
+    """Progress on stderr (a spinner on a terminal, plain lines otherwise) and the time each step took."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+
+        self.console = Console(stderr=True)
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, what: str) -> Iterator[None]:
+        start = time.perf_counter()
+        if self.console.is_terminal:
+            with self.console.status(what + "…"):
+                yield
+        else:
+            click.echo(f"{what}…", err=True)
+            yield
+        self.timings[what.split()[0]] = round(time.perf_counter() - start, 3)
+
+
+@cli.command(name="verify")
+@_case_arg
+@click.argument("out", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_policy_opt
+@_date_opt
+def verify_command(case: Path, out: Path, policy: Path | None, plan_date: dt.datetime | None) -> None:
+    """Check the plan in OUT (ours, hand-made or another tool's) against CASE; exit 4 with every violation."""
+    from allocate.io import read_case, read_plan
+    from allocate.verify import verify
+
+    c = read_case(case, policy=policy)
+    plan = read_plan(c, out, plan_date=plan_date.date() if plan_date else None)
+    check = verify(c, plan)
+    if not check.ok:
+        _list_problems([Problem(message=f"{v.rule}: {v.message}") for v in check.violations], "violations")
+        click.echo(f"the plan does not hold: {len(check.violations)} violations", err=True)
+        raise click.exceptions.Exit(EXIT_INTERNAL)
+    click.echo(f"ok: the plan in {out} holds for {case}")
+    click.echo(str(check))
+
+
+@cli.command(name="explain")
+@_case_arg
+@click.argument("out", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--household", required=True, help="The household id to explain.")
+@_policy_opt
+@_date_opt
+@_lang_opt
+def explain_command(
+    case: Path, out: Path, household: str, policy: Path | None, plan_date: dt.datetime | None, lang: Literal["en", "zh"]
+) -> None:
+    """Say, for one household, what it asked, what it got from which lots, and why."""
+    from allocate.explain import explain, explain_household
+    from allocate.io import read_case, read_plan
+
+    c = read_case(case, policy=policy)
+    if household not in c.household_index:
+        raise click.UsageError(f"no household {household!r} in {case}")
+    plan = read_plan(c, out, plan_date=plan_date.date() if plan_date else None)
+    click.echo(explain_household(plan, explain(plan, marginal=False), household, lang=lang))
+
+
 @cli.command()
 @click.argument("out", type=click.Path(path_type=Path), default=Path("allocate-demo"))
+@_lang_opt
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
-def demo(out: Path, force: bool) -> None:
-    """Copy the bundled example community to OUT/case and check it."""
+def demo(out: Path, lang: Literal["en", "zh"], force: bool) -> None:
+    """Solve the bundled example community: its case goes to OUT/case, the plan and report to OUT/plan."""
     from allocate import demo as bundled
-    from allocate.io import read_case
-    from allocate.schema import overview
 
     if out.exists() and any(out.iterdir()) and not force:
         raise click.UsageError(f"{out} exists and is not empty; choose another folder or pass --force")
@@ -132,9 +308,10 @@ def demo(out: Path, force: bool) -> None:
     if case_dir.exists():
         shutil.rmtree(case_dir)
     shutil.copytree(bundled.path(), case_dir, ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
-    c = read_case(case_dir)
-    click.echo(f"demo case written to {case_dir}")
-    click.echo(str(overview(c)))
+    click.echo(f"the demo case is in {case_dir}")
+    report = _solve_to(case_dir, out / "plan", lang=lang, force=True)
+    click.echo(f"the plan is in {out / 'plan'}; open {report} to read the report")
+    click.echo(f"explain one household: allocate explain {case_dir} {out / 'plan'} --household 1-1-101")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

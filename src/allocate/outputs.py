@@ -1,0 +1,83 @@
+"""The output folder of a solve (SPEC section 4), written all at once.
+
+`allocation.csv` and `visits.csv` come from the plan, `unmet.csv` from the explanation, `summary.json` and
+`report.html` from the report; all go into one temporary folder that is renamed into place only when every file
+is complete, so a failure or an interruption leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from allocate.explain import Explanation
+from allocate.files import atomic_folder, write_csv
+from allocate.plan import Plan, format_hours
+from allocate.report import render_html, summary_json
+
+UNMET_COLUMNS = (
+    "kind",
+    "id",
+    "household_id",
+    "grid",
+    "tier",
+    "item_or_skill",
+    "requested",
+    "received",
+    "shortfall",
+    "reason",
+)
+"""Header of `unmet.csv` (SPEC section 4)."""
+
+HASH_CHUNK = 1 << 20
+
+
+def write_outputs(
+    folder: str | os.PathLike[str],
+    plan: Plan,
+    explanation: Explanation,
+    summary: Mapping[str, Any],
+    *,
+    lang: Literal["en", "zh"] = "en",
+    overwrite: bool = False,
+) -> Path:
+    """Write every output file of SPEC section 4 into `folder` in one atomic step; returns the folder."""
+    with atomic_folder(folder, overwrite=overwrite) as tmp:
+        plan.write_tables(tmp)
+        write_csv(
+            tmp / "unmet.csv",
+            UNMET_COLUMNS,
+            (
+                (
+                    s.kind,
+                    s.id,
+                    s.household_id,
+                    s.grid,
+                    s.tier,
+                    s.item_or_skill,
+                    format_hours(s.requested),
+                    format_hours(s.received),
+                    format_hours(s.shortfall),
+                    s.reason.value,
+                )
+                for s in explanation.shortfalls
+            ),
+        )
+        (tmp / "summary.json").write_text(summary_json(dict(summary)), encoding="utf-8")
+        (tmp / "report.html").write_text(render_html(dict(summary), explanation, lang=lang), encoding="utf-8")
+    return Path(folder)
+
+
+def input_hashes(paths: list[Path]) -> dict[str, str]:
+    """SHA-256 of each input file, keyed by file name, so anyone can check they re-run on the same input."""
+    out: dict[str, str] = {}
+    for path in sorted(paths):
+        digest = hashlib.sha256()
+        with open(path, "rb") as f:
+            while chunk := f.read(HASH_CHUNK):
+                digest.update(chunk)
+        out[path.name] = digest.hexdigest()
+    return out

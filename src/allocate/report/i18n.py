@@ -1,0 +1,187 @@
+"""The report's words in English and Chinese: one table, so a label cannot exist in one language only.
+
+Case text (ids, items, grids, tier names) is the planner's own and is shown as written; only the default
+policy's English tier names get a Chinese gloss, since a Chinese planner who kept the default policy reads them.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["en", "zh"]
+"""The report languages."""
+
+LABELS: dict[str, tuple[str, str]] = {
+    # key: (English, Chinese); `{name}` fields are filled by `label(key, lang, name=...)`
+    "title": ("Allocation report", "物资与志愿服务分配报告"),
+    "plan_date": ("Plan date", "计划日期"),
+    "status": ("Status", "状态"),
+    "status_optimal": ("optimal: the best plan the policy allows", "最优：符合政策的最佳方案"),
+    "status_feasible": ("feasible: verified, not proven best", "可行：已校验，未证明最优"),
+    "gap": ("at most {gap} from the proven bound", "与已证明的上界相差不超过 {gap}"),
+    "solver": ("Solver", "求解器"),
+    "headline": ("At a glance", "概览"),
+    "hh_fully": ("Households fully served", "需求全部满足的户数"),
+    "hh_receiving": ("Households that received something", "获得物资或服务的户数"),
+    "of_with_requests": ("of {n} with requests", "共 {n} 户有需求"),
+    "needs_fully": ("Needs fully served", "完全满足的物资需求"),
+    "services_done": ("Services done", "已安排的上门服务"),
+    "units_allocated": ("Units allocated", "已分配物资数量"),
+    "of_n": ("of {n}", "共 {n}"),
+    "unmet": ("Not fully served", "未完全满足"),
+    "unmet_sub": ("needs and services", "项需求与服务"),
+    "hours_used": ("Volunteer hours used", "已用志愿者时长"),
+    "tiers_h": ("Fill per priority tier", "各优先级满足率"),
+    "tier": ("Tier", "优先级"),
+    "needs": ("Needs", "物资需求"),
+    "services": ("Services", "服务"),
+    "households": ("Households", "户数"),
+    "min_fill": ("Lowest fill", "最低满足率"),
+    "mean_fill": ("Mean fill", "平均满足率"),
+    "fully_served": ("Fully served", "完全满足"),
+    "gini": ("Gini", "基尼系数"),
+    "jain": ("Jain", "Jain 指数"),
+    "fill_note": (
+        "Fill is units received ÷ units asked (a service counts 0 or 1). Tiers are served in priority order; "
+        "inside a tier the lowest fill is raised first. Percentages are rounded down, so 100% means fully served.",
+        "满足率 = 实得数量 ÷ 申请数量（服务按 0 或 1 计）。按优先级从高到低分配；同一优先级内先提高最低满足率。"
+        "百分比向下取整，100% 即完全满足。",
+    ),
+    "fairness_note": (
+        "Gini (0 = every need filled equally) and Jain (1 = equal) are computed over the fill rates of the needs.",
+        "基尼系数（0 表示各需求满足率完全相同）与 Jain 指数（1 表示完全均等）按物资需求的满足率计算。",
+    ),
+    "overall": ("All tiers", "全部"),
+    "items_h": ("Shortages per item", "各物资缺口"),
+    "item": ("Item", "物资"),
+    "supplied": ("Usable supply", "可用库存"),
+    "requested": ("Requested", "申请"),
+    "allocated": ("Allocated", "已分配"),
+    "shortage": ("Shortage", "缺口"),
+    "unused": ("Left over", "剩余"),
+    "items_note": (
+        "Usable supply counts lots not expired on the plan date. Bars: allocated and shortage, to one scale.",
+        "可用库存只计计划日期未过期的批次。条形图：已分配与缺口，同一比例尺。",
+    ),
+    "no_items": ("No items were requested or supplied.", "没有物资申请或库存。"),
+    "grids_h": ("Fill per grid", "各网格满足情况"),
+    "grid": ("Grid", "网格"),
+    "received_asked": ("Units received / asked", "实得 / 申请"),
+    "hours_used_offered": ("Volunteer hours used / offered", "志愿者时长 已用 / 可用"),
+    "grids_note": (
+        "Bar: mean fill; the dark mark is the lowest fill. A volunteer covering several grids offers their hours "
+        "to each of them.",
+        "条形：平均满足率；深色标记为最低满足率。服务多个网格的志愿者，其时长计入每个网格的可用时长。",
+    ),
+    "volunteers_h": ("Volunteer hours", "志愿者时长"),
+    "used": ("Used", "已用"),
+    "offered": ("Offered", "可用"),
+    "deliveries": ("Deliveries", "送货上门"),
+    "service_visits": ("Services", "上门服务"),
+    "unused_hours": ("Not used", "未用"),
+    "volunteers_count": ("{n} volunteers", "{n} 名志愿者"),
+    "no_volunteers": ("No volunteers table: deliveries were not limited.", "未提供志愿者表：送货不受人力限制。"),
+    "help_h": ("What would help most", "最需要补充的资源"),
+    "help_intro": (
+        "One more unit of an item, or one more volunteer hour in a grid, ranked by the highest-priority tier it "
+        "would help, then by how much it raises that tier's lowest fill, then its mean fill.",
+        "每增加一份物资或某网格增加一小时志愿者时间的效果，依次按受益的最高优先级、该优先级最低满足率的提高、"
+        "平均满足率的提高排序。",
+    ),
+    "resource": ("More of", "增加"),
+    "one_unit": ("1 unit of {name}", "1 份 {name}"),
+    "one_hour": ("1 volunteer hour in grid {name}", "{name}：1 小时志愿者时间"),
+    "tier_helped": ("Tier helped", "受益优先级"),
+    "min_gain": ("Lowest fill rises by", "最低满足率提高"),
+    "mean_gain": ("Mean fill rises by", "平均满足率提高"),
+    "method": ("Method", "计算方法"),
+    "method_dual": ("dual prices", "对偶价格"),
+    "method_resolve": ("solved again", "重新求解"),
+    "methods_note": (
+        "Dual prices are read from the plan's linear program and hold for a small change; "
+        "“solved again” values were measured by solving with one more unit or hour. "
+        "Gains are in percentage points.",
+        "对偶价格取自方案的线性规划，适用于小幅变化；“重新求解”为增加一份或一小时后重新求解测得。提高幅度以百分点计。",
+    ),
+    "more_help": ("{n} more in summary.json.", "其余 {n} 项见 summary.json。"),
+    "not_measured": (
+        "Not measured, to save time (smaller shortages): {n}; summary.json marks them “measured”: false.",
+        "为节省时间未测算（缺口较小）：{n} 项；summary.json 中标为 “measured”: false。",
+    ),
+    "short_of_it": ("Short of it", "缺口"),
+    "helps_nobody": (
+        "Items or grids that would raise no tier's fill: {n}.",
+        "增加后不会提高任何优先级满足率的物资或网格：{n} 项。",
+    ),
+    "nothing_helps": (
+        "No extra unit or volunteer hour would raise any tier's fill.",
+        "增加任何物资或志愿者时间都不会提高满足率。",
+    ),
+    "unmet_h": ("Needs and services not fully served", "未完全满足的需求与服务"),
+    "by_reason": ("By reason", "按原因"),
+    "count": ("Count", "数量"),
+    "kind": ("Kind", "类型"),
+    "kind_need": ("need", "物资"),
+    "kind_service": ("service", "服务"),
+    "id": ("Id", "编号"),
+    "household": ("Household", "户号"),
+    "item_or_skill": ("Item or skill", "物资或技能"),
+    "received": ("Received", "实得"),
+    "shortfall": ("Short", "缺少"),
+    "reason": ("Reason", "原因"),
+    "unmet_order": (
+        "Highest priority first; services in hours.",
+        "按优先级从高到低排列；服务以小时计。",
+    ),
+    "more_rows": ("{n} more in unmet.csv.", "其余 {n} 条见 unmet.csv。"),
+    "all_served": ("Every need and service is fully served.", "所有需求与服务均已完全满足。"),
+    "reason_no_supply": ("no supply", "无捐赠"),
+    "reason_not_eligible": ("not eligible", "不符合领取条件"),
+    "reason_no_volunteer": ("no volunteer", "无志愿者"),
+    "reason_volunteer_hours_exhausted": ("volunteer hours used up", "志愿者时长用尽"),
+    "reason_all_or_nothing": ("all or nothing", "须整份"),
+    "reason_fair_share": ("fair share", "平均分配"),
+    "reason_supply_exhausted": ("supply used up", "库存用尽"),
+    "meaning": ("Meaning", "说明"),
+    "code": ("Code in unmet.csv", "unmet.csv 中的代码"),
+    "why_no_supply": ("no lot of this item", "无此物资的捐赠"),
+    "why_not_eligible": (
+        "lots exist, but earmarks, grids or expiry exclude this household",
+        "有库存，但定向、限定网格或有效期使此户不能领取",
+    ),
+    "why_no_volunteer": ("no volunteer covers the grid or has the skill", "没有覆盖该网格或具备该技能的志愿者"),
+    "why_volunteer_hours_exhausted": ("volunteer hours went to higher priorities", "志愿者时长已用于更高优先级"),
+    "why_all_or_nothing": ("needs the whole quantity; not enough left", "须整份发放，剩余不足"),
+    "why_fair_share": ("scarce item shared evenly inside the tier", "紧缺物资在同一优先级内平均分配"),
+    "why_supply_exhausted": ("higher tiers used what this household could receive", "库存已被更高优先级用完"),
+    "about_h": ("About this plan", "方案信息"),
+    "policy_tiers": ("Tiers, highest priority first", "优先级（由高到低）"),
+    "fairness": ("Sharing inside a tier", "同一优先级内的分配"),
+    "fairness_leximin": ("raise the worst-off first (leximin)", "优先提高满足率最低者（leximin）"),
+    "fairness_none": ("as much in total as possible", "总量最大"),
+    "visit_hours": ("Hours per delivery visit", "每次送货时长（小时）"),
+    "inputs": ("Input files (SHA-256, first 16 digits)", "输入文件（SHA-256 前 16 位）"),
+    "timings": ("Time taken, all steps (seconds)", "总耗时（秒）"),
+    "version": ("allocate version", "allocate 版本"),
+    "files_note": (
+        "Full detail: summary.json, allocation.csv, visits.csv, unmet.csv.",
+        "完整数据见 summary.json、allocation.csv、visits.csv、unmet.csv。",
+    ),
+    "none": ("none", "无"),
+}
+
+DEFAULT_TIERS_ZH = {"critical": "危急", "vulnerable": "困难群体", "elderly": "老年人", "general": "一般"}
+"""Chinese glosses of the default policy's tier names (SPEC section 2), the words `explain` uses too."""
+
+
+def label(key: str, lang: Lang, **fields: str) -> str:
+    """The label `key` in `lang`, with `{name}` fields filled in (values are inserted as given: escape after)."""
+    en, zh = LABELS[key]
+    text = zh if lang == "zh" else en
+    return text.format(**fields) if fields else text
+
+
+def tier_label(name: str, lang: Lang) -> str:
+    """A tier's name as shown: in Chinese a default tier reads `危急（critical）`, keeping the name files use."""
+    gloss = DEFAULT_TIERS_ZH.get(name) if lang == "zh" else None
+    return name if gloss is None else f"{gloss}（{name}）"

@@ -1,0 +1,100 @@
+"""report.html in a real browser: Debian's headless Chromium shows the key numbers, asks no network, and saves a
+full-page screenshot (and an A4 PDF) of the demo case's report in `test-artifacts/` for people to look at.
+
+Skipped, with the reason, only when playwright or the chromium binary is missing; nothing else needs them.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from allocate.explain import Explanation, explain
+from allocate.generate import demo_case
+from allocate.report import Lang, build_summary, render_html
+from allocate.report.html import UNMET_ROWS, _int, _pct
+from allocate.solve import solve
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install playwright")
+
+CHROMIUM = shutil.which("chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+A4_WIDTH = 794  # CSS pixels of an A4 page's width at 96 dpi
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed: apt-get install -y chromium fonts-noto-cjk"
+)
+
+
+@pytest.fixture(scope="module")
+def demo() -> tuple[dict[str, Any], Explanation]:
+    """The demo case solved and explained, and its summary."""
+    plan = solve(demo_case())
+    explanation = explain(plan)
+    summary = build_summary(plan, explanation, inputs={"households.csv": "0" * 64}, timings={"solving": 1.0})
+    return summary, explanation
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium (playwright cannot download its own browser here)."""
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_report_shows_key_numbers_without_network(
+    demo: tuple[dict[str, Any], Explanation], browser: Any, tmp_path: Path, lang: Lang
+) -> None:
+    """A tier's lowest fill, rice's shortage and the unmet count are on screen, the page fits A4 width, only the
+    file itself was requested, and the screenshot and PDF are saved."""
+    summary, explanation = demo
+    path = tmp_path / "report.html"
+    path.write_text(render_html(summary, explanation, lang=lang), encoding="utf-8")
+    context = browser.new_context(viewport={"width": A4_WIDTH, "height": 1123})
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+    page = context.new_page()
+    page.goto(path.as_uri())
+
+    general = next(t for t in summary["tiers"] if t["tier"] == "general")
+    rice = next(i for i in summary["items"] if i["item"] == "大米(袋)")
+    assert rice["shortage"] > 0
+    checks = {
+        'tr[data-tier="general"] td.min-fill': _pct(general["min_fill"]),
+        'tr[data-item="大米(袋)"] td.shortage': _int(rice["shortage"]),
+        '.card[data-key="unmet"] .value': _int(summary["totals"]["unmet"]),
+    }
+    for selector, text in checks.items():
+        cell = page.locator(selector)
+        assert cell.inner_text().strip() == text, selector
+        assert cell.is_visible(), selector
+        box = cell.bounding_box()
+        assert box is not None
+        assert box["width"] > 0
+        assert box["x"] + box["width"] <= A4_WIDTH, selector
+    assert page.locator("table.unmet tbody tr").count() == min(len(explanation.shortfalls), UNMET_ROWS)
+    if len(explanation.shortfalls) > UNMET_ROWS:
+        assert page.locator('[data-key="more_unmet"]').is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= A4_WIDTH  # nothing sticks out sideways
+    assert requests == [path.as_uri()]
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"report-{lang}.png"), full_page=True)
+    page.pdf(path=str(ARTIFACTS / f"report-{lang}.pdf"), format="A4", print_background=True)
+    context.close()

@@ -1,0 +1,138 @@
+"""report.html without a browser: self-contained, deterministic, escaped, translated, A4-ready, capped lists."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from report_case import GRID_B, H3, OIL
+
+from allocate.explain import Explanation, Reason, Shortfall
+from allocate.plan import Plan
+from allocate.report import build_summary, render_html
+from allocate.report.html import UNMET_ROWS
+from allocate.report.i18n import LABELS, Lang
+
+LANGS: tuple[Lang, ...] = ("en", "zh")
+
+
+@pytest.fixture(scope="module")
+def summary(plan: Plan, explanation: Explanation) -> dict[str, Any]:
+    """The summary of the hand-made plan."""
+    return build_summary(plan, explanation, inputs={"needs.csv": "ab" * 32}, timings={"solving": 0.5})
+
+
+@pytest.fixture(scope="module")
+def pages(summary: dict[str, Any], explanation: Explanation) -> dict[str, str]:
+    """The page in both languages."""
+    return {lang: render_html(summary, explanation, lang=lang) for lang in LANGS}
+
+
+def test_page_is_byte_identical_on_repeat(
+    plan: Plan, explanation: Explanation, summary: dict[str, Any], pages: dict[str, str]
+) -> None:
+    """Rebuilding the summary from an equal plan and rendering again gives the same text in both languages."""
+    again = build_summary(
+        Plan.model_validate(plan.model_dump()), explanation, inputs={"needs.csv": "ab" * 32}, timings={"solving": 0.5}
+    )
+    assert again == summary
+    for lang in LANGS:
+        assert render_html(again, explanation, lang=lang) == pages[lang]
+
+
+def test_page_needs_no_network(pages: dict[str, str]) -> None:
+    """No URL of any scheme, no script, no linked stylesheet, font or image: the page works offline."""
+    for page in pages.values():
+        assert not re.search(r"https?:|//[a-z]", page, flags=re.IGNORECASE)
+        for tag in ("<script", "<link", "<img", "<iframe", "<object", "@import", "url(", "src=", "href="):
+            assert tag not in page.lower(), tag
+
+
+def test_page_prints_on_a4(pages: dict[str, str]) -> None:
+    """The stylesheet sets A4 pages with margins, keeps rows and charts whole, and repeats table heads."""
+    page = pages["en"]
+    assert re.search(r"@page \{ size: A4; margin: [^;]+; \}", page)
+    assert "break-inside: avoid" in page
+    assert "thead { display: table-header-group; }" in page
+    assert page.count("<svg") >= 1 + 3 + 2  # tier chart, item bars, grid bars (hours chart too)
+
+
+def test_case_text_is_escaped(pages: dict[str, str]) -> None:
+    """Grids, households and items holding <, & and quotes appear escaped, never as markup."""
+    for page in pages.values():
+        for raw in (GRID_B, H3, OIL, "<ghee>", "<&>"):
+            assert raw not in page
+        assert "B&lt;&amp;&gt;" in page
+        assert "H3&amp;&lt;b&gt;" in page
+        assert "oil &amp; &lt;ghee&gt; &quot;pure&quot;" in page
+
+
+def test_numbers_of_the_summary_are_on_the_page(pages: dict[str, str]) -> None:
+    """The general tier's 37.5% mean fill, rice's shortage of 6 and the 3 unmet rows show in both languages."""
+    for page in pages.values():
+        assert re.search(r'<tr data-tier="general">.*?<td class="n mean-fill">37\.5%</td>', page)
+        assert re.search(r'<tr data-item="rice">.*?<td class="n shortage">6</td>', page)
+        assert re.search(r'data-key="unmet"><div class="label">[^<]+</div><div class="value">3</div>', page)
+        assert page.count('<td class="kind">') == 3
+
+
+def test_what_helps_most_ranks_by_lowest_fill_and_names_the_method(pages: dict[str, str]) -> None:
+    """Milk (raises general's lowest fill) ranks above rice (mean only); oil and grid A's hour help nobody; grid
+    B<&>'s hour was not measured, and the page says so."""
+    en = pages["en"]
+    assert en.index('data-resource="item:milk"') < en.index('data-resource="item:rice"')
+    assert 'data-resource="hour:A"' not in en
+    assert "Items or grids that would raise no tier&#x27;s fill: 2." in en
+    assert "Not measured, to save time (smaller shortages): 1;" in en
+    assert "solved again" in en
+    assert "dual prices" in en
+
+
+def test_chinese_page_is_translated(pages: dict[str, str]) -> None:
+    """The zh page declares zh-CN and uses every label's Chinese text, and no English label sentence."""
+    zh, en = pages["zh"], pages["en"]
+    assert '<html lang="zh-CN">' in zh
+    assert '<html lang="en">' in en
+    for key in ("title", "headline", "tiers_h", "items_h", "grids_h", "volunteers_h", "help_h", "unmet_h"):
+        english, chinese = LABELS[key]
+        assert chinese in zh
+        assert english not in zh
+        assert english in en
+    assert "一般（general）" in zh  # the default tier names get a gloss
+    assert "平均分配" in zh  # reasons too
+    assert "fair share" not in zh
+
+
+def test_unmet_list_is_capped_with_a_pointer_to_the_csv(summary: dict[str, Any]) -> None:
+    """With 250 shortfalls the page lists 200 and says 50 more are in unmet.csv."""
+    many = tuple(
+        Shortfall(
+            kind="need",
+            id=f"N{k:03d}",
+            household_id="H2",
+            grid="A",
+            tier="general",
+            item_or_skill="rice",
+            requested=4,
+            received=1,
+            shortfall=3,
+            reason=Reason.FAIR_SHARE,
+        )
+        for k in range(250)
+    )
+    page = render_html(summary, Explanation(shortfalls=many, marginal_values=()), lang="en")
+    assert page.count('<td class="kind">') == UNMET_ROWS == 200
+    assert "50 more in unmet.csv." in page
+    assert "N199" in page
+    assert "N200" not in page
+
+
+def test_feasible_plan_and_empty_lists_are_said_plainly(plan: Plan) -> None:
+    """A feasible plan shows its gap; no shortfalls and no marginal values give a sentence, not an empty table."""
+    nothing = Explanation(shortfalls=(), marginal_values=())
+    feasible = build_summary(plan, nothing, inputs={}, timings={}) | {"status": "feasible", "gap": 0.0321}
+    page = render_html(feasible, nothing, lang="en")
+    assert "feasible: verified, not proven best (at most 3.21% from the proven bound)" in page
+    assert "Every need and service is fully served." in page
+    assert "No extra unit or volunteer hour would raise any tier&#x27;s fill." in page
