@@ -73,7 +73,8 @@ def test_validate_json_for_apps(tmp_path: Path) -> None:
     assert data["errors"][0]["column"] == 3
     ok = json.loads(run("validate", "--json", str(write_case(tmp_path / "d"))).stdout)
     assert ok["ok"] is True
-    assert ok["households"] == 2
+    assert ok["overview"]["households"] == 2
+    assert ok["warnings"] == []
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
@@ -81,6 +82,12 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert run("validate", str(tmp_path / "nope")).exit_code == 2
     assert run("generate", "--households", "0", str(tmp_path / "g")).exit_code == 2
     assert run("frobnicate").exit_code == 2
+    assert run("solve", str(write_case(tmp_path / "c")), "-o", str(tmp_path / "o"), "--backend", "x").exit_code == 2
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "mine.csv").write_text("x")
+    refused = run("template", str(tmp_path / "t"))
+    assert refused.exit_code == 2
+    assert "not empty" in refused.output
 
 
 def test_unexpected_exception_is_exit_4_without_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import click
 
+from allocate.backends import BackendUnavailable
 from allocate.errors import AllocateError, InputError, NoPlanError, OutputExistsError, Problem
 
 MAX_LISTED = 50
@@ -46,7 +47,7 @@ class _Commands(click.Group):
         except NoPlanError as e:
             click.echo(f"no plan: {e}", err=True)
             raise click.exceptions.Exit(EXIT_NO_PLAN) from None
-        except OutputExistsError as e:
+        except (OutputExistsError, BackendUnavailable) as e:
             raise click.UsageError(str(e)) from None
         except AllocateError as e:
             click.echo(f"error: {e}", err=True)
@@ -66,7 +67,9 @@ def cli() -> None:
 
 
 _case_arg = click.argument("case", type=click.Path(exists=True, path_type=Path))
-_lang_opt = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+_lang_opt = click.option(
+    "--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Language: English or Chinese."
+)
 
 
 @cli.command()
@@ -87,7 +90,9 @@ def validate(case: Path, policy: Path | None, as_json: bool) -> None:
         raise click.exceptions.Exit(EXIT_INPUT) from None
     o = overview(c)
     if as_json:
-        _echo_json({"ok": True, "errors": [], "warnings": [p.model_dump() for p in warnings], **o.model_dump()})
+        _echo_json(
+            {"ok": True, "errors": [], "warnings": [p.model_dump() for p in warnings], "overview": o.model_dump()}
+        )
         return
     click.echo(f"ok: {case}")
     click.echo(str(o))
@@ -140,7 +145,13 @@ _date_opt = click.option(
 @_case_arg
 @click.option("-o", "--out", type=click.Path(path_type=Path), required=True, help="Output folder.")
 @_policy_opt
-@click.option("--backend", default="auto", show_default=True, help="LP/MIP engine: auto, highs, ortools or pulp.")
+@click.option(
+    "--backend",
+    type=click.Choice(["auto", "highs", "ortools", "pulp"]),
+    default="auto",
+    show_default=True,
+    help="LP/MIP engine; auto is HiGHS.",
+)
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Seconds for each packing model.")
 @_date_opt
 @_lang_opt

@@ -26,7 +26,7 @@ def check_target(target: Path, *, overwrite: bool) -> None:
     if not target.is_dir():
         raise OutputExistsError(f"{target} exists and is not a folder; choose another output folder")
     if not overwrite and any(target.iterdir()):
-        raise OutputExistsError(f"{target} exists and is not empty; choose another folder, or allow overwriting")
+        raise OutputExistsError(f"{target} exists and is not empty; choose a new or empty folder")
 
 
 @contextmanager
