@@ -144,3 +144,17 @@ def test_overview_counts_households_in_their_highest_tier() -> None:
     assert (o.units_requested, o.units_supplied, o.items) == (6, 4, 2)
     assert o.volunteers is None
     assert "deliveries are not limited" in str(o)
+
+
+def test_replace_checks_again_and_recomputes_tiers() -> None:
+    """Case.replace re-runs the cross-table checks and assigns tiers under the new policy."""
+    case = Case(
+        households=(hh("H1", oldest_age=70),),
+        needs=(Need(household_id="H1", item="rice", quantity=1),),
+        lots=(Lot(lot_id="L1", item="rice", quantity=1),),
+    )
+    assert case.need_tiers == (2,)
+    flat = case.replace(policy=Policy(tiers=(Tier(name="everyone"),)))
+    assert flat.need_tiers == (0,)
+    with pytest.raises(InputError, match="unknown household"):
+        case.replace(needs=(Need(household_id="H9", item="rice", quantity=1),))

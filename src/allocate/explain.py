@@ -364,14 +364,8 @@ def _fresh_id(taken: Iterable[str], stem: str) -> str:
 
 def _with(case: Case, *, lots: tuple[Lot, ...] = (), volunteers: tuple[Volunteer, ...] = ()) -> Case:
     """`case` with extra lots and volunteers."""
-    return Case(
-        households=case.households,
-        needs=case.needs,
-        lots=case.lots + lots,
-        volunteers=None if case.volunteers is None else case.volunteers + volunteers,
-        services=case.services,
-        policy=case.policy,
-    )
+    more = None if case.volunteers is None else case.volunteers + volunteers
+    return case.replace(lots=case.lots + lots, volunteers=more)
 
 
 class _Measure:
@@ -380,15 +374,7 @@ class _Measure:
     def __init__(self, plan: Plan, backend: str) -> None:
         self.plan, self.backend = plan, backend
         c = plan.case
-        policy = c.policy.model_copy(update={"plan_date": plan.plan_date})
-        self.case = Case(
-            households=c.households,
-            needs=c.needs,
-            lots=c.lots,
-            volunteers=c.volunteers,
-            services=c.services,
-            policy=policy,
-        )
+        self.case = c.replace(policy=c.policy.model_copy(update={"plan_date": plan.plan_date}))
 
     @cached_property
     def base(self) -> Plan:

@@ -183,6 +183,14 @@ class Case(BaseModel):
             raise InputError(problems)
         return self
 
+    def replace(self, **changes: Any) -> Case:
+        """A new case with some tables or the policy replaced, checked again (unlike `model_copy`).
+
+        Records are reused as they are, so only the cross-table checks and the tiers run again.
+        """
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        return Case(**{**fields, **changes})
+
     def problems(self) -> list[Problem]:
         """Errors that span tables: repeated ids, unknown households and tiers, services nobody can do."""
         out: list[Problem] = []
