@@ -18,9 +18,15 @@ tiers, between the needs and services reached and the LP bound (see `allocate.co
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import numpy as np
+from pydantic import TypeAdapter
 
 from allocate.backends import get_backend
+from allocate.backends.base import Backend
 from allocate.core.goods import build_problem, solve_goods
 from allocate.core.index import build_index
 from allocate.core.lots import assign_lots
@@ -31,6 +37,11 @@ from allocate.schema import Case, Policy
 REPLANS = 1
 """Times the volunteers are re-planned when delivered households end up with no goods (their visits are dropped)
 while other households wait: the second plan skips those households, so the freed hours reach someone else."""
+
+_ALLOCATIONS = TypeAdapter(tuple[Allocation, ...])
+_VISITS = TypeAdapter(tuple[Visit, ...])
+"""Rows are validated in bulk, several times faster than one model at a time; the plan around them is assembled
+without validating again the case it carries (it was validated when built); the CLI verifies every plan anyway."""
 
 STATS = ("components", "classes", "arcs", "flow_solves", "lp_solves", "mip_solves")
 """The counters every plan's `stats` carries, in this order."""
@@ -54,6 +65,25 @@ def solve(case: Case, policy: Policy | None = None, *, backend: str = "auto", ti
             services=case.services,
             policy=policy,
         )
+    with _collector_paused():
+        return _solve(case, engine, time_limit)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the engine works: what it makes is freed by reference counting,
+    and full passes over the case's millions of objects, set off by the plan's new rows, cost as much as the rows."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _solve(case: Case, engine: Backend, time_limit: float | None) -> Plan:
+    """`solve` for a case under its own policy."""
     plan_date = case.policy.effective_date()
     stats = dict.fromkeys(STATS, 0)
 
@@ -72,30 +102,38 @@ def solve(case: Case, policy: Policy | None = None, *, backend: str = "auto", ti
         if case.volunteers is None or not empty.any() or not vol.undelivered:
             break
         skip |= empty
-    rows = assign_lots(index, problem, amount, count)
+    row_need, row_lot, row_qty = assign_lots(index, problem, amount, count)
     stats["components"] = len(problem.components)
     stats["classes"] = sum(len(comp.classes) for comp in problem.components)
     stats["arcs"] = sum(int(comp.net.arc_lot.size) for comp in problem.components)
 
     lot_pos = np.empty(index.lot_order.size, np.int64)
     lot_pos[index.lot_order] = np.arange(index.lot_order.size)
-    rows.sort(key=lambda r: (r[0], int(lot_pos[r[1]])))
-    allocations = tuple(
-        Allocation(need_id=case.needs[n].need_id, lot_id=case.lots[lot].lot_id, quantity=q) for n, lot, q in rows
+    order = np.lexsort((lot_pos[row_lot], row_need))
+    needs, lots = case.needs, case.lots
+    allocations = _ALLOCATIONS.validate_python(
+        [
+            {"need_id": needs[n].need_id, "lot_id": lots[lot].lot_id, "quantity": q}
+            for n, lot, q in zip(
+                row_need[order].tolist(), row_lot[order].tolist(), row_qty[order].tolist(), strict=True
+            )
+        ]
     )
-    visits = tuple(
-        Visit(
-            volunteer_id=case.volunteers[v].volunteer_id,
-            household_id=case.households[h].household_id,
-            kind="delivery" if s < 0 else "service",
-            service_id=None if s < 0 else case.services[s].service_id,
-            hours=case.policy.visit_hours if s < 0 else case.services[s].hours,
-        )
-        for v, h, s in vol.visits
-        if s >= 0 or receives[h]
-        if case.volunteers is not None
+    visits = _VISITS.validate_python(
+        [
+            {
+                "volunteer_id": case.volunteers[v].volunteer_id,
+                "household_id": case.households[h].household_id,
+                "kind": "delivery" if s < 0 else "service",
+                "service_id": None if s < 0 else case.services[s].service_id,
+                "hours": case.policy.visit_hours if s < 0 else case.services[s].hours,
+            }
+            for v, h, s in vol.visits
+            if s >= 0 or receives[h]
+            if case.volunteers is not None
+        ]
     )
-    return Plan(
+    return Plan.model_construct(
         case=case,
         allocations=allocations,
         visits=visits,

@@ -17,7 +17,10 @@ household and an open lot freed for others):
    need of the tier that has any (then granting surely lowers the number of zero fills, the first thing leximin
    compares); otherwise, if it fits at all, step 1 is re-run with it held and it is kept only if the tier's
    sorted fill vector became lexicographically larger. A documented heuristic: a sequence of strict improvements,
-   not a search over all subsets.
+   not a search over all subsets. The sure test also runs in bulk: the candidates it would grant one after
+   another are exactly the longest prefix whose needs the network carries all at once (with the one unit per
+   positive divisible need), found by galloping and bisection as in step 1; the candidate after that prefix is
+   tried on its own.
 
 With `fairness = "none"` a tier instead maximises its total fill through the backend: a network LP (its vertex
 solution is integral), or a MIP with one binary per all-or-nothing need when the tier has any; within a class,
@@ -33,7 +36,7 @@ import numpy as np
 
 from allocate.backends.base import Backend, LinearProgram
 from allocate.core.index import BoolArray, CaseIndex, IntArray
-from allocate.core.network import Network, feasible
+from allocate.core.network import Network
 
 
 @dataclass
@@ -57,14 +60,19 @@ class GoodsProblem:
 
 def build_problem(index: CaseIndex, served: BoolArray) -> GoodsProblem:
     """Classes of the needs that can receive anything (`served`: the household is delivered and lots exist)."""
-    keys: dict[tuple[int, int, tuple[int, ...]], list[int]] = {}
-    for n in np.flatnonzero(served).tolist():
-        sig = index.eligible_lots(n)
-        if sig:
-            keys.setdefault((int(index.need_item[n]), int(index.need_tier[n]), sig), []).append(n)
-    ordered = sorted(keys)
+    needs = np.flatnonzero(served & index.reachable())
+    sigs, need_sig = np.unique(index.need_sig[needs], return_inverse=True)
+    sig_key = [
+        (it, tier, index.sig_lots[s])
+        for it, tier, s in zip(index.sig_item[sigs].tolist(), index.sig_tier[sigs].tolist(), sigs.tolist(), strict=True)
+    ]
+    ordered = sorted(set(sig_key))
+    position = {k: c for c, k in enumerate(ordered)}
+    need_cls = np.asarray([position[k] for k in sig_key], np.int64)[need_sig.reshape(-1)]
+    by_class = np.argsort(need_cls, kind="stable")  # case order inside each class
+    bounds = np.cumsum(np.bincount(need_cls, minlength=len(ordered)))
+    class_needs = np.split(needs[by_class], bounds[:-1]) if ordered else []
     class_tier = np.asarray([k[1] for k in ordered], dtype=np.int64)
-    class_needs = [np.asarray(keys[k], dtype=np.int64) for k in ordered]
 
     parent = list(range(len(ordered)))
 
@@ -86,10 +94,10 @@ def build_problem(index: CaseIndex, served: BoolArray) -> GoodsProblem:
     members: dict[int, list[int]] = {}
     for c in range(len(ordered)):
         members.setdefault(find(c), []).append(c)
-    position = {int(k): p for p, k in enumerate(index.lot_order.tolist())}
+    lot_position = {int(k): p for p, k in enumerate(index.lot_order.tolist())}
     components = []
     for classes in members.values():
-        lots = sorted({lot for c in classes for lot in ordered[c][2]}, key=position.__getitem__)
+        lots = sorted({lot for c in classes for lot in ordered[c][2]}, key=lot_position.__getitem__)
         local = {lot: i for i, lot in enumerate(lots)}
         eligible = [[local[lot] for lot in ordered[c][2]] for c in classes]
         arc_lot = np.asarray([lot for el in eligible for lot in el], dtype=np.int64)
@@ -101,6 +109,20 @@ def build_problem(index: CaseIndex, served: BoolArray) -> GoodsProblem:
             )
         )
     return GoodsProblem(class_tier=class_tier, class_needs=class_needs, components=components)
+
+
+def _longest_prefix(fits: Callable[[int], bool], size: int) -> int:
+    """The largest m <= size with fits(m), for a monotone `fits` with fits(0) true: all at once, else galloping
+    from 1 and bisection, so about 2 log2(m) tests instead of one per element."""
+    if fits(size):
+        return size
+    lo, hi = 0, 1  # fits(lo) holds, fits(hi) fails once found
+    while hi < size and fits(hi):
+        lo, hi = hi, min(2 * hi, size)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if fits(mid) else (lo, mid)
+    return lo
 
 
 Counter = Callable[[str, int], None]
@@ -142,7 +164,7 @@ class _TierSolve:
     def _fits(self, demand: IntArray) -> bool:
         """Whether the component's lots can meet these class demands (classes of later tiers ask nothing)."""
         self.count("flow_solves", 1)
-        return feasible(self.comp.net, np.where(self.present, demand, 0))
+        return self.comp.net.feasible(np.where(self.present, demand, 0))
 
     def _fixed(self) -> IntArray:
         """Held units per class: earlier tiers plus granted all-or-nothing needs of this tier."""
@@ -175,8 +197,8 @@ class _TierSolve:
         fixed = self._fixed()
         for c in self.mine.tolist():
             amount[self.aon[c]] = 0
-        for n in self.granted:
-            amount[n] = qty[n]
+        granted = np.asarray(self.granted, np.int64)
+        amount[granted] = qty[granted]
         needs = np.concatenate([self.div[c] for c in self.mine.tolist()])
         cls = np.concatenate([np.full(self.div[c].size, c, np.int64) for c in self.mine.tolist()])
         amount[needs] = 0
@@ -207,16 +229,7 @@ class _TierSolve:
             def fits(m: int, idx: IntArray = idx, base: IntArray = base) -> bool:
                 return self._fits(base + np.bincount(unit_cls[idx[:m]], minlength=n_c))
 
-            if fits(idx.size):
-                m = idx.size
-            else:
-                lo, hi = 0, 1  # fits(lo) holds, fits(hi) fails once found
-                while hi < idx.size and fits(hi):
-                    lo, hi = hi, min(2 * hi, idx.size)
-                while hi - lo > 1:
-                    mid = (lo + hi) // 2
-                    lo, hi = (mid, hi) if fits(mid) else (lo, mid)
-                m = lo
+            m = _longest_prefix(fits, idx.size)
             taken += np.bincount(unit_cls[idx[:m]], minlength=n_c)
             got += np.bincount(unit_need[idx[:m]], minlength=needs.size)
             if m == idx.size:
@@ -236,17 +249,37 @@ class _TierSolve:
         candidates.sort(key=lambda n: (int(qty[n]), int(rank[n])))
         class_of = self.class_of
         tier_needs = np.concatenate([np.concatenate([self.div[c], self.aon[c]]) for c in self.mine.tolist()])
+        cand_cls = np.asarray([class_of[n] for n in candidates], np.int64)
+        cand_qty = qty[np.asarray(candidates, np.int64)]
         pending = False  # granted by the sure test, not yet re-solved
         positive = self._positive()
-        for n in candidates:
+        i = 0
+        while i < len(candidates):
+            # the sure test (one zero fill fewer, and no positive fill drops to zero) grants the next candidates in
+            # turn while the network carries them all at once: find that run in bulk; the one after it fails it
+            sure = self._fixed() + positive
+            ahead_cls, ahead_qty = cand_cls[i:], cand_qty[i:]
+
+            def fits(
+                m: int, sure: IntArray = sure, ahead_cls: IntArray = ahead_cls, ahead_qty: IntArray = ahead_qty
+            ) -> bool:
+                return self._fits(
+                    sure + np.bincount(ahead_cls[:m], weights=ahead_qty[:m], minlength=sure.size).astype(np.int64)
+                )
+
+            run = _longest_prefix(fits, len(candidates) - i)
+            for n in candidates[i : i + run]:
+                self._grant(n)
+                pending = True
+            i += run
+            if i == len(candidates):
+                break
+            n = candidates[i]
+            i += 1
             cap = self._fixed()
             cap[class_of[n]] += int(qty[n])
             if not self._fits(cap):
                 continue  # cannot be given in full at all
-            if self._fits(cap + positive):  # sure: one zero fill fewer, and no positive fill drops to zero
-                self._grant(n)
-                pending = True
-                continue
             if pending:
                 self._leximin()
                 positive = self._positive()

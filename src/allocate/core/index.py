@@ -1,14 +1,14 @@
 """Index a case once into numpy arrays and eligibility signatures.
 
 A lot's eligibility for a need depends only on the need's (item, tier rank, grid), so the eligible lots are
-computed once per such triple (its *signature*), and `core.goods` groups needs into *classes* keyed by (item,
-tier, signature): every need of a class can use exactly the same lots.
+computed once per such triple (its *signature*), not per need, and `core.goods` groups needs into *classes* keyed by
+(item, tier, eligible lots): every need of a class can use exactly the same lots.
 Open lots reach everyone, so the number of distinct signatures stays small even for city-wide cases, and the
 goods flows are built over classes, not needs.
 
 Orders used everywhere (and so in the plan): needs in case order; lots by (expiry date, lot id) with lots that
-keep at the end, which is also the expiry rank used as the cost of a lot; items and grids by name; classes by
-(item, tier, signature).
+keep at the end, which is also the expiry rank used as the cost of a lot; items and grids by name; signatures by
+(item, tier, grid); classes by (item, tier, eligible lots).
 The *seeded rank* of a need, service or household orders ids by a hash (BLAKE2b of the seed and the
 id), then by id: it depends only on the id and the seed, never on row order or on which other rows exist, so
 removing lower tiers' needs or shuffling rows cannot change a tie-break between the rows that remain.
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,17 +30,23 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 
-def seeded_rank(ids: list[str], seed: int) -> IntArray:
-    """Rank of each id by (keyed hash, id): the documented last-resort tie-break."""
-    salt = f"{seed}\x00".encode()
-    digests = np.fromiter(
-        (int.from_bytes(hashlib.blake2b(salt + i.encode(), digest_size=8).digest(), "big") for i in ids),
-        dtype=np.uint64,
-        count=len(ids),
-    )
-    if np.unique(digests).size == digests.size:
-        order = np.argsort(digests)
-    else:  # a 64-bit collision: break it by id
+def seeded_rank(ids: Sequence[str], seed: int) -> IntArray:
+    """Rank of each id by (keyed hash, id): the documented last-resort tie-break.
+
+    The hash state of the seed is computed once and copied per id: the same digest as hashing seed and id
+    together, for less than building a hash object per id; the digests are read as 64-bit numbers in one go.
+    """
+    start = hashlib.blake2b(f"{seed}\x00".encode(), digest_size=8)
+
+    def digest(i: str) -> bytes:
+        h = start.copy()
+        h.update(i.encode())
+        return h.digest()
+
+    digests = np.frombuffer(b"".join(map(digest, ids)), dtype=">u8").astype(np.uint64)
+    order = np.argsort(digests, kind="stable")
+    ordered = digests[order]
+    if (ordered[1:] == ordered[:-1]).any():  # a 64-bit collision: break it by id
         order = np.asarray(sorted(range(len(ids)), key=lambda k: (int(digests[k]), ids[k])), dtype=np.int64)
     rank = np.empty(len(ids), dtype=np.int64)
     rank[order] = np.arange(len(ids))
@@ -52,40 +59,43 @@ class CaseIndex:
 
     n_tiers: int
     need_hh: IntArray
-    need_item: IntArray
     need_qty: IntArray
     need_tier: IntArray
     need_aon: BoolArray
     need_rank: IntArray  # seeded rank
+    need_sig: IntArray  # row of the need's (item, tier, grid) signature
     hh_grid: IntArray
     hh_rank: IntArray  # seeded rank
     lot_qty: IntArray  # 0 for a lot that is expired
     lot_cost: IntArray  # expiry rank: earlier-expiring lots are cheaper to use
     lot_order: IntArray  # lots sorted by (expiry, lot id)
     grids: tuple[str, ...]
-    signatures: dict[tuple[int, int, int], tuple[int, ...]] = field(repr=False)  # (item, tier, grid) -> lots
+    sig_item: IntArray  # per signature, sorted by (item, tier, grid)
+    sig_tier: IntArray
+    sig_lots: tuple[tuple[int, ...], ...] = field(repr=False)  # usable lots (in lot order) of each signature
 
-    def eligible_lots(self, need: int) -> tuple[int, ...]:
-        """Usable lots (in lot order) that may give to `need`, ignoring deliveries."""
-        return self.signatures[
-            (int(self.need_item[need]), int(self.need_tier[need]), int(self.hh_grid[self.need_hh[need]]))
-        ]
+    def reachable(self) -> BoolArray:
+        """Per need, whether some usable lot may give to it (ignoring deliveries)."""
+        has = np.fromiter(map(bool, self.sig_lots), dtype=np.bool_, count=len(self.sig_lots))
+        return has[self.need_sig]
 
 
 def build_index(case: Case, plan_date: dt.date) -> CaseIndex:
     """Arrays and eligibility signatures of `case` for `plan_date`."""
     policy = case.policy
-    items = tuple(sorted({n.item for n in case.needs}))
+    n_needs = len(case.needs)
+    need_hid = [n.household_id for n in case.needs]
+    need_items = [n.item for n in case.needs]
+    items = tuple(sorted(set(need_items)))
     item_of = {it: i for i, it in enumerate(items)}
     grids = tuple(sorted({h.grid for h in case.households}))
     grid_of = {g: i for i, g in enumerate(grids)}
-    hh_idx = case.household_index
 
-    need_hh = np.fromiter((hh_idx[n.household_id] for n in case.needs), dtype=np.int64, count=len(case.needs))
-    need_item = np.fromiter((item_of[n.item] for n in case.needs), dtype=np.int64, count=len(case.needs))
-    need_qty = np.fromiter((n.quantity for n in case.needs), dtype=np.int64, count=len(case.needs))
+    need_hh = np.fromiter(map(case.household_index.__getitem__, need_hid), dtype=np.int64, count=n_needs)
+    need_item = np.fromiter(map(item_of.__getitem__, need_items), dtype=np.int64, count=n_needs)
+    need_qty = np.fromiter((n.quantity for n in case.needs), dtype=np.int64, count=n_needs)
     need_tier = np.asarray(case.need_tiers, dtype=np.int64).reshape(-1)
-    need_aon = np.fromiter((n.all_or_nothing for n in case.needs), dtype=np.bool_, count=len(case.needs))
+    need_aon = np.fromiter((n.all_or_nothing for n in case.needs), dtype=np.bool_, count=n_needs)
     hh_grid = np.fromiter((grid_of[h.grid] for h in case.households), dtype=np.int64, count=len(case.households))
 
     lots = case.lots
@@ -94,36 +104,52 @@ def build_index(case: Case, plan_date: dt.date) -> CaseIndex:
         (lot.quantity if lot.usable_on(plan_date) else 0 for lot in lots), dtype=np.int64, count=len(lots)
     )
     far = dt.date.max
-    order = sorted(range(len(lots)), key=lambda k: (lots[k].expires or far, lots[k].lot_id))
+    order = np.asarray(sorted(range(len(lots)), key=lambda k: (lots[k].expires or far, lots[k].lot_id)), np.int64)
     dates = sorted({lot.expires or far for lot in lots})
     date_rank = {d: r for r, d in enumerate(dates)}
     lot_cost = np.fromiter((date_rank[lot.expires or far] for lot in lots), dtype=np.int64, count=len(lots))
-    last = len(policy.tiers) - 1
-    reserved = [last if lot.reserved_for is None else policy.rank(lot.reserved_for) for lot in lots]
+    n_t, n_g = len(policy.tiers), len(grids)
+    reserved = np.asarray(
+        [n_t - 1 if lot.reserved_for is None else policy.rank(lot.reserved_for) for lot in lots], np.int64
+    )
+    reach = np.ones((len(lots), n_g), np.bool_)  # lot -> grids it may give to
+    for k, lot in enumerate(lots):
+        if lot.grids is not None:
+            reach[k] = [g in lot.grids for g in grids]
 
-    by_item: dict[int, list[int]] = {}
-    for k in order:
-        if lot_item[k] >= 0 and lot_qty[k] > 0:
-            by_item.setdefault(int(lot_item[k]), []).append(k)
-    signatures: dict[tuple[int, int, int], tuple[int, ...]] = {}
-    keys = set(zip(need_item.tolist(), need_tier.tolist(), hh_grid[need_hh].tolist(), strict=True))
-    reach = [frozenset(grids) if lot.grids is None else frozenset(lot.grids) for lot in lots]
-    for it, tier, g in sorted(keys):
-        grid = grids[g]
-        signatures[(it, tier, g)] = tuple(k for k in by_item.get(it, ()) if tier <= reserved[k] and grid in reach[k])
+    # one signature per (item, tier, grid) that some need has; its lots from one mask per (item, tier)
+    key = (need_item * n_t + need_tier) * n_g + hh_grid[need_hh]
+    keys, need_sig = np.unique(key, return_inverse=True)
+    sig_item, sig_tier, sig_grid = keys // (n_t * n_g), keys // n_g % n_t, keys % n_g
+    usable = order[(lot_item[order] >= 0) & (lot_qty[order] > 0)]
+    of_item = {it: usable[lot_item[usable] == it] for it in range(len(items))}
+    sig_lots: list[tuple[int, ...]] = []
+    runs = np.flatnonzero(np.diff(keys // n_g, prepend=-1, append=-1))  # signatures of one (item, tier)
+    for a, b in zip(runs[:-1].tolist(), runs[1:].tolist(), strict=True):
+        it, tier = int(sig_item[a]), int(sig_tier[a])
+        cand = of_item[it]
+        ok = reach[cand][:, sig_grid[a:b]] & (tier <= reserved[cand])[:, None]  # lot x signature
+        distinct: dict[bytes, tuple[int, ...]] = {}
+        for column in ok.T:
+            mask = column.tobytes()
+            if mask not in distinct:
+                distinct[mask] = tuple(cand[column].tolist())
+            sig_lots.append(distinct[mask])
     return CaseIndex(
-        n_tiers=len(policy.tiers),
+        n_tiers=n_t,
         need_hh=need_hh,
-        need_item=need_item,
         need_qty=need_qty,
         need_tier=need_tier,
         need_aon=need_aon,
         need_rank=seeded_rank([n.need_id for n in case.needs], policy.seed),
+        need_sig=need_sig.astype(np.int64).reshape(-1),
         hh_grid=hh_grid,
         hh_rank=seeded_rank([h.household_id for h in case.households], policy.seed),
         lot_qty=lot_qty,
         lot_cost=lot_cost,
-        lot_order=np.asarray(order, dtype=np.int64),
+        lot_order=order,
         grids=grids,
-        signatures=signatures,
+        sig_item=sig_item,
+        sig_tier=sig_tier,
+        sig_lots=tuple(sig_lots),
     )

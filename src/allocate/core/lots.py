@@ -3,6 +3,8 @@
 Per component, a min-cost flow sends each class's total from the lots at cost = the lot's expiry rank, so the
 lots that expire first are used first. Inside a class the lots' units are handed to the needs north-west-corner
 style (needs in case order, lots in lot order), so each need takes a run of consecutive lots and few are split.
+The corner is cut for all classes at once: laid end to end, the needs' units and the lots' units of every class
+cover the same stretch of a line, and each row is one piece between consecutive boundaries of either.
 """
 
 from __future__ import annotations
@@ -15,34 +17,34 @@ from allocate.core.index import CaseIndex, IntArray
 
 def assign_lots(
     index: CaseIndex, problem: GoodsProblem, amount: IntArray, count: Counter
-) -> list[tuple[int, int, int]]:
-    """Rows (need, lot, units) for every need with units, in no particular order."""
-    rows: list[tuple[int, int, int]] = []
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Rows (need, lot, units) for every need with units, as three aligned arrays in no particular order."""
+    need_parts, lot_parts, unit_parts = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
     for comp in problem.components:
         if comp.totals.sum() == 0:
             continue
-        per_class = _class_lots(index, comp, count)
-        for local, global_cls in enumerate(comp.classes):
-            supply = per_class[local]
-            if not supply:
-                continue
-            k = 0
-            for n in problem.class_needs[global_cls].tolist():
-                want = int(amount[n])
-                while want:
-                    lot, units = supply[k]
-                    give = min(units, want)
-                    rows.append((n, int(comp.lots[lot]), give))
-                    want -= give
-                    if give == units:
-                        k += 1
-                    else:
-                        supply[k] = (lot, units - give)
-    return rows
+        cls, lot, units = _class_lots(index, comp, count)
+        order = np.lexsort((lot, cls))  # per local class, lots in lot order
+        lot_parts.append(comp.lots[lot[order]])
+        unit_parts.append(units[order])
+        need_parts.append(np.concatenate([problem.class_needs[c] for c in comp.classes]))
+    needs = np.concatenate(need_parts)
+    needs = needs[amount[needs] > 0]
+    lots, units = np.concatenate(lot_parts), np.concatenate(unit_parts)
+    want_end, supply_end = np.cumsum(amount[needs]), np.cumsum(units)
+    ends = np.sort(np.concatenate([want_end, supply_end]), kind="stable")  # both ascending: a cheap merge
+    ends = ends[np.diff(ends, prepend=0) > 0]
+    units = np.diff(ends, prepend=0).astype(np.int64)
+    starts = ends - units
+    return (
+        needs[np.searchsorted(want_end, starts, side="right")],
+        lots[np.searchsorted(supply_end, starts, side="right")],
+        units,
+    )
 
 
-def _class_lots(index: CaseIndex, comp: Component, count: Counter) -> list[list[tuple[int, int]]]:
-    """Per local class, (local lot, units) in lot order, from a min-cost flow on expiry rank."""
+def _class_lots(index: CaseIndex, comp: Component, count: Counter) -> tuple[IntArray, IntArray, IntArray]:
+    """(local class, local lot, units) of every lot -> class arc with flow, from a min-cost flow on expiry rank."""
     from ortools.graph.python import min_cost_flow
 
     net = comp.net
@@ -63,10 +65,5 @@ def _class_lots(index: CaseIndex, comp: Component, count: Counter) -> list[list[
     if status != solver.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed with status {status}")
     flows = np.asarray(solver.flows(np.arange(n_l, n_l + net.arc_lot.size)), np.int64)
-    out: list[list[tuple[int, int]]] = [[] for _ in range(n_c)]
-    for lot, cls, f in zip(net.arc_lot.tolist(), net.arc_cls.tolist(), flows.tolist(), strict=True):
-        if f:
-            out[cls].append((lot, f))
-    for supply in out:
-        supply.sort()
-    return out
+    used = np.flatnonzero(flows)
+    return net.arc_cls[used], net.arc_lot[used], flows[used]

@@ -2,15 +2,22 @@
 
 Every class -> sink arc is a demand that must be met, so a vector of class demands is feasible exactly when the
 max flow saturates all of them (Gale's theorem for bipartite supply and demand).
+The max-flow network is built once per component; each check only sets the class -> sink capacities and solves
+again, so a check costs the solve and not the rebuilding of a network thousands of arcs long.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from allocate.core.index import IntArray
+
+if TYPE_CHECKING:
+    from ortools.graph.python.max_flow import SimpleMaxFlow
 
 
 @dataclass
@@ -20,26 +27,35 @@ class Network:
     stock: IntArray  # usable units of each lot
     arc_lot: IntArray  # lot -> class arcs, local indices
     arc_cls: IntArray
+    _check: tuple[SimpleMaxFlow, npt.NDArray[np.int32]] | None = field(default=None, init=False, repr=False)
 
     @property
     def n_lots(self) -> int:
         """Number of lots."""
         return int(self.stock.size)
 
+    def feasible(self, demand: IntArray) -> bool:
+        """Whether the lots can give every class its `demand` (one entry per class) at once."""
+        if self._check is None:
+            self._check = self._build(int(demand.size))
+        solver, demand_arcs = self._check
+        solver.set_arcs_capacity(demand_arcs, demand.astype(np.int64))
+        if solver.solve(0, 1) != solver.OPTIMAL:
+            raise RuntimeError("max flow failed")
+        return int(solver.optimal_flow()) == int(demand.sum())
 
-def feasible(net: Network, demand: IntArray) -> bool:
-    """Whether the lots can give every class its `demand` at once."""
-    from ortools.graph.python import max_flow
+    def _build(self, n_c: int) -> tuple[SimpleMaxFlow, npt.NDArray[np.int32]]:
+        """The max-flow network with every demand 0, and its class -> sink arcs (which come last)."""
+        from ortools.graph.python import max_flow
 
-    n_l, n_c = net.n_lots, int(demand.size)
-    lot0, cls0 = 2, 2 + n_l
-    big = int(net.stock.sum()) + 1
-    solver = max_flow.SimpleMaxFlow()
-    solver.add_arcs_with_capacity(
-        np.concatenate([np.zeros(n_l, np.int64), lot0 + net.arc_lot, cls0 + np.arange(n_c)]),
-        np.concatenate([lot0 + np.arange(n_l), cls0 + net.arc_cls, np.ones(n_c, np.int64)]),
-        np.concatenate([net.stock, np.full(net.arc_lot.size, big, np.int64), demand.astype(np.int64)]),
-    )
-    if solver.solve(0, 1) != solver.OPTIMAL:
-        raise RuntimeError("max flow failed")
-    return int(solver.optimal_flow()) == int(demand.sum())
+        n_l = self.n_lots
+        lot0, cls0 = 2, 2 + n_l
+        big = int(self.stock.sum()) + 1
+        solver = max_flow.SimpleMaxFlow()
+        solver.add_arcs_with_capacity(
+            np.concatenate([np.zeros(n_l, np.int64), lot0 + self.arc_lot, cls0 + np.arange(n_c)]),
+            np.concatenate([lot0 + np.arange(n_l), cls0 + self.arc_cls, np.ones(n_c, np.int64)]),
+            np.concatenate([self.stock, np.full(self.arc_lot.size, big, np.int64), np.zeros(n_c, np.int64)]),
+        )
+        first = n_l + self.arc_lot.size
+        return solver, np.arange(first, first + n_c, dtype=np.int32)

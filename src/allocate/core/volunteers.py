@@ -28,6 +28,7 @@ goods is `allocate.solve`'s.
 
 from __future__ import annotations
 
+import collections
 from dataclasses import dataclass
 
 import numpy as np
@@ -124,6 +125,15 @@ class _Planner:
         self._eligible: dict[tuple[int, int], list[int]] = {}
         self.tasks = self._tasks()
         self.vol_of = np.full(self.tasks.hh.size, -1, np.int64)
+        self.task_grid = index.hh_grid[self.tasks.hh]
+        # volunteers who may do each task, counted once per distinct (grid, skill)
+        pairs, which = np.unique(self.task_grid * (len(skills) + 1) + self.tasks.skill + 1, return_inverse=True)
+        counts = [len(self.eligible(p // (len(skills) + 1), p % (len(skills) + 1) - 1)) for p in pairs.tolist()]
+        self.n_eligible = np.asarray(counts, np.int64)[which.reshape(-1)]
+        # who may deliver in each grid, laid end to end: grid g's are deliverers[deliverer_start[g]:...[g + 1]]
+        per_grid = [self.eligible(g, -1) for g in range(n_grids)]
+        self.deliverers = np.asarray([v for vs in per_grid for v in vs], np.int64)
+        self.deliverer_start = np.cumsum([0] + [len(vs) for vs in per_grid], dtype=np.int64)
 
     def eligible(self, grid: int, skill: int) -> list[int]:
         """Volunteers who may do a task of `skill` (-1: a delivery) in `grid`, narrowest coverage first."""
@@ -136,8 +146,7 @@ class _Planner:
     def _tasks(self) -> _Tasks:
         index, case = self.index, self.case
         n_hh = len(case.households)
-        reach = np.asarray([bool(index.eligible_lots(n)) for n in range(index.need_qty.size)], np.bool_)
-        reach &= ~self.skip[index.need_hh]
+        reach = index.reachable() & ~self.skip[index.need_hh]
         tier = np.full(n_hh, index.n_tiers, np.int64)
         np.minimum.at(tier, index.need_hh[reach], index.need_tier[reach])
         weight = np.zeros(n_hh, np.int64)
@@ -174,8 +183,8 @@ class _Planner:
                 continue
             self._deliveries(mine[self.tasks.service[mine] < 0])
             self._services(mine[self.tasks.service[mine] >= 0])
-            undone = [int(k) for k in mine.tolist() if self.vol_of[k] < 0 and self._task_eligible(k)]
-            if undone:
+            undone = (self.vol_of[mine] < 0) & (self.n_eligible[mine] > 0)  # that someone could have done
+            if undone.any():
                 gap = self._exact_or_bound(t)
                 if gap is not None:
                     gaps.append(gap)
@@ -183,15 +192,14 @@ class _Planner:
         done = np.flatnonzero(self.vol_of >= 0)
         delivered = np.zeros(len(self.case.households), np.bool_)
         delivered[tasks.hh[done[tasks.service[done] < 0]]] = True
-        visits = sorted((int(self.vol_of[k]), int(tasks.hh[k]), int(tasks.service[k])) for k in done.tolist())
+        done = done[np.lexsort((tasks.service[done], tasks.hh[done], self.vol_of[done]))]
+        visits = list(
+            zip(self.vol_of[done].tolist(), tasks.hh[done].tolist(), tasks.service[done].tolist(), strict=True)
+        )
         undelivered = int(((self.vol_of < 0) & (tasks.service < 0)).sum())
         return VolunteerPlan(
             delivered=delivered, visits=visits, gap=max(gaps) if gaps else None, undelivered=undelivered
         )
-
-    def _task_eligible(self, k: int) -> bool:
-        t = self.tasks
-        return bool(self.eligible(int(self.index.hh_grid[t.hh[k]]), int(t.skill[k])))
 
     # -- greedy steps --------------------------------------------------------------------------------------------
     def _deliveries(self, tasks: IntArray) -> None:
@@ -206,43 +214,31 @@ class _Planner:
         np.add.at(self.left, self.vol_of[held], visit)  # earlier deliveries are re-routed, never dropped
         self.vol_of[held] = -1
         top = int(t.weight[tasks].max()) + 1  # an earlier delivery outweighs any new one
-        groups: dict[tuple[int, int], list[int]] = {}
         everything = np.concatenate([held, tasks])
         worth = np.concatenate([np.full(held.size, top), t.weight[tasks]])
-        grid = self.index.hh_grid[t.hh[everything]]
-        for k, g, w in zip(everything.tolist(), grid.tolist(), worth.tolist(), strict=True):
-            groups.setdefault((g, w), []).append(k)
-        keys = sorted(groups)
+        keys, group = np.unique(self.task_grid[everything] * (top + 1) + worth, return_inverse=True)  # by (grid, w)
+        group = group.reshape(-1)
+        key_grid, key_worth = keys // (top + 1), keys % (top + 1)
+        size = np.bincount(group, minlength=keys.size)
         cap_v = self.left // visit
-        n_g, n_v = len(keys), self.n_vol
+        n_g, n_v = keys.size, self.n_vol
         use_cost = self.width * (len(self.skills) + 1) + np.asarray([len(sk) for sk in self.skill_sets], np.int64)
         big = int(use_cost.max()) + 1  # one more need reached outweighs any choice of volunteer
         g0, v0 = 2, 2 + n_g
         n = int(everything.size)
-        tails, heads, caps, costs = [0], [1], [n], [0]  # bypass: a household not delivered
-        for i, (g, w) in enumerate(keys):
-            tails.append(0)
-            heads.append(g0 + i)
-            caps.append(len(groups[(g, w)]))
-            costs.append(-w * big)
-        for i, (g, _) in enumerate(keys):
-            for v in self.eligible(g, -1):
-                if cap_v[v] > 0:
-                    tails.append(g0 + i)
-                    heads.append(v0 + v)
-                    caps.append(n)
-                    costs.append(int(use_cost[v]))
-        first_pair, n_pair = 1 + n_g, len(tails)
-        tails += [v0 + v for v in range(n_v)]
-        heads += [1] * n_v
-        caps += cap_v.tolist()
-        costs += [0] * n_v
+        # arcs: bypass (a household not delivered), source -> group, group -> volunteer, volunteer -> sink
+        first, length = self.deliverer_start[key_grid], np.diff(self.deliverer_start)[key_grid]
+        pair_group = np.repeat(np.arange(n_g), length)
+        pair_v = self.deliverers[np.arange(pair_group.size) + np.repeat(first - (np.cumsum(length) - length), length)]
+        keep = cap_v[pair_v] > 0
+        pair_group, pair_v = pair_group[keep], pair_v[keep]
+        n_p = pair_v.size
         solver = min_cost_flow.SimpleMinCostFlow()
         solver.add_arcs_with_capacity_and_unit_cost(
-            np.asarray(tails, np.int64),
-            np.asarray(heads, np.int64),
-            np.asarray(caps, np.int64),
-            np.asarray(costs, np.int64),
+            np.concatenate([[0], np.zeros(n_g, np.int64), g0 + pair_group, v0 + np.arange(n_v)]).astype(np.int64),
+            np.concatenate([[1], g0 + np.arange(n_g), v0 + pair_v, np.ones(n_v, np.int64)]).astype(np.int64),
+            np.concatenate([[n], size, np.full(n_p, n), cap_v]).astype(np.int64),
+            np.concatenate([[0], -key_worth * big, use_cost[pair_v], np.zeros(n_v, np.int64)]).astype(np.int64),
         )
         supplies = np.zeros(v0 + n_v, np.int64)
         supplies[0], supplies[1] = n, -n
@@ -250,19 +246,16 @@ class _Planner:
         self.count("flow_solves", 1)
         if solver.solve() != solver.OPTIMAL:
             raise RuntimeError("delivery flow failed")
-        flows = solver.flows(np.arange(first_pair, n_pair)).tolist()
-        per_group: dict[int, list[tuple[int, int]]] = {}
-        for a, f in zip(range(first_pair, n_pair), flows, strict=True):
-            if f > 0:
-                per_group.setdefault(tails[a] - g0, []).append((heads[a] - v0, f))
-        for i, key in enumerate(keys):
-            members = sorted(groups[key], key=lambda k: int(t.rank[k]))
-            pos = 0
-            for v, f in sorted(per_group.get(i, [])):
-                for k in members[pos : pos + f]:
-                    self.vol_of[k] = v
-                self.left[v] -= f * visit
-                pos += f
+        flow = np.asarray(solver.flows(np.arange(1 + n_g, 1 + n_g + n_p)), np.int64)
+        # each group's households by seeded rank take its volunteers' visits in volunteer order
+        used = np.flatnonzero(flow > 0)
+        used = used[np.lexsort((pair_v[used], pair_group[used]))]
+        members = everything[np.lexsort((t.rank[everything], group))]
+        by_group = np.sort(group)
+        within = np.arange(n) - (np.cumsum(size) - size)[by_group]
+        served = within < np.bincount(pair_group[used], weights=flow[used], minlength=n_g).astype(np.int64)[by_group]
+        self.vol_of[members[served]] = np.repeat(pair_v[used], flow[used])
+        self.left -= np.bincount(pair_v[used], weights=flow[used], minlength=n_v).astype(np.int64) * visit
         if (self.vol_of[held] < 0).any():
             raise RuntimeError("an earlier tier's delivery was dropped")
 
@@ -283,13 +276,12 @@ class _Planner:
         t = self.tasks
         held = np.flatnonzero((t.tier < tier) & (self.vol_of >= 0))
         cand = np.flatnonzero(t.tier == tier)
-        cand = cand[[self._task_eligible(int(k)) for k in cand.tolist()]]
+        cand = cand[self.n_eligible[cand] > 0]
         reached = int(t.weight[cand][self.vol_of[cand] >= 0].sum())
         tasks = np.concatenate([held, cand])
-        grid = self.index.hh_grid[t.hh[tasks]].tolist()
-        skill = t.skill[tasks].tolist()
-        if sum(len(self.eligible(g, sk)) for g, sk in zip(grid, skill, strict=True)) > MIP_PAIRS:
+        if int(self.n_eligible[tasks].sum()) > MIP_PAIRS:
             return self._bound(held, cand, reached)
+        grid, skill = self.task_grid[tasks].tolist(), t.skill[tasks].tolist()
         pairs = [(i, v) for i, (g, sk) in enumerate(zip(grid, skill, strict=True)) for v in self.eligible(g, sk)]
         return self._mip(held, cand, pairs, reached)
 
@@ -352,15 +344,13 @@ class _Planner:
         for g, vols in self.covering.items():
             group_covering[g] = sorted({group_of[vkey[k]] for k in vols})
 
-        must: dict[tuple[int, int, int], int] = {}
+        must = collections.Counter(
+            zip(self.task_grid[held].tolist(), t.skill[held].tolist(), t.ticks[held].tolist(), strict=True)
+        )
         segments: dict[tuple[int, int, int], dict[int, int]] = {}
-        for k in held.tolist():
-            f = (int(self.index.hh_grid[t.hh[k]]), int(t.skill[k]), int(t.ticks[k]))
-            must[f] = must.get(f, 0) + 1
-        for k in cand.tolist():
-            f = (int(self.index.hh_grid[t.hh[k]]), int(t.skill[k]), int(t.ticks[k]))
-            seg = segments.setdefault(f, {})
-            seg[int(t.weight[k])] = seg.get(int(t.weight[k]), 0) + 1
+        of_cand = (self.task_grid[cand], t.skill[cand], t.ticks[cand], t.weight[cand])
+        for (g, sk, ticks, w), c in collections.Counter(zip(*(a.tolist() for a in of_cand), strict=True)).items():
+            segments.setdefault((g, sk, ticks), {})[w] = c
         families = sorted(set(must) | set(segments))
         n_f = len(families)
         rows: list[int] = []
