@@ -18,10 +18,6 @@ tiers, between the needs and services reached and the LP bound (see `allocate.co
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import numpy as np
 from pydantic import TypeAdapter
 
@@ -31,6 +27,7 @@ from allocate.core.goods import build_problem, solve_goods
 from allocate.core.index import build_index
 from allocate.core.lots import assign_lots
 from allocate.core.volunteers import plan_volunteers
+from allocate.gc_pause import collector_paused
 from allocate.plan import Allocation, Plan, Status, Visit
 from allocate.schema import Case, Policy
 
@@ -57,29 +54,9 @@ def solve(case: Case, policy: Policy | None = None, *, backend: str = "auto", ti
         raise ValueError(f"The 'time_limit' parameter of solve must be a positive number or None. Got {time_limit!r}.")
     engine = get_backend(backend)
     if policy is not None and policy != case.policy:
-        case = Case(
-            households=case.households,
-            needs=case.needs,
-            lots=case.lots,
-            volunteers=case.volunteers,
-            services=case.services,
-            policy=policy,
-        )
-    with _collector_paused():
+        case = case.replace(policy=policy)
+    with collector_paused():
         return _solve(case, engine, time_limit)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the engine works: what it makes is freed by reference counting,
-    and full passes over the case's millions of objects, set off by the plan's new rows, cost as much as the rows."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _solve(case: Case, engine: Backend, time_limit: float | None) -> Plan:
