@@ -51,18 +51,3 @@ html_show_sourcelink = False
 html_last_updated_fmt = None
 
 language = "en"
-
-# docs/performance.md (benchmarks, the CI gate) is written with the benchmarks, alongside these pages. Until it
-# exists, its toctree entry and links are dropped, so the build stays free of warnings either way.
-HAS_PERFORMANCE = (HERE / "performance.md").is_file()
-
-
-def _without_performance(app: object, docname: str, source: list[str]) -> None:
-    if HAS_PERFORMANCE:
-        return
-    text = source[0].replace("\nperformance\n", "\n")
-    source[0] = text.replace("[](performance.md)", "the performance page (docs/performance.md)")
-
-
-def setup(app: object) -> None:
-    app.connect("source-read", _without_performance)  # type: ignore[attr-defined]

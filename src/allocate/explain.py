@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
+from allocate.backends import get_backend
 from allocate.errors import AllocateError
 from allocate.plan import Plan, format_hours
 from allocate.schema import Case, Clause, Household, Lot, Urgency, Volunteer
@@ -378,7 +379,13 @@ class _Measure:
 
     @cached_property
     def base(self) -> Plan:
-        """The whole case solved again, so both sides of a difference come from the same engine."""
+        """The plan as the engine makes it for this case and date, so both sides of a difference come from it.
+
+        A plan this engine made is that plan already (solving is deterministic); any other plan (read from files,
+        made by hand or by another backend) is solved again.
+        """
+        if self.plan.backend == get_backend(self.backend).name:
+            return self.plan
         return solve(self.case, backend=self.backend)
 
     def extra_lot(self, item: str) -> Lot:
