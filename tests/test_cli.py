@@ -129,6 +129,9 @@ def test_demo_solves_and_refuses_non_empty_folder(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     assert (out / "plan" / "report.html").is_file()
     assert run("verify", str(out / "case"), str(out / "plan")).exit_code == 0
+    unmet = (out / "plan" / "unmet.csv").read_bytes()
+    assert unmet.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8 Chinese correctly
+    assert "大米(袋)" in unmet.decode("utf-8-sig")
     again = run("demo", str(out))
     assert again.exit_code == 2
     assert "--force" in again.output
