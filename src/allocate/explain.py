@@ -405,10 +405,12 @@ class _Measure:
         return (after.min_fill or 0.0) - (before.min_fill or 0.0), (after.mean_fill or 0.0) - (before.mean_fill or 0.0)
 
     def _item_alone(self, item: str, tier: int) -> tuple[float, float]:
-        """Only the item's needs (in delivered households, the plan's deliveries held) and lots are solved, twice.
+        """Only the item's needs (in delivered households, the plan's deliveries held) and lots are solved again.
 
         Given who is delivered, items compete for nothing, so this is the exact effect of one more unit on the
-        goods, at the cost of two small solves; the tier's other needs and its services keep their fills.
+        goods. The engine solves such independent parts separately, so the base plan's fills are what solving the
+        item alone gives (checked on the demo and on generated cases); one small solve with the extra unit remains.
+        The tier's other needs and its services keep their fills.
         """
         case, plan = self.case, self.plan
         delivered = None if case.volunteers is None else {v.household_id for v in plan.visits if v.kind == "delivery"}
@@ -425,7 +427,7 @@ class _Measure:
         mine = [j for j, i in enumerate(rows) if case.need_tiers[i] == tier]
         if not mine:
             return 0.0, 0.0
-        before = np.array(solve(part, backend=self.backend).need_fills)[mine]
+        before = np.array(self.base.need_fills)[rows][mine]
         after = np.array(solve(_with(part, lots=(self.extra_lot(item),)), backend=self.backend).need_fills)[mine]
         solved = set(rows)
         others = [f for i, f in enumerate(plan.need_fills) if case.need_tiers[i] == tier and i not in solved]

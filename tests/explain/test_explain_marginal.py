@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from allocate.explain import MarginalValue, marginal_values
-from allocate.generate import generate
+from allocate.generate import demo_case, generate
 from allocate.schema import Case, Household, Lot, Need, Policy, Volunteer
 from allocate.solve import solve
 
@@ -107,3 +107,20 @@ def test_an_item_measured_alone_gives_what_the_whole_case_gives() -> None:
     by_item = marginal_values(solve(alone))
     assert any(v.mean_fill_gain > 0 for v in by_item)
     assert marginal_values(solve(whole), limit=None)[: len(by_item)] == by_item
+
+
+@pytest.mark.parametrize("case", [demo_case(), generate(300, seed=1)], ids=["demo", "generated"])
+def test_item_alone_gives_the_plans_own_fills(case: Case) -> None:
+    """Solving one item's delivered needs alone reproduces the whole plan's fills: the base marginal values use."""
+    plan = solve(case)
+    delivered = {v.household_id for v in plan.visits if v.kind == "delivery"}
+    for item in dict.fromkeys(n.item for n in case.needs):
+        rows = [i for i, n in enumerate(case.needs) if n.item == item and n.household_id in delivered]
+        owners = {case.needs[i].household_id for i in rows}
+        part = Case(
+            households=tuple(h for h in case.households if h.household_id in owners),
+            needs=tuple(case.needs[i] for i in rows),
+            lots=tuple(lot for lot in case.lots if lot.item == item),
+            policy=case.policy,
+        )
+        assert solve(part).need_fills == tuple(plan.need_fills[i] for i in rows), item
