@@ -155,6 +155,7 @@ class _Ledger:
         self.received = [plan.received.get(n.need_id, 0) for n in case.needs]
         self._pools: dict[tuple[str, int, str], _Pool] = {}
         self._covering: dict[tuple[str, str | None], list[int]] = {}
+        self._delivery: dict[str, Reason | None] = {}
 
     def pool(self, need: int) -> _Pool:
         """The eligible lots of `need` with units, and where their units went (memoised per item, tier, grid)."""
@@ -207,22 +208,37 @@ class _Ledger:
             ]
         return found
 
+    @cached_property
+    def supplied(self) -> frozenset[str]:
+        """Items some lot holds a unit of."""
+        return frozenset(lot.item for lot in self.case.lots if lot.quantity > 0)
+
+    def delivery_reason(self, grid: str) -> Reason | None:
+        """Why an undelivered household of `grid` got no visit, if volunteer time is why (rules 3 and 4); memoised."""
+        if grid not in self._delivery:
+            case, visit = self.case, self.case.policy.visit_hours
+            vols = self.covering(grid)
+            why = None
+            if not any((case.volunteers or ())[k].hours >= visit - HOURS_TOLERANCE for k in vols):
+                why = Reason.NO_VOLUNTEER
+            elif all(self.hours_left[k] < visit - HOURS_TOLERANCE for k in vols):
+                why = Reason.VOLUNTEER_HOURS_EXHAUSTED
+            self._delivery[grid] = why
+        return self._delivery[grid]
+
     def need_reason(self, need: int) -> Reason:
         """The reason a short need is short; the rules are `shortfalls`'s docstring."""
         case = self.case
         nd = case.needs[need]
-        if not any(case.lots[k].quantity > 0 for k in self.item_lots.get(nd.item, ())):
+        if nd.item not in self.supplied:
             return Reason.NO_SUPPLY
         pool = self.pool(need)
         if not pool.lots:
             return Reason.NOT_ELIGIBLE
         if case.volunteers is not None and nd.household_id not in self.delivered:
-            visit = case.policy.visit_hours
-            vols = self.covering(self.grid_of[need])
-            if not any(case.volunteers[k].hours >= visit - HOURS_TOLERANCE for k in vols):
-                return Reason.NO_VOLUNTEER
-            if all(self.hours_left[k] < visit - HOURS_TOLERANCE for k in vols):
-                return Reason.VOLUNTEER_HOURS_EXHAUSTED
+            why = self.delivery_reason(self.grid_of[need])
+            if why is not None:
+                return why
         tier = case.need_tiers[need]
         lower = int(pool.per_tier[tier + 1 :].sum())
         if nd.all_or_nothing and self.received[need] == 0 and pool.left + lower > 0:
@@ -412,30 +428,54 @@ class _Measure:
         item alone gives (checked on the demo and on generated cases); one small solve with the extra unit remains.
         The tier's other needs and its services keep their fills.
         """
-        case, plan = self.case, self.plan
-        delivered = None if case.volunteers is None else {v.household_id for v in plan.visits if v.kind == "delivery"}
-        rows = [
-            i for i, n in enumerate(case.needs) if n.item == item and (delivered is None or n.household_id in delivered)
-        ]
+        case = self.case
+        rows = self._delivered_rows.get(item, np.zeros(0, np.int64))
         owners = {case.needs[i].household_id for i in rows}
+        mine = rows[self._need_tier[rows] == tier]
+        if not mine.size:
+            return 0.0, 0.0
         part = Case(
             households=tuple(h for h in case.households if h.household_id in owners),
-            needs=tuple(case.needs[i] for i in rows),
+            needs=tuple(case.needs[i] for i in mine) + tuple(case.needs[i] for i in rows if self._need_tier[i] != tier),
             lots=tuple(lot for lot in case.lots if lot.item == item),
             policy=case.policy,
         )
-        mine = [j for j, i in enumerate(rows) if case.need_tiers[i] == tier]
-        if not mine:
-            return 0.0, 0.0
-        before = np.array(self.base.need_fills)[rows][mine]
-        after = np.array(solve(_with(part, lots=(self.extra_lot(item),)), backend=self.backend).need_fills)[mine]
-        solved = set(rows)
-        others = [f for i, f in enumerate(plan.need_fills) if case.need_tiers[i] == tier and i not in solved]
-        others += [f for r, f in zip(case.service_tiers, plan.service_fills, strict=True) if r == tier]
-        floor = min(others, default=1.0)
-        size = len(others) + len(mine)
+        before = self._fills[mine]
+        after = np.array(solve(_with(part, lots=(self.extra_lot(item),)), backend=self.backend).need_fills)[: mine.size]
+        others = self._need_tier == tier
+        others[rows] = False
+        rest = np.concatenate([self._fills[others], self._service_fills[self._service_tier == tier]])
+        floor = float(rest.min()) if rest.size else 1.0
+        size = rest.size + mine.size
         low = min(floor, float(after.min())) - min(floor, float(before.min()))
         return low, float(after.sum() - before.sum()) / size
+
+    @cached_property
+    def _fills(self) -> npt.NDArray[np.float64]:
+        return np.array(self.base.need_fills, np.float64)
+
+    @cached_property
+    def _service_fills(self) -> npt.NDArray[np.float64]:
+        return np.array(self.base.service_fills, np.float64)
+
+    @cached_property
+    def _need_tier(self) -> npt.NDArray[np.int64]:
+        return np.array(self.case.need_tiers, np.int64)
+
+    @cached_property
+    def _service_tier(self) -> npt.NDArray[np.int64]:
+        return np.array(self.case.service_tiers, np.int64)
+
+    @cached_property
+    def _delivered_rows(self) -> dict[str, npt.NDArray[np.int64]]:
+        """Rows of each item's needs that an extra unit could reach: all, or those of delivered households."""
+        case, plan = self.case, self.base
+        delivered = None if case.volunteers is None else {v.household_id for v in plan.visits if v.kind == "delivery"}
+        rows: dict[str, list[int]] = {}
+        for i, n in enumerate(case.needs):
+            if delivered is None or n.household_id in delivered:
+                rows.setdefault(n.item, []).append(i)
+        return {item: np.array(r, np.int64) for item, r in rows.items()}
 
 
 def _clean(x: float) -> float:

@@ -435,7 +435,10 @@ def _unmet(summary: Mapping[str, Any], shortfalls: Sequence[Shortfall], ranks: M
 
 
 def _about(summary: Mapping[str, Any], lang: Lang) -> str:
-    """The policy, input digests, versions and timings: what anyone needs to re-run and compare."""
+    """The policy, input digests and versions: what anyone needs to re-run and compare.
+
+    Timings stay in summary.json only, so that the same input gives a byte-identical page.
+    """
     policy = summary["policy"]
     tiers = " › ".join(tier_label(t["name"], lang) for t in policy["tiers"])
     rows = [
@@ -446,8 +449,6 @@ def _about(summary: Mapping[str, Any], lang: Lang) -> str:
     ]
     inputs = ", ".join(f"{name} {digest[:16]}" for name, digest in summary["inputs"].items())
     rows.append((label("inputs", lang), inputs or label("none", lang)))
-    if summary["timings"]:  # the total only: step names are the caller's words, not translated
-        rows.append((label("timings", lang), f"{sum(summary['timings'].values()):.2f}"))
     body = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
     return "\n".join(
         [

@@ -161,7 +161,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "fairness_none": ("as much in total as possible", "总量最大"),
     "visit_hours": ("Hours per delivery visit", "每次送货时长（小时）"),
     "inputs": ("Input files (SHA-256, first 16 digits)", "输入文件（SHA-256 前 16 位）"),
-    "timings": ("Time taken, all steps (seconds)", "总耗时（秒）"),
     "version": ("allocate version", "allocate 版本"),
     "files_note": (
         "Full detail: summary.json, allocation.csv, visits.csv, unmet.csv.",
