@@ -104,6 +104,19 @@ def test_unexpected_exception_is_exit_4_without_traceback(tmp_path: Path, monkey
     assert "Traceback" not in r.output
 
 
+def test_closed_output_pipe_is_not_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`allocate validate CASE | head` ends quietly with exit 0, not an internal error."""
+    import allocate.io
+
+    def closed(*_: object, **__: object) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(allocate.io, "read_case_with_warnings", closed)
+    r = run("validate", str(write_case(tmp_path / "c")))
+    assert r.exit_code == 0
+    assert "internal error" not in r.output
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_template_validates(tmp_path: Path, lang: str) -> None:
     """A fresh template, as written, is a valid case in either language."""

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
+import sys
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, Literal
 
@@ -54,6 +56,10 @@ class _Commands(click.Group):
             raise click.exceptions.Exit(EXIT_INTERNAL) from None
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:  # `allocate validate CASE | head`: the reader has all it wanted
+            with suppress(OSError, ValueError):  # later writes at exit must not fail again
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise click.exceptions.Exit(EXIT_OK) from None
         except Exception as e:  # the promise is: no traceback, a message and exit 4
             click.echo(f"internal error: {type(e).__name__}: {e}", err=True)
             click.echo("please report this with the command you ran", err=True)
