@@ -290,3 +290,31 @@ def test_main_is_the_console_entry_point() -> None:
     with pytest.raises(SystemExit) as e:
         cli_module.main(["--version"])
     assert e.value.code == 0
+
+
+def test_verify_and_explain_use_the_date_the_plan_was_made_for(tmp_path: Path) -> None:
+    """A plan solved with --date verifies without repeating --date: summary.json records it."""
+    case, out = write_case(tmp_path / "c"), tmp_path / "out"
+    (case / "policy.toml").write_text('plan_date = 2026-12-01\n[[tiers]]\nname = "all"\n', encoding="utf-8")
+    assert run("solve", str(case), "-o", str(out), "--date", "2026-12-05").exit_code == 0
+    r = run("verify", str(case), str(out))
+    assert r.exit_code == 0, r.output
+    assert run("explain", str(case), str(out), "--household", "H1").exit_code == 0
+
+
+def test_output_that_is_a_file_is_refused_before_any_work(tmp_path: Path) -> None:
+    """An output path that is a file is a usage error for solve (even with --force) and demo."""
+    case, afile = write_case(tmp_path / "c"), tmp_path / "afile"
+    afile.write_text("mine")
+    assert solve(case, afile, "--force").exit_code == 2
+    assert run("demo", str(afile)).exit_code == 2
+    assert afile.read_text() == "mine"
+
+
+def test_absurd_quantities_are_input_errors(tmp_path: Path) -> None:
+    """A lot of 9e17 units is reported at its cell, not left to overflow the engine."""
+    case = write_case(tmp_path / "c")
+    (case / "supplies.csv").write_text("lot_id,item,quantity\nL1,rice,900000000000000000\n", encoding="utf-8")
+    r = run("validate", str(case))
+    assert r.exit_code == 1
+    assert f"{case / 'supplies.csv'}:2:3: quantity: expected a whole number <= 1000000000" in r.output

@@ -15,12 +15,16 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
 from allocate.backends import BackendUnavailable
 from allocate.errors import AllocateError, InputError, NoPlanError, OutputExistsError, Problem
+
+if TYPE_CHECKING:
+    from allocate.plan import Plan
+    from allocate.schema import Case
 
 MAX_LISTED = 50
 """Problems printed before the rest are only counted, so a broken file does not flood the terminal."""
@@ -244,7 +248,9 @@ def _check_output(out: Path, inputs: list[Path], force: bool) -> None:
         r = p.resolve()
         if o == r or o.is_relative_to(r) or r.is_relative_to(o):
             raise click.UsageError(f"the output {out} would overlap the input {p}; choose a separate folder")
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
+    if out.exists() and not out.is_dir():
+        raise click.UsageError(f"{out} is a file, not a folder; choose another output folder")
+    if out.exists() and any(out.iterdir()) and not force:
         raise click.UsageError(f"{out} exists and is not empty; choose another folder or pass --force")
 
 
@@ -269,6 +275,18 @@ class _Steps:
         self.timings[what.split()[0]] = round(time.perf_counter() - start, 3)
 
 
+def _case_and_plan(case: Path, out: Path, policy: Path | None, plan_date: dt.datetime | None) -> tuple[Case, Plan]:
+    """The case and the plan in `out`, on the plan's date: --date, else the one summary.json records (as solve
+    wrote it), else the policy's."""
+    from allocate.io import read_case, read_plan, recorded_plan_date
+
+    c = read_case(case, policy=policy)
+    day = plan_date.date() if plan_date else recorded_plan_date(out)
+    if day is not None and c.policy.plan_date != day:
+        c = c.replace(policy=c.policy.model_copy(update={"plan_date": day}))
+    return c, read_plan(c, out, plan_date=day)
+
+
 @cli.command(name="verify")
 @_case_arg
 @click.argument("out", type=click.Path(exists=True, file_okay=False, path_type=Path))
@@ -276,11 +294,9 @@ class _Steps:
 @_date_opt
 def verify_command(case: Path, out: Path, policy: Path | None, plan_date: dt.datetime | None) -> None:
     """Check the plan in OUT (ours, hand-made or another tool's) against CASE; exit 4 with every violation."""
-    from allocate.io import read_case, read_plan
     from allocate.verify import verify
 
-    c = read_case(case, policy=policy)
-    plan = read_plan(c, out, plan_date=plan_date.date() if plan_date else None)
+    c, plan = _case_and_plan(case, out, policy, plan_date)
     check = verify(c, plan)
     if not check.ok:
         _list_problems([Problem(message=f"{v.rule}: {v.message}") for v in check.violations], "violations")
@@ -302,12 +318,10 @@ def explain_command(
 ) -> None:
     """Say, for one household, what it asked, what it got from which lots, and why."""
     from allocate.explain import explain, explain_household
-    from allocate.io import read_case, read_plan
 
-    c = read_case(case, policy=policy)
+    c, plan = _case_and_plan(case, out, policy, plan_date)
     if household not in c.household_index:
         raise click.UsageError(f"no household {household!r} in {case}")
-    plan = read_plan(c, out, plan_date=plan_date.date() if plan_date else None)
     click.echo(explain_household(plan, explain(plan, marginal=False), household, lang=lang))
 
 
@@ -319,6 +333,8 @@ def demo(out: Path, lang: Literal["en", "zh"], force: bool) -> None:
     """Solve the bundled example community: its case goes to OUT/case, the plan and report to OUT/plan."""
     from allocate import demo as bundled
 
+    if out.exists() and not out.is_dir():
+        raise click.UsageError(f"{out} is a file, not a folder; choose another output folder")
     if out.exists() and any(out.iterdir()) and not force:
         raise click.UsageError(f"{out} exists and is not empty; choose another folder or pass --force")
     case_dir = out / "case"

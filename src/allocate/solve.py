@@ -33,7 +33,8 @@ from allocate.schema import Case, Policy
 
 REPLANS = 1
 """Times the volunteers are re-planned when delivered households end up with no goods (their visits are dropped)
-while other households wait: the second plan skips those households, so the freed hours reach someone else."""
+while other households or services wait: the second plan skips those households, so the freed hours reach someone
+else."""
 
 _ALLOCATIONS = TypeAdapter(tuple[Allocation, ...])
 _VISITS = TypeAdapter(tuple[Visit, ...])
@@ -76,8 +77,9 @@ def _solve(case: Case, engine: Backend, time_limit: float | None) -> Plan:
         receives = np.zeros(len(case.households), np.bool_)
         receives[index.need_hh[amount > 0]] = True
         empty = vol.delivered & ~receives
-        if case.volunteers is None or not empty.any() or not vol.undelivered:
-            break
+        services_undone = len(case.services) - sum(1 for _, _, s in vol.visits if s >= 0)
+        if case.volunteers is None or not empty.any() or not (vol.undelivered or services_undone):
+            break  # no hours were held for a delivery that carries nothing, or nobody was waiting for them
         skip |= empty
     row_need, row_lot, row_qty = assign_lots(index, problem, amount, count)
     stats["components"] = len(problem.components)

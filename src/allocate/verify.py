@@ -244,7 +244,7 @@ class _Checker:
             )
 
         known_lot = lot_at >= 0
-        given = np.bincount(lot_at[known_lot], weights=qty[known_lot], minlength=len(lots)).astype(np.int64)
+        given = _int_sums(lot_at[known_lot], qty[known_lot], len(lots))
         lot_q = np.fromiter((lt.quantity for lt in lots), dtype=np.int64, count=len(lots))
         for i in np.flatnonzero(given > lot_q).tolist():
             lt = lots[i]
@@ -258,7 +258,7 @@ class _Checker:
         self.leftover = np.maximum(lot_q - given, 0)
 
         known_need = need_at >= 0
-        received = np.bincount(need_at[known_need], weights=qty[known_need], minlength=len(needs)).astype(np.int64)
+        received = _int_sums(need_at[known_need], qty[known_need], len(needs))
         for i in np.flatnonzero(received > self.need_q).tolist():
             nd = needs[i]
             over = int(received[i] - nd.quantity)
@@ -566,3 +566,10 @@ def _fewest(keys: IntArray, req: IntArray, need: IntArray) -> dict[int, tuple[in
     k = keys[order]
     first = order[np.flatnonzero(np.r_[True, k[1:] != k[:-1]])] if len(k) else order
     return dict(zip(keys[first].tolist(), zip(req[first].tolist(), need[first].tolist(), strict=True), strict=True))
+
+
+def _int_sums(at: npt.NDArray[np.int64], qty: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
+    """Units per row, summed exactly in integers (`bincount` weights are floats, inexact past 2**53)."""
+    out = np.zeros(n, np.int64)
+    np.add.at(out, at, qty.astype(np.int64))
+    return out

@@ -6,7 +6,7 @@ import named
 import pytest
 
 from allocate.generate import generate
-from allocate.schema import Policy, Tier
+from allocate.schema import Case, Household, Lot, Need, Policy, Service, Tier, Volunteer
 from allocate.solve import STATS, solve
 from allocate.verify import verify
 
@@ -61,3 +61,49 @@ def test_generated_case_verifies(seed: int) -> None:
     plan = solve(case)
     check = verify(case, plan)
     assert check.ok, check.violations[:5]
+
+
+def _hh(hid: str) -> Household:
+    return Household(household_id=hid, grid="A")
+
+
+def test_hours_held_for_a_delivery_that_carries_nothing_go_to_a_waiting_service() -> None:
+    """An all-or-nothing need that cannot be met must not keep a volunteer from the household's service."""
+    case = Case(
+        households=(_hh("H1"),),
+        needs=(Need(household_id="H1", item="rice", quantity=4, urgency="critical", all_or_nothing=True),),
+        lots=(Lot(lot_id="L0", item="rice", quantity=2),),
+        volunteers=(Volunteer(volunteer_id="V1", grids=("A",), hours=0.5, skills=("medical",)),),
+        services=(Service(household_id="H1", skill="medical", hours=0.5),),
+    )
+    plan = solve(case)
+    assert plan.served_services == {"H1/medical"}
+    assert plan.allocations == ()
+    assert verify(case, plan).ok
+
+
+def test_visit_lengths_that_are_not_whole_seconds_never_overbook() -> None:
+    """Offered hours round down and visit lengths up, so three 0.33334 h visits do not fit in 1 h: two do."""
+    case = Case(
+        households=(_hh("H1"), _hh("H2"), _hh("H3")),
+        needs=tuple(Need(household_id=h, item="rice", quantity=1) for h in ("H1", "H2", "H3")),
+        lots=(Lot(lot_id="L0", item="rice", quantity=5),),
+        volunteers=(Volunteer(volunteer_id="V0", grids=("A",), hours=1),),
+        policy=Policy(visit_hours=0.33334),
+    )
+    plan = solve(case)
+    assert len(plan.visits) == 2
+    assert verify(case, plan).ok
+
+
+def test_an_empty_volunteers_table_means_no_deliveries() -> None:
+    """A volunteers table with no rows is legal: nobody can be delivered, and nothing crashes."""
+    case = Case(
+        households=(_hh("H1"),),
+        needs=(Need(household_id="H1", item="rice", quantity=1),),
+        lots=(Lot(lot_id="L0", item="rice", quantity=1),),
+        volunteers=(),
+    )
+    plan = solve(case)
+    assert plan.allocations == ()
+    assert verify(case, plan).ok

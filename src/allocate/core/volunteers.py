@@ -29,6 +29,7 @@ goods is `allocate.solve`'s.
 from __future__ import annotations
 
 import collections
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +47,8 @@ MIP_SECONDS = 10.0
 
 TICKS = 3600
 """Time unit: one second."""
+ROUNDING = 1e-6
+"""Seconds of float noise forgiven when hours become ticks (0.1 h * 3600 is 360.00000000000006)."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,8 @@ class _Planner:
         self.case, self.index, self.backend, self.time_limit, self.count = case, index, backend, time_limit, count
         vols = case.volunteers
         self.n_vol = len(vols)
-        self.hours = np.asarray([round(v.hours * TICKS) for v in vols], np.int64)
+        # offered time rounds down and task time up, so a plan in ticks never overbooks anyone in hours
+        self.hours = np.asarray([math.floor(v.hours * TICKS + ROUNDING) for v in vols], np.int64)
         self.left = self.hours.copy()
         n_grids = len(index.grids)
         self.width = np.asarray([n_grids + 1 if ALL_GRIDS in v.grids else len(v.grids) for v in vols], np.int64)
@@ -165,8 +169,8 @@ class _Planner:
             ),
             ticks=np.concatenate(
                 [
-                    np.full(d_hh.size, round(case.policy.visit_hours * TICKS)),
-                    [round(s.hours * TICKS) for s in case.services],
+                    np.full(d_hh.size, math.ceil(case.policy.visit_hours * TICKS - ROUNDING)),
+                    [math.ceil(s.hours * TICKS - ROUNDING) for s in case.services],
                 ]
             ).astype(np.int64),
             weight=np.concatenate([weight[d_hh], np.ones(n_s)]).astype(np.int64),
@@ -223,7 +227,7 @@ class _Planner:
         cap_v = self.left // visit
         n_g, n_v = keys.size, self.n_vol
         use_cost = self.width * (len(self.skills) + 1) + np.asarray([len(sk) for sk in self.skill_sets], np.int64)
-        big = int(use_cost.max()) + 1  # one more need reached outweighs any choice of volunteer
+        big = int(use_cost.max(initial=0)) + 1  # one more need reached outweighs any choice of volunteer
         g0, v0 = 2, 2 + n_g
         n = int(everything.size)
         # arcs: bypass (a household not delivered), source -> group, group -> volunteer, volunteer -> sink

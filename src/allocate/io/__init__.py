@@ -1,6 +1,6 @@
 """Reading and writing cases: CSV folders and xlsx workbooks in, CSV folders and `policy.toml` out."""
 
-from allocate.io.plan_files import read_plan
+from allocate.io.plan_files import read_plan, recorded_plan_date
 from allocate.io.policy_file import policy_toml, read_policy
 from allocate.io.reader import case_files, read_case, read_case_with_warnings
 from allocate.io.template import write_template
@@ -13,6 +13,7 @@ __all__ = [
     "read_case_with_warnings",
     "read_plan",
     "read_policy",
+    "recorded_plan_date",
     "write_case",
     "write_template",
 ]

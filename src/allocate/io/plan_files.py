@@ -64,9 +64,9 @@ def read_plan(case: Case, folder: str | os.PathLike[str], *, plan_date: dt.date 
         read = read_table(Sheet(table, str(file), csv_rows(str(file))))
         problems += read.problems
         tables[table.name] = list(read.records)
-    day = plan_date or _recorded_date(where, problems) or case.policy.effective_date()
     if problems:
         raise InputError(problems)
+    day = plan_date or recorded_plan_date(where) or case.policy.effective_date()
     return Plan(
         case=case,
         allocations=tuple(a for a in tables["allocation"] if isinstance(a, Allocation)),
@@ -77,13 +77,13 @@ def read_plan(case: Case, folder: str | os.PathLike[str], *, plan_date: dt.date 
     )
 
 
-def _recorded_date(folder: Path, problems: list[Problem]) -> dt.date | None:
-    """The plan date `summary.json` records, if there is one; a summary we cannot read is a problem."""
-    file = folder / "summary.json"
+def recorded_plan_date(folder: str | os.PathLike[str]) -> dt.date | None:
+    """The plan date `summary.json` in `folder` records, if there is one; an unreadable summary is an InputError."""
+    file = Path(folder) / "summary.json"
     if not file.is_file():
         return None
     try:
         return dt.date.fromisoformat(json.loads(file.read_text(encoding="utf-8"))["plan_date"])
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as e:
-        problems.append(Problem(file=str(file), line=0, column=0, message=f"cannot read the plan date: {e}"))
-        return None
+        problem = Problem(file=str(file), line=0, column=0, message=f"cannot read the plan date: {e}")
+        raise InputError([problem]) from None

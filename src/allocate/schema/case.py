@@ -21,6 +21,13 @@ from allocate.schema.policy import Policy, Urgency
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 """Ids, items, grids and skills: trimmed, case-sensitive, not empty."""
 
+MAX_UNITS = 1_000_000_000
+"""Most units one need may ask for or one lot may hold: far above any real lot, far below where sums of units
+stop being exact in the engine's integer and floating arithmetic."""
+
+MAX_HOURS = 10_000.0
+"""Most hours one volunteer may offer, or one service take, in a plan period: more is surely a typo."""
+
 ALL_GRIDS = "*"
 """In a volunteer's `grids`, covers every grid."""
 
@@ -65,7 +72,7 @@ class Need(_Record):
     need_id: Text
     household_id: Text
     item: Text
-    quantity: int = Field(ge=1)
+    quantity: int = Field(ge=1, le=MAX_UNITS)
     urgency: Urgency = Urgency.NORMAL
     all_or_nothing: bool = False
 
@@ -84,7 +91,7 @@ class Lot(_Record):
 
     lot_id: Text
     item: Text
-    quantity: int = Field(ge=0)
+    quantity: int = Field(ge=0, le=MAX_UNITS)
     donor: str | None = None
     expires: dt.date | None = None  # usable up to and including this day
     reserved_for: Text | None = None  # only this tier or a higher-priority one
@@ -106,7 +113,7 @@ class Volunteer(_Record):
 
     volunteer_id: Text
     grids: tuple[str, ...] = Field(min_length=1)  # ("*",) covers every grid
-    hours: float = Field(ge=0)
+    hours: float = Field(ge=0, le=MAX_HOURS)
     skills: tuple[str, ...] = ()
 
     @field_validator("grids", "skills", mode="before")
@@ -125,7 +132,7 @@ class Service(_Record):
     service_id: Text
     household_id: Text
     skill: Text
-    hours: float = Field(gt=0)
+    hours: float = Field(gt=0, le=MAX_HOURS)
     urgency: Urgency = Urgency.NORMAL
 
     @model_validator(mode="before")

@@ -113,7 +113,7 @@ class Policy(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     plan_date: dt.date | None = None  # None: the day the plan is made
-    visit_hours: float = Field(default=0.25, gt=0, allow_inf_nan=False)
+    visit_hours: float = Field(default=0.25, gt=0, le=24, allow_inf_nan=False)
     fairness: Literal["leximin", "none"] = "leximin"
     seed: int = 0
     tiers: tuple[Tier, ...] = DEFAULT_TIERS
