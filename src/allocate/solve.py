@@ -11,9 +11,9 @@ Rows of the returned plan, so that the same input always gives the identical pla
 `Plan.stats` holds deterministic counters: the size of the goods problem (components, classes, lot -> class arcs)
 and the work done (max-flow and min-cost-flow solves, LP and MIP solves, summed over re-plans).
 
-`Plan.status` is OPTIMAL unless, in some tier, a volunteer task that some volunteer could do was left undone and
-no MIP proved that tier's choice best: then it is FEASIBLE and `Plan.gap` is the largest relative gap, over the
-tiers, between the needs and services reached and the LP bound (see `allocate.core.volunteers`).
+`Plan.status` is OPTIMAL unless, in some tier, a volunteer task that some volunteer could do was left undone: then
+it is FEASIBLE and `Plan.gap` is the largest relative gap, over the tiers, between the needs and services reached
+and their bound (0 when a MIP proved the count; see `allocate.core.volunteers`).
 """
 
 from __future__ import annotations

@@ -103,8 +103,13 @@ def test_time_limit_must_be_positive() -> None:
 
 @pytest.mark.parametrize("backend", available_backends())
 def test_a_time_limit_still_gives_a_verified_plan(backend: str) -> None:
-    """With a time limit on the packing models the plan is verified and proven on this small case."""
+    """With a time limit on the packing models the plan is verified, and the MIP proves the count reached (gap 0).
+
+    Hours run short for doable visits here, so the plan is FEASIBLE, not OPTIMAL: which of equally many tasks got
+    the hours is not proven leximin-best.
+    """
     case = CASES["shared_scarcity"]
     plan = solve(case, backend=backend, time_limit=5)
     assert verify(case, plan).ok
-    assert plan.status == "optimal"
+    assert plan.status == "feasible"
+    assert plan.gap == 0.0

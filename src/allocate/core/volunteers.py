@@ -17,8 +17,9 @@ an eligible lot. For each tier, in priority order, with the hours earlier tiers 
    backend when it is small (every task of this and earlier tiers over its eligible volunteers; earlier tiers'
    done tasks must stay done; at most `MIP_PAIRS` pairs, `MIP_SECONDS` unless `solve` got a time limit). Otherwise,
    or when the MIP stops at its limit, the LP relaxation over identical tasks and identical volunteers (merging
-   them does not change the LP) bounds the tier's needs and services reached; if the greedy reaches the bound the
-   tier is proven, else the plan is FEASIBLE with `gap` = (bound - reached) / bound of the worst tier.
+   them does not change the LP) bounds the tier's needs and services reached; `gap` = (bound - reached) / bound of
+   the worst tier. A tier that left a doable task undone makes the plan FEASIBLE even at gap 0: the number reached is
+   then proven, but which of equally many tasks got the hours is not proven leximin-best.
 
 What is optimised per tier is the number of the tier's needs and services a visit reaches: the first thing leximin
 compares is how many fills are zero, and an undelivered household's needs are all zero. Which reached household
@@ -181,6 +182,7 @@ class _Planner:
     def run(self) -> VolunteerPlan:
         """Every tier in priority order; then the visits and the delivered households."""
         gaps: list[float] = []
+        contested = False
         for t in range(self.index.n_tiers):
             mine = np.flatnonzero(self.tasks.tier == t)
             if not mine.size:
@@ -189,6 +191,7 @@ class _Planner:
             self._services(mine[self.tasks.service[mine] >= 0])
             undone = (self.vol_of[mine] < 0) & (self.n_eligible[mine] > 0)  # that someone could have done
             if undone.any():
+                contested = True
                 gap = self._exact_or_bound(t)
                 if gap is not None:
                     gaps.append(gap)
@@ -201,9 +204,10 @@ class _Planner:
             zip(self.vol_of[done].tolist(), tasks.hh[done].tolist(), tasks.service[done].tolist(), strict=True)
         )
         undelivered = int(((self.vol_of < 0) & (tasks.service < 0)).sum())
-        return VolunteerPlan(
-            delivered=delivered, visits=visits, gap=max(gaps) if gaps else None, undelivered=undelivered
-        )
+        # Counts reached are proven (or bounded); which of equally many tasks get the hours is not leximin-proven,
+        # so a plan where hours ran short for doable tasks is never called optimal: its gap is at least 0.
+        gap = max(gaps) if gaps else (0.0 if contested else None)
+        return VolunteerPlan(delivered=delivered, visits=visits, gap=gap, undelivered=undelivered)
 
     # -- greedy steps --------------------------------------------------------------------------------------------
     def _deliveries(self, tasks: IntArray) -> None:
