@@ -17,12 +17,6 @@ from support.brute_force import best_objective, objective
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def rebuild(case: Case, **tables: object) -> Case:
-    """The case with some tables replaced, validated afresh (so tiers are recomputed)."""
-    fields = ("households", "needs", "lots", "volunteers", "services", "policy")
-    return Case.model_validate({f: tables.get(f, getattr(case, f)) for f in fields})
-
-
 def fills_by_id(plan: Plan) -> dict[str, float]:
     """Fill of every need and service, by id."""
     out = dict(zip((n.need_id for n in plan.case.needs), plan.need_fills, strict=True))
@@ -76,8 +70,7 @@ def test_shuffling_rows_changes_nothing(case: Case, rnd: object) -> None:
         rnd.shuffle(out)
         return tuple(out)
 
-    other = rebuild(
-        case,
+    other = case.replace(
         households=shuffled(case.households),
         needs=shuffled(case.needs),
         lots=shuffled(case.lots),
@@ -98,7 +91,7 @@ def test_more_supply_never_lowers_the_first_tier_minimum_that_changes(case: Case
     extra = data.draw(st.integers(1, 3))
     lots = list(case.lots)
     lots[k] = lots[k].model_copy(update={"quantity": lots[k].quantity + extra})
-    richer = rebuild(case, lots=tuple(lots))
+    richer = case.replace(lots=tuple(lots))
     for before, after in zip(tier_min_fills(solve(case)), tier_min_fills(solve(richer)), strict=True):
         assert (before is None) == (after is None)
         if before != after:
@@ -115,7 +108,7 @@ def test_removing_lower_tiers_needs_keeps_higher_fills(case: Case, keep: int) ->
     kept = tuple(n for n, t in zip(case.needs, case.need_tiers, strict=True) if t <= keep)
     if not kept:
         return
-    smaller = rebuild(case, needs=kept)
+    smaller = case.replace(needs=kept)
     full, part = fills_by_id(solve(case)), fills_by_id(solve(smaller))
     for n, t in zip(case.needs, case.need_tiers, strict=True):
         if t <= keep:
