@@ -57,7 +57,7 @@ def test_validate_lists_at_most_50_problems_and_the_total(tmp_path: Path) -> Non
     rows = "".join(f"H1,item{i},x\n" for i in range(70))
     r = run("validate", str(write_case(tmp_path / "c", needs="household_id,item,quantity\n" + rows)))
     assert r.exit_code == 1
-    listed = [line for line in r.output.splitlines() if "needs.csv:" in line]
+    listed = [line for line in r.output.splitlines() if "needs.csv:" in line and "expected" in line]
     assert len(listed) == 50
     assert "70 problems in all" in r.output
 
@@ -74,7 +74,45 @@ def test_validate_json_for_apps(tmp_path: Path) -> None:
     ok = json.loads(run("validate", "--json", str(write_case(tmp_path / "d"))).stdout)
     assert ok["ok"] is True
     assert ok["overview"]["households"] == 2
-    assert ok["warnings"] == []
+    assert [w["message"].split(":")[0] for w in ok["warnings"]] == [
+        "households has no disabled (残疾) column",
+        "households has no chronic_illness (慢性病) column",
+        "needs has no urgency (紧急程度) column",
+    ]
+    assert ok["notes"] == []
+
+
+def test_validate_lists_warnings_then_notes(tmp_path: Path) -> None:
+    """A misspelt header is a warning and an ignored column a note; both listed, and the case is still valid."""
+    case = write_case(tmp_path / "c")
+    (case / "supplies.csv").write_text("lot_id,item,quantity,donr,phone\nL1,rice,3,charity,555\n", encoding="utf-8")
+    r = run("validate", str(case))
+    assert r.exit_code == 0, r.output
+    tail = r.stdout.splitlines()[-3:]
+    assert tail == [
+        f"{case / 'supplies.csv'}:1:4: column 'donr' is not a known column of supplies; did you mean 'donor'?",
+        "notes (1):",
+        f"{case / 'supplies.csv'}:1:5: column 'phone' is not a column of supplies: ignored, "
+        "never copied into any output",
+    ]
+    data = json.loads(run("validate", "--json", str(case)).stdout)
+    assert [(n["line"], n["column"], n["severity"]) for n in data["notes"]] == [(1, 5, "note")]
+
+
+def test_validate_invalid_lists_warnings_after_the_errors(tmp_path: Path) -> None:
+    """A missing column and the misspelt header behind it come out together; warnings do not count as problems."""
+    case = write_case(tmp_path / "c", needs="household_id,item,quantiy\nH1,rice,2\n")
+    r = run("validate", str(case))
+    assert r.exit_code == 1
+    lines = r.output.splitlines()
+    assert lines[0] == f"{case / 'needs.csv'}:1:0: missing column quantity or 数量"
+    assert (
+        f"{case / 'needs.csv'}:1:3: column 'quantiy' is not a known column of needs; did you mean 'quantity'?" in lines
+    )
+    assert lines[-1] == "invalid input: 1 problem"
+    data = json.loads(run("validate", "--json", str(case)).stdout)
+    assert len(data["errors"]) == 1
+    assert [w["column"] for w in data["warnings"] if "quantiy" in w["message"]] == [3]
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:

@@ -109,6 +109,21 @@ def test_warnings_for_probable_mistakes() -> None:
         "no volunteer covers grid 'B'; its households get no deliveries",
         "no volunteer has skill 'medical'",
     ]
+    assert {p.severity for p in case.warnings} == {"warning"}
+
+
+def test_unknown_grid_warning_lists_at_most_ten_grids() -> None:
+    """A lot limited to a grid no household is in is a warning at the lot's grids; the known grids are cut at ten."""
+    case = Case(
+        households=tuple(Household(household_id=f"H{i}", grid=f"G{i:02}") for i in range(12)),
+        needs=(Need(household_id="H0", item="rice", quantity=1),),
+        lots=(Lot(lot_id="L1", item="rice", quantity=3, grids=("G00", "G99")),),
+        policy=Policy(plan_date=dt.date(2026, 2, 1)),
+    )
+    known = ", ".join(f"'G{i:02}'" for i in range(10))
+    assert [(p.table, p.row, p.field, p.message) for p in case.warnings] == [
+        ("supplies", 0, "grids", f"lot 'L1' names grid 'G99', which no household is in (grids are: {known} and 2 more)")
+    ]
 
 
 def test_lot_usable_through_its_expiry_day() -> None:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 import click
 
@@ -39,6 +39,31 @@ def _list_problems(problems: Sequence[Problem], what: str, err: bool = True) -> 
         click.echo(f"... and {len(problems) - MAX_LISTED} more; {len(problems)} {what} in all", err=err)
 
 
+def _invalid(problems: Sequence[Problem], warnings: Sequence[Problem] = ()) -> NoReturn:
+    """List the problems (then any warnings and notes) and the count on stderr, and exit 1."""
+    _list_problems(problems, "problems")
+    _list_warnings(warnings, err=True)
+    n = len(problems)
+    click.echo(f"invalid input: {n} problem{'s' if n != 1 else ''}", err=True)
+    raise click.exceptions.Exit(EXIT_INPUT)
+
+
+def _list_warnings(found: Sequence[Problem], err: bool) -> None:
+    """Warnings, then notes, each under a heading with their count."""
+    for what, listed in _warnings_and_notes(found).items():
+        if listed:
+            click.echo(f"{what} ({len(listed)}):", err=err)
+            _list_problems(listed, what, err=err)
+
+
+def _warnings_and_notes(found: Sequence[Problem]) -> dict[str, list[Problem]]:
+    """Warnings and notes apart, as `validate` lists them."""
+    return {
+        "warnings": [p for p in found if p.severity == "warning"],
+        "notes": [p for p in found if p.severity == "note"],
+    }
+
+
 class _Commands(click.Group):
     """Maps the library's exceptions to SPEC exit codes, never a traceback."""
 
@@ -46,10 +71,7 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except InputError as e:
-            _list_problems(e.problems, "problems")
-            n = len(e.problems)
-            click.echo(f"invalid input: {n} problem{'s' if n != 1 else ''}", err=True)
-            raise click.exceptions.Exit(EXIT_INPUT) from None
+            _invalid(e.problems)
         except NoPlanError as e:
             click.echo(f"no plan: {e}", err=True)
             raise click.exceptions.Exit(EXIT_NO_PLAN) from None
@@ -87,28 +109,35 @@ _lang_opt = click.option(
 @click.option("--policy", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="policy.toml to use.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON for apps.")
 def validate(case: Path, policy: Path | None, as_json: bool) -> None:
-    """Check a case (CSV folder or .xlsx workbook) and summarise it; exit 1 if invalid."""
+    """Check a case (CSV folder or .xlsx workbook) and summarise it; exit 1 if invalid.
+
+    Lists every error, then the warnings (legal but probably a mistake) and notes (columns and files ignored).
+    """
     from allocate.io import read_case_with_warnings
     from allocate.schema import overview
 
     try:
-        c, warnings = read_case_with_warnings(case, policy=policy)
+        c, found = read_case_with_warnings(case, policy=policy)
     except InputError as e:
         if not as_json:
-            raise
-        _echo_json({"ok": False, "errors": [p.model_dump() for p in e.problems], "warnings": []})
+            _invalid(e.problems, e.warnings)
+        _echo_json({"ok": False, "errors": _dump(e.problems), **_dump_split(e.warnings)})
         raise click.exceptions.Exit(EXIT_INPUT) from None
     o = overview(c)
     if as_json:
-        _echo_json(
-            {"ok": True, "errors": [], "warnings": [p.model_dump() for p in warnings], "overview": o.model_dump()}
-        )
+        _echo_json({"ok": True, "errors": [], **_dump_split(found), "overview": o.model_dump()})
         return
     click.echo(f"ok: {case}")
     click.echo(str(o))
-    if warnings:
-        click.echo(f"warnings ({len(warnings)}):")
-        _list_problems(warnings, "warnings", err=False)
+    _list_warnings(found, err=False)
+
+
+def _dump(problems: Sequence[Problem]) -> list[dict[str, Any]]:
+    return [p.model_dump() for p in problems]
+
+
+def _dump_split(found: Sequence[Problem]) -> dict[str, list[dict[str, Any]]]:
+    return {what: _dump(listed) for what, listed in _warnings_and_notes(found).items()}
 
 
 def _echo_json(data: dict[str, Any]) -> None:
@@ -162,7 +191,11 @@ _date_opt = click.option(
     show_default=True,
     help="LP/MIP engine; auto is HiGHS.",
 )
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Seconds for each packing model.")
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Wall-clock seconds for the exact search of the whole run; the best plan in hand is kept.",
+)
 @_date_opt
 @_lang_opt
 @click.option(

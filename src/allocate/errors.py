@@ -6,15 +6,21 @@ Every problem with a case names where it is. When the case came from files that 
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict
+
+Severity = Literal["error", "warning", "note"]
+"""An error makes the input invalid; a warning is legal but probably a mistake; a note says what was ignored."""
 
 
 class Problem(BaseModel):
-    """One thing wrong (or, as a warning, probably wrong) with a case, and where it is."""
+    """One thing wrong (or, as a warning, probably wrong; as a note, worth knowing) with a case, and where it is."""
 
     model_config = ConfigDict(frozen=True)
 
     message: str
+    severity: Severity = "error"
     table: str | None = None
     row: int | None = None  # 0-based index of the record within its table
     field: str | None = None
@@ -38,10 +44,16 @@ class AllocateError(Exception):
 
 
 class InputError(AllocateError):
-    """The case or policy is invalid; `problems` lists every problem found, in input order."""
+    """The case or policy is invalid; `problems` lists every problem found, in input order.
 
-    def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+    `warnings` are the warnings and notes found beside them (a misspelt header behind a missing column, say).
+    """
+
+    def __init__(
+        self, problems: list[Problem] | tuple[Problem, ...], warnings: list[Problem] | tuple[Problem, ...] = ()
+    ) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
+        self.warnings: tuple[Problem, ...] = tuple(warnings)
         n = len(self.problems)
         head = str(self.problems[0]) if n else "invalid input"
         super().__init__(head if n == 1 else f"{n} problems in the input; the first: {head}")

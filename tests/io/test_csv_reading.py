@@ -79,13 +79,6 @@ def test_values_are_normalised(data: Path) -> None:
     assert case.volunteers[0].skills == ("escort", "medical")
 
 
-def test_unknown_columns_are_not_carried(data: Path) -> None:
-    """Columns not in SPEC (phone, address) leave no trace in the records."""
-    case = read_case(data / "io_values")
-    assert "555" not in repr(case)
-    assert "Block B" not in repr(case)
-
-
 def test_chinese_names_and_headers_utf8_bom(data: Path) -> None:
     """Chinese file names and headers, 是/否, Chinese urgencies and list separators, in UTF-8 with BOM."""
     case = read_case(data / "io_zh_utf8_bom")
@@ -314,4 +307,33 @@ def test_unreadable_csv_is_placed(tmp_path: Path, data: Path) -> None:
     (tmp_path / "needs.csv").write_text('household_id,item,quantity\nH1,rice,1\nH1,"oil' + "x" * 200_000 + "\n")
     assert [(p.line, p.message) for p in _problems(tmp_path)] == [
         (3, "cannot read the CSV from here on (field larger than field limit (131072)); is a double quote left open?")
+    ]
+
+
+def test_broken_header_hides_no_other_problem(problems: Problems) -> None:
+    """Broken headers still let every row and the cross-table checks that do not need them come out in one run."""
+    assert problems("io_broken_header_others_checked") == [
+        "io_broken_header_others_checked/households.csv:1:0: missing column grid or 网格",
+        'io_broken_header_others_checked/households.csv:3:2: members: expected a whole number, found "one"',
+        'io_broken_header_others_checked/households.csv:4:3: oldest_age: expected a whole number <= 130, found "300"',
+        "io_broken_header_others_checked/needs.csv:1:5: quantity: column quantity is given twice "
+        '(also as "quantity" in column 4); keep one',
+        'io_broken_header_others_checked/needs.csv:3:4: quantity: expected a whole number, found "x"',
+        "io_broken_header_others_checked/needs.csv:4:1: need_id: 'N1' repeats; if one household asks twice for the "
+        "same thing, give each row its own need_id",
+        "io_broken_header_others_checked/supplies.csv:3:1: lot_id: 'L1' repeats",
+        "io_broken_header_others_checked/supplies.csv:4:4: reserved_for: unknown tier 'vulnerabel'; the policy's "
+        "tiers are critical, vulnerable, elderly, general",
+    ]
+
+
+def test_broken_policy_hides_only_tier_checks(tmp_path: Path, data: Path) -> None:
+    """With a policy.toml that cannot be read, tables are still checked across; only tier names wait for it."""
+    for name in ("households.csv", "needs.csv"):
+        (tmp_path / name).write_bytes((data / "io_minimal" / name).read_bytes())
+    (tmp_path / "supplies.csv").write_text("lot_id,item,quantity,reserved_for\nL1,rice,2,vulnerabel\nL1,oil,1,\n")
+    (tmp_path / "policy.toml").write_text("plan_date = tomorrow\n")
+    assert [(p.file, p.line, p.message) for p in _problems(tmp_path)] == [
+        (str(tmp_path / "policy.toml"), 1, "not valid TOML: Invalid value"),
+        (str(tmp_path / "supplies.csv"), 3, "lot_id: 'L1' repeats"),
     ]

@@ -1,4 +1,5 @@
-"""Encodings: UTF-8 with or without BOM and GB18030/GBK are read; anything else fails at a byte offset."""
+"""Encodings: UTF-8 with or without BOM and GB18030/GBK are read; anything else, and GB18030 that is not
+Chinese, fails at a byte offset."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from allocate import demo
 from allocate.io import read_case
 from allocate.io.encoding import CHUNK, UndecodableError, detect_encoding
 
 Problems = Callable[..., list[str]]
+DEMO = demo.path()
 
 
 def test_utf8_without_bom(data: Path) -> None:
@@ -75,3 +78,46 @@ def test_detection_leaves_stream_at_start() -> None:
     f = io.BytesIO("户号,网格\n".encode("gb18030"))
     assert detect_encoding(f) == "gb18030"
     assert f.tell() == 0
+
+
+def test_latin1_that_decodes_as_gb18030_is_refused(problems: Problems) -> None:
+    """ "Müller" in Latin-1 decodes as GB18030 to "M黮ler": refused at the first suspect byte, with the fix."""
+    assert problems("io_latin1_plausible") == [
+        "io_latin1_plausible/households.csv:3:0: cannot decode the file: it is not UTF-8, and read as GB18030/GBK it "
+        'gives "M黮ler" (byte 0xFC at offset 47), which is not Chinese: is it Latin-1 or Windows-1252? save the file '
+        "as UTF-8 (in Excel: CSV UTF-8) or GB18030"
+    ]
+
+
+def test_latin1_word_alone_is_refused_when_most_text_is_suspect() -> None:
+    """ "Öl" touches no letter, but it is all the non-ASCII text there is: not Chinese."""
+    with pytest.raises(UndecodableError, match='gives "謑" \\(byte 0xD6 at offset 21\\)') as info:
+        detect_encoding(io.BytesIO("household_id,grid\nH1,Öl\n".encode("cp1252")))
+    assert info.value.line == 2
+
+
+def test_suspect_next_to_a_letter_across_chunks_is_found() -> None:
+    """A suspect that ends one chunk and a letter that starts the next are neighbours too (in much Chinese text)."""
+    head = ("大米," * 1000).encode("gb18030")
+    raw = head + b"," * (CHUNK - 2 - len(head)) + "Müller\n".encode("cp1252")[1:]  # "üller": ü ends the chunk
+    with pytest.raises(UndecodableError, match=f"byte 0xFC at offset {CHUNK - 2}"):
+        detect_encoding(io.BytesIO(raw))
+
+
+def test_realistic_gbk_export_reads(data: Path) -> None:
+    """GBK with names (玥, 镕, 昇: rare characters), addresses with Latin letters, N95口罩 and 维生素C片 is read."""
+    case = read_case(data / "io_gb18030_realistic")
+    assert [n.item for n in case.needs] == ["胰岛素笔", "大米", "N95口罩", "维生素C片", "食用油", "血糖试纸"]
+    assert case.lots[1].grids == ("第一网格", "第二网格")
+    assert case.lots[3].donor == "爱心企业（某某药房）"
+    assert [h.grid for h in case.households] == ["第一网格", "第一网格", "第二网格", "第二网格", "第三网格"]
+
+
+def test_demo_saved_as_gb18030_reads_the_same(tmp_path: Path) -> None:
+    """The bundled demo case, saved as GB18030 (Excel's "CSV" on a Chinese Windows), reads to the same case."""
+    for f in DEMO.iterdir():
+        if f.suffix == ".csv":
+            (tmp_path / f.name).write_bytes(f.read_text(encoding="utf-8-sig").encode("gb18030"))
+        elif f.suffix == ".toml":
+            (tmp_path / f.name).write_bytes(f.read_bytes())
+    assert read_case(tmp_path) == read_case(DEMO)

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from allocate.errors import InputError
-from allocate.io import read_case
+from allocate.io import read_case, read_case_with_warnings
 from allocate.schema import Urgency
 
 Rows = list[list[object]]
@@ -89,3 +89,14 @@ def test_not_a_workbook(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         read_case(path)
     assert info.value.problems[0].message.startswith("cannot open the workbook")
+
+
+def test_ignored_columns_and_sheets_are_notes(tmp_path: Path) -> None:
+    """In a workbook too: the phone column and an instructions sheet are listed as notes at their places."""
+    sheets = {"说明": [["fill in every sheet"]], "households": HOUSEHOLDS, "需求": NEEDS, "supplies": SUPPLIES}
+    path = _workbook(tmp_path / "case.xlsx", sheets)
+    _, found = read_case_with_warnings(path)
+    assert [str(p) for p in found if p.severity == "note"] == [
+        f"{path}[说明]:0:0: not a table of a case: ignored",
+        f"{path}[households]:1:6: column 'phone' is not a column of households: ignored, never copied into any output",
+    ]

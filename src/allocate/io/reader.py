@@ -1,7 +1,10 @@
 """`read_case`: a case folder or workbook to a validated `Case`, or every problem in it at once.
 
-All tables are read to the end even after a problem, so that a planner fixes everything in one round;
-then the case's own cross-table checks run and their problems are placed back at `file:line:column`.
+All tables are read to the end even after a problem, so that a planner fixes everything in one round; a
+table with a broken header is still checked row by row. Then the case's own cross-table checks run, without
+the tables and policy that could not be read (their absence would only add noise), and their problems are
+placed back at `file:line:column`. Warnings and notes (ignored columns, misspelt headers, columns the policy
+reads that are absent) come with the case, or with the InputError.
 """
 
 from __future__ import annotations
@@ -10,12 +13,16 @@ import os
 
 from allocate.errors import InputError, Problem
 from allocate.gc_pause import collector_paused
+from allocate.io.columns import TABLES
+from allocate.io.policy_columns import absent_columns
 from allocate.io.policy_file import read_policy
 from allocate.io.sources import find_tables
 from allocate.io.tables import TableRead, read_table
 from allocate.schema import Case, Policy
 
 PolicyArg = Policy | str | os.PathLike[str] | None
+TABLE_ORDER = {table.name: i for i, table in enumerate(TABLES)}
+"""Warnings of the reader are listed table by table, each table's from its header down."""
 
 
 def read_case(path: str | os.PathLike[str], *, policy: PolicyArg = None) -> Case:
@@ -27,27 +34,29 @@ def read_case(path: str | os.PathLike[str], *, policy: PolicyArg = None) -> Case
 
 
 def read_case_with_warnings(path: str | os.PathLike[str], *, policy: PolicyArg = None) -> tuple[Case, list[Problem]]:
-    """Like `read_case`, and also the case's warnings (legal but probably a mistake) at `file:line:column`."""
-    case, reads = _read(path, policy)
-    return case, [_locate(w, reads) for w in case.warnings]
+    """Like `read_case`, and also the warnings (legal but probably a mistake) and notes (columns and files
+    ignored) at `file:line:column`; each says which it is in `severity`."""
+    return _read(path, policy)
 
 
-def _read(path: str | os.PathLike[str], policy: PolicyArg) -> tuple[Case, dict[str, TableRead]]:
-    """The case, and how each table was read (to place problems found later)."""
+def _read(path: str | os.PathLike[str], policy: PolicyArg) -> tuple[Case, list[Problem]]:
+    """The case and its warnings and notes; InputError with every problem (and the warnings) if it is invalid."""
     found = find_tables(path)
     with found.resource, collector_paused():
         reads = {sheet.table.name: read_table(sheet) for sheet in found.sheets}
     problems = found.problems + [p for r in reads.values() for p in r.problems]
-    complete = not found.problems and all(r.complete for r in reads.values())
+    warnings = found.warnings + [w for r in reads.values() for w in r.warnings]
+    chosen: Policy | None = None
     try:
         chosen = _policy(policy, found.policy)
+        warnings += absent_columns(chosen, reads)
     except InputError as e:
-        raise InputError(problems + list(e.problems)) from None
-    if not complete:
-        raise InputError(problems)
+        problems += e.problems
+    warnings.sort(key=lambda p: (TABLE_ORDER.get(p.table or "", -1), p.line or 0, p.column or 0))
+    whole = {name for name, r in reads.items() if r.complete}
 
     def records(name: str) -> tuple[object, ...]:
-        return tuple(reads[name].records) if name in reads else ()
+        return tuple(reads[name].records) if name in whole else ()
 
     try:
         with collector_paused():
@@ -58,14 +67,14 @@ def _read(path: str | os.PathLike[str], policy: PolicyArg) -> tuple[Case, dict[s
                     "lots": records("supplies"),
                     "volunteers": records("volunteers") if "volunteers" in reads else None,
                     "services": records("services"),
-                    "policy": chosen,
+                    "policy": chosen or Policy(),
                 }
             )
     except InputError as e:
-        problems += [_locate(p, reads) for p in e.problems if not _follows_rejected(p, reads)]
+        problems += [_locate(p, reads) for p in e.problems if not _follows(p, reads, whole, chosen)]
     if problems:
-        raise InputError(problems)
-    return case, reads
+        raise InputError(problems, warnings)
+    return case, warnings + [_locate(w, reads) for w in case.warnings]
 
 
 def _policy(policy: PolicyArg, case_file: str | None) -> Policy:
@@ -80,10 +89,15 @@ def _locate(p: Problem, reads: dict[str, TableRead]) -> Problem:
     return reads[p.table].locate(p) if p.table in reads else p
 
 
-def _follows_rejected(p: Problem, reads: dict[str, TableRead]) -> bool:
-    """An unknown household that is only unknown because its own row has problems (already reported)."""
+def _follows(p: Problem, reads: dict[str, TableRead], whole: set[str], policy: Policy | None) -> bool:
+    """A cross-table problem that only follows from one already reported: an unknown household whose own row
+    (or whole table) has problems, or an unknown tier when the policy could not be read."""
+    if p.field in ("tier", "reserved_for"):
+        return policy is None
     if p.field != "household_id" or p.table not in ("needs", "services") or p.row is None:
         return False
+    if "households" not in whole:
+        return True
     record = reads[p.table].records[p.row]
     return getattr(record, "household_id", None) in reads["households"].rejected_ids
 

@@ -2,7 +2,8 @@
 
 Rows stream from the source and become records as they come; only the records, the line each started on
 and the problems are kept. A problem names the header as the planner wrote it, what was expected and what
-was found, at `file:line:column`.
+was found, at `file:line:column`. Headers the table does not know are listed as notes (never read, never
+copied anywhere), or as warnings when they look like a misspelt known one.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from allocate.errors import Problem
+from allocate.errors import Problem, Severity
 from allocate.io.cells import TEXT, CellError, limit
 from allocate.io.columns import Column, Table, header_key
+from allocate.io.names import closest
 from allocate.io.sources import Rows, Sheet, SourceError
 
 QUOTE_MAX = 60
@@ -30,8 +32,9 @@ class TableRead:
     """What reading one table gave: its records with their lines, where each field's column is, and problems.
 
     `complete` is False when the table could not be read as a whole (no header, a missing column, a bad
-    encoding): then cross-table checks would only add noise. `rejected_ids` are the ids of rows with problems,
-    so that other tables' references to them are not reported again as unknown.
+    encoding): then it has no records, and cross-table checks that need it are left out. Its rows are still
+    checked as far as its header allows. `rejected_ids` are the ids of rows with problems, so that other
+    tables' references to them are not reported again as unknown. `warnings` holds warnings and notes.
     """
 
     sheet: Sheet
@@ -39,21 +42,29 @@ class TableRead:
     lines: array[int] = field(default_factory=lambda: array("q"))
     columns: dict[str, tuple[int, str]] = field(default_factory=dict)  # field -> (1-based column, header)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     rejected_ids: set[str] = field(default_factory=set)
     complete: bool = True
 
-    def problem(self, line: int | None, column: int | None, message: str, name: str | None = None) -> None:
-        """Record a problem at a position of this table (`name`: the field of the cell)."""
-        self.problems.append(
-            Problem(
-                file=self.sheet.file,
-                line=line,
-                column=column,
-                table=self.sheet.table.name,
-                field=name,
-                message=message,
-            )
+    def problem(
+        self,
+        line: int | None,
+        column: int | None,
+        message: str,
+        name: str | None = None,
+        severity: Severity = "error",
+    ) -> None:
+        """Record a problem (or a warning or note) at a position of this table (`name`: the field of the cell)."""
+        p = Problem(
+            file=self.sheet.file,
+            line=line,
+            column=column,
+            table=self.sheet.table.name,
+            field=name,
+            message=message,
+            severity=severity,
         )
+        (self.problems if severity == "error" else self.warnings).append(p)
 
     def locate(self, p: Problem) -> Problem:
         """A problem the case gave as `table[row].field`, placed at this table's `file:line:column`."""
@@ -81,26 +92,33 @@ def read_table(sheet: Sheet) -> TableRead:
             out.problem(1, None, f"the table is empty; expected a header row with {headers}")
             out.complete = False
             return out
-        plan = _header(out, table, header_row[1])
-        if not out.complete:
-            return out
         width = max((i + 1 for i, text in enumerate(header_row[1]) if text.strip()), default=0)
-        _rows(out, plan, width, rows)
+        plan, stand_ins = _header(out, table, header_row[1][:width])
+        _rows(out, plan, stand_ins, width, rows)
     except SourceError as e:
         out.problem(e.line, None, str(e))
         out.complete = False
+    if not out.complete:
+        out.records.clear()
+        out.lines = array("q")
     return out
 
 
-def _header(out: TableRead, table: Table, cells: list[str]) -> list[tuple[int, Column, str]]:
-    """Match header cells to columns: (0-based index, column, header as written) for each column present."""
+def _header(out: TableRead, table: Table, cells: list[str]) -> tuple[list[tuple[int, Column, str]], dict[str, Any]]:
+    """Match header cells (up to the last one not blank) to columns: (0-based index, column, header as written)
+    for each column present.
+
+    Also a stand-in value (the column's example) for each required column that is missing, so that the
+    other cells of every row are still checked; the table is then incomplete and keeps no records.
+    """
     by_key = {header_key(n): c for c in table.columns for n in (c.name, *c.aliases)}
     at: dict[str, int] = {}
+    unknown: list[tuple[int, str]] = []
     for i, text in enumerate(cells):
         col = by_key.get(header_key(text.lstrip("\ufeff")))
         if col is None:
-            continue  # a column we do not use (a name, a phone number): never read, never copied
-        if col.name in at:
+            unknown.append((i, text.strip().lstrip("\ufeff")))
+        elif col.name in at:
             first = cells[at[col.name]].strip()
             out.problem(
                 1,
@@ -108,20 +126,46 @@ def _header(out: TableRead, table: Table, cells: list[str]) -> list[tuple[int, C
                 f'{text.strip()}: column {col.name} is given twice (also as "{first}" in column '
                 f"{at[col.name] + 1}); keep one",
             )
-            out.complete = False
         else:
             at[col.name] = i
+    stand_ins: dict[str, Any] = {}
     for col in table.columns:
         if col.required and col.name not in at:
             names = " or ".join((col.name, *col.aliases))
             out.problem(1, None, f"missing column {names}")
             out.complete = False
+            stand_ins[col.name] = col.cell.parse(col.example)
+    _unknown_headers(out, table, [c for c in table.columns if c.name not in at], unknown)
     plan = [(at[c.name], c, cells[at[c.name]].strip().lstrip("\ufeff")) for c in table.columns if c.name in at]
     out.columns = {c.name: (i + 1, h) for i, c, h in plan}
-    return plan
+    return plan, stand_ins
 
 
-def _rows(out: TableRead, plan: list[tuple[int, Column, str]], width: int, rows: Rows) -> None:
+def _unknown_headers(out: TableRead, table: Table, absent: list[Column], unknown: list[tuple[int, str]]) -> None:
+    """A note for each column not read (a name, a phone number), a warning where it looks like an absent one."""
+    names = {name: col for col in absent for name in (col.name, *col.aliases)}
+    for i, text in unknown:
+        if not text:
+            out.problem(1, i + 1, f"column {i + 1} has no header; its cells are ignored", severity="note")
+            continue
+        meant = closest(text, names)
+        if meant is None:
+            out.problem(
+                1,
+                i + 1,
+                f"column '{text}' is not a column of {table.name}: ignored, never copied into any output",
+                severity="note",
+            )
+        else:
+            col = names[meant]
+            also = f"'{meant}' / {col.name}" if meant != col.name else f"'{col.name}'"
+            message = f"column '{text}' is not a known column of {table.name}; did you mean {also}?"
+            out.problem(1, i + 1, message, severity="warning")
+
+
+def _rows(
+    out: TableRead, plan: list[tuple[int, Column, str]], stand_ins: dict[str, Any], width: int, rows: Rows
+) -> None:
     """Each row to one record; a row with any problem goes to `_row`, which says what the problems are.
 
     This is the loop over every row of a large table, so it does the least it can per cell: a column's cells
@@ -138,7 +182,7 @@ def _rows(out: TableRead, plan: list[tuple[int, Column, str]], width: int, rows:
     records, lines = out.records, out.lines
     for line, cells in rows:
         n = len(cells)
-        data: dict[str, Any] = {}
+        data: dict[str, Any] = stand_ins.copy()
         try:
             if n > width and any(c.strip() for c in cells[width:]):
                 raise CellError("a row no wider than the header")
@@ -160,15 +204,22 @@ def _rows(out: TableRead, plan: list[tuple[int, Column, str]], width: int, rows:
             records.append(validate(data))
             lines.append(line)
         except (CellError, ValidationError):
-            _row(out, plan, width, line, cells)
+            _row(out, plan, stand_ins, width, line, cells)
 
 
-def _row(out: TableRead, plan: list[tuple[int, Column, str]], width: int, line: int, cells: list[str]) -> None:
+def _row(
+    out: TableRead,
+    plan: list[tuple[int, Column, str]],
+    stand_ins: dict[str, Any],
+    width: int,
+    line: int,
+    cells: list[str],
+) -> None:
     """One row to one record, or all its problems; blank rows are skipped."""
     if not "".join(cells).strip():
         return  # a blank row, as spreadsheets leave between blocks
     n = len(cells)
-    data: dict[str, Any] = {}
+    data: dict[str, Any] = stand_ins.copy()
     raw: dict[str, str] = {}
     bad = False
     for i, col, header in plan:

@@ -31,6 +31,9 @@ MAX_HOURS = 10_000.0
 ALL_GRIDS = "*"
 """In a volunteer's `grids`, covers every grid."""
 
+GRIDS_SHOWN = 10
+"""Grids a warning about an unknown grid lists, before it only counts the rest."""
+
 
 class _Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
@@ -294,53 +297,58 @@ class Case(BaseModel):
 
     @cached_property
     def warnings(self) -> tuple[Problem, ...]:
-        """Legal but probably a mistake: unsupplied items, uncovered grids, expired lots, unmatched skills."""
+        """Legal but probably a mistake: unsupplied items, expired lots, grids named that no household is in,
+        uncovered grids, unmatched skills."""
         out: list[Problem] = []
+
+        def warn(table: str, row: int | None, field: str, message: str) -> None:
+            out.append(Problem(table=table, row=row, field=field, message=message, severity="warning"))
+
         supplied = {lot.item for lot in self.lots}
         flagged: set[str] = set()
         for row, n in enumerate(self.needs):
             if n.item not in supplied and n.item not in flagged:
                 flagged.add(n.item)
-                out.append(
-                    Problem(
-                        table="needs",
-                        row=row,
-                        field="item",
-                        message=f"no lot supplies {n.item!r}; its needs cannot be met",
-                    )
-                )
+                warn("needs", row, "item", f"no lot supplies {n.item!r}; its needs cannot be met")
         day = self.policy.effective_date()
+        grids = dict.fromkeys(h.grid for h in self.households)
         for row, lot in enumerate(self.lots):
             if not lot.usable_on(day):
-                out.append(
-                    Problem(
-                        table="supplies",
-                        row=row,
-                        field="expires",
-                        message=f"lot {lot.lot_id!r} expired on {lot.expires} (plan date {day})",
-                    )
-                )
+                warn("supplies", row, "expires", f"lot {lot.lot_id!r} expired on {lot.expires} (plan date {day})")
+            for g in lot.grids or ():
+                if g not in grids:
+                    warn("supplies", row, "grids", f"lot {lot.lot_id!r} names {self._unknown_grid(g, grids)}")
         if self.volunteers is not None:
             vols = self.volunteers
-            grids = dict.fromkeys(h.grid for h in self.households)
+            for row, v in enumerate(vols):
+                for g in v.grids:
+                    if g != ALL_GRIDS and g not in grids:
+                        warn(
+                            "volunteers",
+                            row,
+                            "grids",
+                            f"volunteer {v.volunteer_id!r} names {self._unknown_grid(g, grids)}",
+                        )
             for g in grids:
                 if not any(v.covers(g) for v in vols):
-                    out.append(
-                        Problem(
-                            table="volunteers",
-                            field="grids",
-                            message=f"no volunteer covers grid {g!r}; its households get no deliveries",
-                        )
+                    warn(
+                        "volunteers", None, "grids", f"no volunteer covers grid {g!r}; its households get no deliveries"
                     )
             skills = {s for v in vols for s in v.skills}
             flagged = set()
             for row, s in enumerate(self.services):
                 if s.skill not in skills and s.skill not in flagged:
                     flagged.add(s.skill)
-                    out.append(
-                        Problem(table="services", row=row, field="skill", message=f"no volunteer has skill {s.skill!r}")
-                    )
+                    warn("services", row, "skill", f"no volunteer has skill {s.skill!r}")
         return tuple(out)
+
+    @staticmethod
+    def _unknown_grid(grid: str, grids: dict[str, None]) -> str:
+        """`grid 'G9', which no household is in (grids are: ...)`, the known grids cut at GRIDS_SHOWN."""
+        known = sorted(grids)
+        shown = ", ".join(map(repr, known[:GRIDS_SHOWN]))
+        more = f" and {len(known) - GRIDS_SHOWN} more" if len(known) > GRIDS_SHOWN else ""
+        return f"grid {grid!r}, which no household is in (grids are: {shown or 'none'}{more})"
 
 
 class CaseOverview(BaseModel):
