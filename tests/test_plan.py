@@ -10,7 +10,7 @@ import pytest
 
 from allocate import plan as plan_module
 from allocate.errors import AllocateError, OutputExistsError
-from allocate.plan import Allocation, Plan, Status, Visit, format_hours
+from allocate.plan import Allocation, Plan, Reason, Status, Termination, TierBound, Visit, format_hours
 from allocate.schema import Case, Household, Lot, Need, Policy, Service, Volunteer
 from allocate.verify import verify
 
@@ -140,9 +140,10 @@ def test_write_failure_leaves_nothing_half_written(plan: Plan, tmp_path: Path, m
 
 
 def test_summary_reports_status_tiers_items_and_hours(plan: Plan) -> None:
-    """The summary names the status, each tier's fills, units per item and volunteer hours; str() is it."""
+    """The summary names the status (a hand-made plan claims nothing: feasible), each tier's fills, units per item
+    and volunteer hours; str() is it."""
     text = plan.summary()
-    assert text.startswith("optimal plan for 2026-03-01 (backend manual)")
+    assert text.startswith("feasible plan for 2026-03-01 (backend manual)")
     rows = [line.split() for line in text.splitlines()]
     assert ["elderly", "1", "1", "1", "1.000", "1.000", "2"] in rows
     assert ["general", "2", "0", "1", "0.333", "0.667", "1"] in rows
@@ -151,20 +152,27 @@ def test_summary_reports_status_tiers_items_and_hours(plan: Plan) -> None:
     assert str(plan) == text
 
 
-def test_summary_states_the_gap_of_a_feasible_plan(plan: Plan) -> None:
-    """A plan stopped at a time limit says how far from the proven bound it may be."""
+def test_summary_says_why_a_plan_is_not_proven_and_how_far_it_may_be(plan: Plan) -> None:
+    """A plan stopped at a time limit says so, and per tier either that it meets its certified bounds or how many
+    more needs or services they leave room for; never a percentage gap."""
     stopped = Plan(
         case=plan.case,
         allocations=plan.allocations,
         visits=plan.visits,
         plan_date=DAY,
         status=Status.FEASIBLE,
-        gap=0.0125,
+        termination=Termination(reason=Reason.TIME_LIMIT, steps=("volunteers",), detail="a MIP stopped"),
+        bounds=(
+            TierBound(tier="elderly", entries=2, reached=2, reached_bound=2, min_fill=1.0, min_fill_bound=1.0),
+            TierBound(tier="general", entries=2, reached=2, reached_bound=3, min_fill=0.5, min_fill_bound=0.5),
+        ),
     )
-    assert (
-        stopped.summary().splitlines()[0]
-        == "feasible plan for 2026-03-01 (backend manual), within 1.25% of the proven bound"
-    )
+    assert stopped.summary().splitlines()[:4] == [
+        "feasible plan for 2026-03-01 (backend manual)",
+        "not proven optimal: the exact search ran out of time (volunteers); a MIP stopped",
+        "  elderly: no plan reaches more, or lifts the worst fill higher",
+        "  general: within 1 needs or services of the best possible",
+    ]
 
 
 def test_plan_tiers_agree_with_verify(plan: Plan) -> None:

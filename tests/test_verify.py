@@ -430,3 +430,114 @@ def test_inversion_and_waste_match_their_definitions(data: st.DataObject) -> Non
         elif v.rule == Rule.PRIORITY_INVERSION:
             found.add(("priority_inversion", v.ids[0], tiers[rank[v.ids[1]]]))
     assert found == naive_consequences(case, plan)
+
+
+# -- volunteer time and fairness "none": each new rule on a case a person can check by hand ---------------------
+
+ELDER_B = Household(household_id="H3", grid="B", oldest_age=75)  # tier "elderly", in grid B
+BOTH = Volunteer(volunteer_id="V1", grids=("A", "B"), hours=0.25)
+
+
+def test_a_lower_tier_visit_holding_hours_a_higher_tier_could_use_is_caught_across_grids() -> None:
+    """V1 covers A and B with 0.25 h and delivers general H2 in B, while elderly H1 in A waits with rice that the
+    lot still holds: moving the visit raises the elderly tier and lowers only the general one."""
+    case = make_case(
+        [Need(need_id="N1", household_id="H1", item="rice", quantity=1), RICE2.model_copy(update={"quantity": 1})],
+        [Lot(lot_id="L1", item="rice", quantity=2)],
+        volunteers=[BOTH],
+    )
+    v = single(verify(case, make_plan(case, [("N2", "L1", 1)], (delivery("H2"),))))
+    assert (v.rule, v.ids, v.amount) == (Rule.VISIT_INVERSION, ("V1", "H1", "N1"), 0.25)
+    assert "tier general" in v.message and "N1 of tier elderly" in v.message
+
+
+def test_a_visit_counts_as_a_higher_tier_only_if_it_would_bring_goods() -> None:
+    """V1 delivers oil to general H2 while elderly H1 waits for rice that nobody has left: delivering H1 would
+    bring it nothing, so the plan passes."""
+    case = make_case(
+        [Need(need_id="N1", household_id="H1", item="rice", quantity=1), OIL2],
+        [Lot(lot_id="L1", item="rice", quantity=0), Lot(lot_id="L2", item="oil", quantity=2)],
+        volunteers=[BOTH],
+    )
+    assert verify(case, make_plan(case, [("N3", "L2", 2)], (delivery("H2"),))).ok
+
+
+def test_under_leximin_a_zero_may_claim_a_unit_from_a_same_tier_need_that_keeps_one() -> None:
+    """Elderly H3 (grid B) has 2 of 2 rice while elderly H1 gets no visit; V1's only visit goes to general H2 with
+    oil. Taking one rice from H3 for H1 leaves no elderly need at zero: the visit to H2 is an inversion."""
+    case = make_case(
+        [
+            Need(need_id="N1", household_id="H1", item="rice", quantity=1),
+            Need(need_id="N4", household_id="H3", item="rice", quantity=2),
+            OIL2,
+        ],
+        [Lot(lot_id="L1", item="rice", quantity=2), Lot(lot_id="L2", item="oil", quantity=2)],
+        households=(ELDER, YOUNG, ELDER_B),
+        volunteers=[BOTH, Volunteer(volunteer_id="V2", grids=("B",), hours=0.25)],
+    )
+    plan = make_plan(case, [("N4", "L1", 2), ("N3", "L2", 2)], (delivery("H2"), delivery("H3", "V2")))
+    v = single(verify(case, plan))
+    assert (v.rule, v.ids) == (Rule.VISIT_INVERSION, ("V1", "H1", "N1"))
+
+
+def test_a_lower_tier_service_holding_hours_a_critical_service_could_use_is_caught() -> None:
+    """V1 spends its hour on a normal service of H1 while H1's critical service, which V1 could do, waits."""
+    urgent = Service(service_id="S2", household_id="H1", skill="medical", hours=1.0, urgency=Urgency.CRITICAL)
+    case = make_case(
+        [],
+        [],
+        volunteers=[Volunteer(volunteer_id="V1", grids=("A",), hours=1.0, skills=("medical",))],
+        services=(CARE, urgent),
+    )
+    v = single(verify(case, make_plan(case, [], (service_visit("S1"),))))
+    assert (v.rule, v.ids) == (Rule.VISIT_INVERSION, ("V1", "S2"))
+    assert verify(case, make_plan(case, [], (service_visit("S2"),))).ok
+
+
+def test_hours_left_for_a_delivery_that_would_bring_goods_are_caught() -> None:
+    """V1 has 0.25 h and does nothing while H2 in grid B, which V1 covers, could get the lot's rice."""
+    case = make_case([RICE2], [Lot(lot_id="L1", item="rice", quantity=1)], volunteers=[BOTH])
+    v = single(verify(case, make_plan(case, [])))
+    assert (v.rule, v.ids, v.amount) == (Rule.IDLE_HOURS, ("V1", "H2", "N2"), 0.25)
+    assert verify(case, make_plan(case, [("N2", "L1", 1)], (delivery("H2"),))).ok
+
+
+def test_hours_left_for_a_service_are_caught_but_not_hours_too_few_for_it() -> None:
+    """With 1 h left V1 could do the 1 h service; with 0.5 h it could not, and the plan passes."""
+    case = make_case([], [], volunteers=[V1], services=(CARE,))
+    v = single(verify(case, make_plan(case, [])))
+    assert (v.rule, v.ids) == (Rule.IDLE_HOURS, ("V1", "S1"))
+    short = make_case([], [], volunteers=[V1.model_copy(update={"hours": 0.5})], services=(CARE,))
+    assert verify(short, make_plan(short, [])).ok
+
+
+def total_fill_case(**extra: object) -> Case:
+    """Under fairness "none": elderly H1 asks 4 rice all-or-nothing and 1 rice, general H2 asks 1; the lot holds 4."""
+    return Case(
+        households=(ELDER, YOUNG),
+        needs=(
+            Need(need_id="W", household_id="H1", item="rice", quantity=4, all_or_nothing=True),
+            Need(need_id="N1", household_id="H1", item="rice", quantity=1),
+            Need(need_id="N2", household_id="H2", item="rice", quantity=1),
+        ),
+        lots=(Lot(lot_id="L1", item="rice", quantity=4),),
+        policy=Policy(plan_date=DAY, fairness="none", **extra),
+    )
+
+
+def test_fairness_none_tie_that_takes_a_lower_tiers_supply_is_caught() -> None:
+    """The whole 4 to W gives the elderly tier a total of 1; so does 1 to N1, which leaves 3 and N2 gets one."""
+    case = total_fill_case()
+    v = single(verify(case, make_plan(case, [("W", "L1", 4)])))
+    assert (v.rule, v.ids) == (Rule.TOTAL_FILL, ("L1", "W", "N1", "N2"))
+    assert verify(case, make_plan(case, [("N1", "L1", 1), ("N2", "L1", 1)])).ok
+
+
+def test_fairness_none_unit_to_a_need_that_asks_more_is_caught() -> None:
+    """Two general needs ask 3 and 1 rice; the one unit goes to the 3: moving it raises the total from 1/3 to 1."""
+    case = make_case(
+        [RICE2, Need(need_id="N5", household_id="H2", item="rice", quantity=1)],
+        [Lot(lot_id="L1", item="rice", quantity=1)],
+    ).replace(policy=Policy(plan_date=DAY, fairness="none"))
+    v = single(verify(case, make_plan(case, [("N2", "L1", 1)])))
+    assert (v.rule, v.ids) == (Rule.TOTAL_FILL, ("L1", "N2", "N5"))

@@ -136,10 +136,12 @@ def architecture() -> str:
         ("allocate.io", "read_case: encodings, headers, cells; every problem at file:line:column", "io"),
         ("allocate.schema", "Case, Policy: typed, frozen; cross-table checks; each need's tier", "model"),
         ("allocate.core.index", "the case as numpy arrays; classes of needs with the same eligible lots", "core"),
-        ("allocate.core.volunteers", "per tier: deliveries (min-cost flow), services (greedy, MIP if small)", "core"),
-        ("allocate.core.goods", "per tier: leximin water-filling in whole units, checked by max-flow", "core"),
+        ("allocate.core.heuristic", "the fast plan, per tier: deliveries, services, leximin goods together", "core"),
+        ("allocate.core.parts", "independent parts of the case; which of them the fast plan has not proven", "core"),
+        ("allocate.core.exact", "each unproven part exactly: MIPs tier by tier, level by level, within limits", "core"),
         ("allocate.core.lots", "which lot: min-cost flow on expiry rank", "core"),
-        ("allocate.Plan", "allocations and visits, frozen; status, gap, stats", "model"),
+        ("allocate.core.bounds", "if not proven: a certified bound per tier (reach, goods, volunteer time)", "core"),
+        ("allocate.Plan", "allocations and visits, frozen; status, termination, bounds, stats", "model"),
         ("allocate.verify", "every rule of the case, trusting nothing the solver did", "check"),
         ("allocate.explain, allocate.report", "reason codes, marginal values, summary.json, report.html", "io"),
         ("output folder", "allocation.csv, visits.csv, unmet.csv, summary.json, report.html", "files"),
@@ -169,9 +171,9 @@ def architecture() -> str:
                 f"<line x1='{left + 40}' y1='{y - gap}' x2='{left + 40}' y2='{y - 1}' stroke='{INK}' "
                 "stroke-width='1.5' marker-end='url(#arrow)'/>"
             )
-    # the backends serve the three core steps that may need an LP or a MIP
+    # the backends serve the core steps that may need an LP or a MIP: the fast plan, the exact parts, the bounds
     bx, by = left + box_w + 50, top + 4 * (box_h + gap)
-    bh = 2 * (box_h + gap) + box_h
+    bh = 4 * (box_h + gap) + box_h
     body.append(f"<rect x='{bx}' y='{by}' width='170' height='{bh}' rx='5' fill='#f3e8fb' stroke='{GRID}'/>")
     lines = [
         "allocate.backends",
@@ -189,7 +191,7 @@ def architecture() -> str:
             f"<text x='{bx + 10}' y='{by + 20 + 16 * k}' {FONT} font-size='{size}'{weight} fill='{INK}'>"
             f"{escape(text)}</text>"
         )
-    for k in (4, 5):
+    for k in (4, 6, 8):
         y = top + k * (box_h + gap) + box_h / 2
         body.append(
             f"<line x1='{bx - 2}' y1='{y}' x2='{left + box_w + 4}' y2='{y}' stroke='{INK}' stroke-width='1.5' "

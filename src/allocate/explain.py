@@ -23,7 +23,7 @@ from allocate.backends import get_backend
 from allocate.errors import AllocateError
 from allocate.plan import Plan, format_hours
 from allocate.schema import Case, Clause, Household, Lot, Urgency, Volunteer
-from allocate.solve import solve
+from allocate.solve import SolveParams, solve
 
 HOURS_TOLERANCE = 1e-9
 """Hours within this of each other are equal (as in `allocate.verify`)."""
@@ -385,6 +385,10 @@ def _with(case: Case, *, lots: tuple[Lot, ...] = (), volunteers: tuple[Volunteer
     return case.replace(lots=case.lots + lots, volunteers=more)
 
 
+_RESOLVE = SolveParams(bounds=False)
+"""Solving again only to compare fills needs no certified bounds."""
+
+
 class _Measure:
     """Measures by solving again: the case as planned (its plan date fixed), with one more unit or one more hour."""
 
@@ -402,7 +406,7 @@ class _Measure:
         """
         if self.plan.backend == get_backend(self.backend).name:
             return self.plan
-        return solve(self.case, backend=self.backend)
+        return solve(self.case, backend=self.backend, params=_RESOLVE)
 
     def extra_lot(self, item: str) -> Lot:
         """One open unit of `item`: no earmark, no grid limit, no expiry."""
@@ -417,7 +421,7 @@ class _Measure:
         skills = tuple(sorted({s.skill for s in case.services} | {k for v in case.volunteers or () for k in v.skills}))
         vid = _fresh_id((v.volunteer_id for v in case.volunteers or ()), f"+1 h {r.name}")
         bigger = _with(case, volunteers=(Volunteer(volunteer_id=vid, grids=(r.name,), hours=1.0, skills=skills),))
-        before, after = self.base.tiers[r.tier], solve(bigger, backend=self.backend).tiers[r.tier]
+        before, after = self.base.tiers[r.tier], solve(bigger, backend=self.backend, params=_RESOLVE).tiers[r.tier]
         return (after.min_fill or 0.0) - (before.min_fill or 0.0), (after.mean_fill or 0.0) - (before.mean_fill or 0.0)
 
     def _item_alone(self, item: str, tier: int) -> tuple[float, float]:
@@ -441,7 +445,9 @@ class _Measure:
             policy=case.policy,
         )
         before = self._fills[mine]
-        after = np.array(solve(_with(part, lots=(self.extra_lot(item),)), backend=self.backend).need_fills)[: mine.size]
+        after = np.array(
+            solve(_with(part, lots=(self.extra_lot(item),)), backend=self.backend, params=_RESOLVE).need_fills
+        )[: mine.size]
         others = self._need_tier == tier
         others[rows] = False
         rest = np.concatenate([self._fills[others], self._service_fills[self._service_tier == tier]])

@@ -26,7 +26,51 @@ class Status(StrEnum):
     """How good the plan is known to be."""
 
     OPTIMAL = "optimal"  # proven optimal in the sense of SPEC section 3
-    FEASIBLE = "feasible"  # feasible and verified; `gap` bounds how far from the proven bound it may be
+    FEASIBLE = "feasible"  # feasible and verified; `Plan.termination` says why it is not proven, `Plan.bounds` how far
+
+
+class Reason(StrEnum):
+    """Why the search for a plan ended where it did (MathOpt keeps this apart from the status, and so do we)."""
+
+    PROVEN = "proven"  # optimal: nothing was contested, or an exact model proved it
+    HEURISTIC = "heuristic"  # a heuristic step's choice stands and no exact search was made (see `steps`)
+    TIME_LIMIT = "time_limit"  # the exact search was stopped by its time or effort limit
+    SIZE_LIMIT = "size_limit"  # a part of the case was larger than the exact model may be
+
+
+class Termination(BaseModel):
+    """Why a solve ended: the reason, the heuristic steps whose choices stand unproven, and the detail in words."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reason: Reason
+    steps: tuple[str, ...] = ()  # "volunteers" (who gets the hours), "all_or_nothing" (which whole needs are given)
+    detail: str = ""
+
+
+class TierBound(BaseModel):
+    """A tier's result beside a certified bound on the best any plan could do for it.
+
+    `reached` counts the tier's needs and services with a positive fill (the first thing leximin compares: an entry
+    left at zero). No plan that reaches at least as many entries as this one in every higher tier reaches more than
+    `reached_bound` in this one, and no plan at all gives this tier a smallest fill above `min_fill_bound`. When
+    the plan is proven optimal both bounds equal the plan's own values.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    tier: str
+    entries: int
+    reached: int
+    reached_bound: int
+    min_fill: float | None  # None when the tier is empty
+    min_fill_bound: float | None
+
+    @property
+    def at_bounds(self) -> bool:
+        """Whether the tier meets both bounds: no plan reaches more of it or lifts its worst fill higher. (The fills
+        above the worst may still be shared better: only `Status.OPTIMAL` says they cannot.)"""
+        return self.reached >= self.reached_bound and (self.min_fill or 0.0) >= (self.min_fill_bound or 0.0)
 
 
 class Allocation(BaseModel):
@@ -124,8 +168,9 @@ class Plan(BaseModel):
     allocations: tuple[Allocation, ...]
     visits: tuple[Visit, ...] = ()
     plan_date: dt.date
-    status: Status = Status.OPTIMAL
-    gap: float | None = None  # with FEASIBLE: relative gap to the proven bound, where known
+    status: Status = Status.FEASIBLE  # a plan made by hand or read from files claims nothing
+    termination: Termination | None = None  # why the solve ended; None for a plan not made by `solve`
+    bounds: tuple[TierBound, ...] = ()  # per tier, highest priority first; empty for a plan not made by `solve`
     backend: str = "manual"
     stats: dict[str, int] = Field(default_factory=dict)  # deterministic work counters (solves, model sizes)
 
@@ -171,9 +216,7 @@ class Plan(BaseModel):
         """A short readable account: status, how each tier fared, units per item, volunteer hours."""
         case = self.case
         head = f"{self.status.value} plan for {self.plan_date.isoformat()} (backend {self.backend})"
-        if self.gap is not None:
-            head += f", within {self.gap:.2%} of the proven bound"
-        lines = [head, ""]
+        lines = [head, *self._standing(), ""]
         width = max(len("tier"), *(len(t.name) for t in case.policy.tiers))
         lines.append(f"{'tier':<{width}}  needs  services  households  min fill  mean fill  fully served")
         for t in self.tiers:
@@ -209,6 +252,34 @@ class Plan(BaseModel):
             offered = sum(v.hours for v in case.volunteers)
             lines += ["", f"volunteer hours: {format_hours(used)} used of {format_hours(offered)} offered"]
         return "\n".join(lines)
+
+    def _standing(self) -> list[str]:
+        """How good the plan is known to be, in words: the reason, then each tier against its bound."""
+        t = self.termination
+        if t is None:
+            return []
+        if t.reason is Reason.PROVEN:
+            return ["best possible: proven optimal"]
+        why = {
+            Reason.HEURISTIC: "a heuristic decided",
+            Reason.TIME_LIMIT: "the exact search ran out of time",
+            Reason.SIZE_LIMIT: "too large for the exact search",
+        }[t.reason]
+        steps = f" ({', '.join(t.steps)})" if t.steps else ""
+        lines = [f"not proven optimal: {why}{steps}" + (f"; {t.detail}" if t.detail else "")]
+        for b in self.bounds:
+            if not b.entries:
+                continue
+            if b.at_bounds:
+                lines.append(f"  {b.tier}: no plan reaches more, or lifts the worst fill higher")
+                continue
+            words = []
+            if b.reached < b.reached_bound:
+                words.append(f"within {b.reached_bound - b.reached} needs or services of the best possible")
+            if (b.min_fill or 0.0) < (b.min_fill_bound or 0.0):
+                words.append(f"worst fill {b.min_fill:.0%}, at most {b.min_fill_bound:.0%} possible")
+            lines.append(f"  {b.tier}: {'; '.join(words)}")
+        return lines
 
     def __str__(self) -> str:
         return self.summary()

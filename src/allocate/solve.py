@@ -1,34 +1,42 @@
 """`solve(case)`: orchestration only. The algorithm lives in `allocate.core`, the LP/MIP engines in `allocate.backends`.
 
-Steps: index the case (`core.index`); with volunteers, decide tier by tier which households get a delivery visit
-and which services are done (`core.volunteers`); tier by tier leximin over goods in whole units (`core.goods`);
-choose lots (`core.lots`); drop delivery visits to households that end up receiving nothing (and, when others
-were left without a delivery, plan the volunteers again without those households, at most `REPLANS` times).
+Steps: index the case (`core.index`) and group its needs into goods classes (`core.goods`); the fast plan decides
+visits, services and goods tier by tier (`core.heuristic`); the case splits into independent parts, and the parts
+the fast plan has not proven are solved exactly where small enough (`core.parts`, `core.exact`); lots are chosen
+(`core.lots`); a plan that is not proven gets certified bounds per tier (`core.bounds`).
 
 Rows of the returned plan, so that the same input always gives the identical plan:
 - allocations in need (case) order, then lot order (expiry date, then lot id; lots that keep come last);
 - visits by volunteer (case order), then household (case order), deliveries before services, then service order.
 `Plan.stats` holds deterministic counters: the size of the goods problem (components, classes, lot -> class arcs)
-and the work done (max-flow and min-cost-flow solves, LP and MIP solves, summed over re-plans).
+and the work done (max-flow and min-cost-flow solves, LP and MIP solves).
 
-`Plan.status` is OPTIMAL unless, in some tier, a volunteer task that some volunteer could do was left undone: then
-it is FEASIBLE and `Plan.gap` is the largest relative gap, over the tiers, between the needs and services reached
-and their bound (0 when a MIP proved the count; see `allocate.core.volunteers`).
+`Plan.status` is OPTIMAL exactly when every part is proven (`Plan.termination.reason` is `proven`); otherwise it is
+FEASIBLE, the termination says why (`size_limit`, `time_limit`, or `heuristic` when the exact search is switched
+off) and which heuristic steps' choices stand, and `Plan.bounds` how far each tier may be from the best possible.
 """
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+
 import numpy as np
+import numpy.typing as npt
 from pydantic import TypeAdapter
 
 from allocate.backends import get_backend
 from allocate.backends.base import Backend
-from allocate.core.goods import build_problem, solve_goods
-from allocate.core.index import build_index
+from allocate.core.bounds import tier_bounds
+from allocate.core.exact import ExactLimits, ExactPart, PartResult, model_size, part_value
+from allocate.core.goods import build_problem
+from allocate.core.heuristic import plan_fast
+from allocate.core.index import CaseIndex, IntArray, build_index
 from allocate.core.lots import assign_lots
-from allocate.core.volunteers import plan_volunteers
+from allocate.core.parts import Layout, Part, find_parts
+from allocate.core.volunteers import Crew, Roster, build_crew
 from allocate.gc_pause import collector_paused
-from allocate.plan import Allocation, Plan, Status, Visit
+from allocate.plan import Allocation, Plan, Reason, Status, Termination, TierBound, Visit
 from allocate.schema import Case, Policy
 
 REPLANS = 1
@@ -45,22 +53,55 @@ STATS = ("components", "classes", "arcs", "flow_solves", "lp_solves", "mip_solve
 """The counters every plan's `stats` carries, in this order."""
 
 
-def solve(case: Case, policy: Policy | None = None, *, backend: str = "auto", time_limit: float | None = None) -> Plan:
-    """A feasible plan for `case` that is optimal in the sense of SPEC section 3 (see the module docstring).
+@dataclass(frozen=True)
+class SolveParams:
+    """The knobs of the exact search, with defaults that keep the command fast on a district-sized case.
+
+    `exact_size` is the most integer variables one part's exact model may have (above it the part keeps the fast
+    plan, reason `size_limit`); `exact_effort` the branch-and-bound nodes each of its MIPs may take (a
+    deterministic limit: the same case always stops at the same point; reason `time_limit`); `bounds` whether a
+    plan that is not proven gets its certified bounds (`Plan.bounds`; a few LPs: a caller that only compares
+    fills, such as `explain`'s marginal values, can skip them).
+    """
+
+    exact_size: int = 4000
+    exact_effort: int | None = 5000
+    bounds: bool = True
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.exact_size, int) and self.exact_size >= 0):
+            raise ValueError(f"The 'exact_size' parameter must be a whole number >= 0. Got {self.exact_size!r}.")
+        if self.exact_effort is not None and not (isinstance(self.exact_effort, int) and self.exact_effort > 0):
+            raise ValueError(
+                f"The 'exact_effort' parameter must be a whole number > 0 or None. Got {self.exact_effort!r}."
+            )
+
+
+def solve(
+    case: Case,
+    policy: Policy | None = None,
+    *,
+    backend: str = "auto",
+    time_limit: float | None = None,
+    params: SolveParams | None = None,
+) -> Plan:
+    """A feasible plan for `case` that is optimal in the sense of SPEC section 3 where it can be proven.
 
     `policy` replaces the case's policy (tiers are recomputed for it); `backend` names the LP/MIP engine
-    ("auto", "highs", "ortools", "pulp"); `time_limit` (seconds) bounds each volunteer-packing model.
+    ("auto", "highs", "ortools", "pulp"); `time_limit` (wall seconds) bounds the exact search of the whole run,
+    after which the best plan in hand is returned with reason `time_limit`; `params` tunes the exact search.
     """
+    started = time.monotonic()
     if time_limit is not None and not time_limit > 0:
         raise ValueError(f"The 'time_limit' parameter of solve must be a positive number or None. Got {time_limit!r}.")
     engine = get_backend(backend)
     if policy is not None and policy != case.policy:
         case = case.replace(policy=policy)
     with collector_paused():
-        return _solve(case, engine, time_limit)
+        return _solve(case, engine, None if time_limit is None else started + time_limit, params or SolveParams())
 
 
-def _solve(case: Case, engine: Backend, time_limit: float | None) -> Plan:
+def _solve(case: Case, engine: Backend, deadline: float | None, params: SolveParams) -> Plan:
     """`solve` for a case under its own policy."""
     plan_date = case.policy.effective_date()
     stats = dict.fromkeys(STATS, 0)
@@ -69,18 +110,64 @@ def _solve(case: Case, engine: Backend, time_limit: float | None) -> Plan:
         stats[name] += k
 
     index = build_index(case, plan_date)
-    skip = np.zeros(len(case.households), np.bool_)
-    for _ in range(REPLANS + 1):
-        vol = plan_volunteers(case, index, engine, time_limit, count, skip)
-        problem = build_problem(index, vol.delivered[index.need_hh])
-        amount = solve_goods(index, problem, case.policy.fairness, engine, count)
-        receives = np.zeros(len(case.households), np.bool_)
-        receives[index.need_hh[amount > 0]] = True
-        empty = vol.delivered & ~receives
-        services_undone = len(case.services) - sum(1 for _, _, s in vol.visits if s >= 0)
-        if case.volunteers is None or not empty.any() or not (vol.undelivered or services_undone):
-            break  # no hours were held for a delivery that carries nothing, or nobody was waiting for them
-        skip |= empty
+    problem = build_problem(index)
+    crew = build_crew(case, index)
+    fast = plan_fast(index, problem, crew, case.policy.fairness, engine, count)
+    delivered = np.ones(index.hh_grid.size, np.bool_) if fast.roster is None else fast.roster.delivery >= 0
+    layout = find_parts(index, problem, crew, fast.amount, delivered, count)
+    limits = ExactLimits(
+        size=params.exact_size,
+        effort=params.exact_effort,
+        deadline=deadline,
+    )
+    results = []
+    for part in layout.parts:
+        size = model_size(index, problem, crew, part)
+        if not limits.size:
+            results.append(PartResult(proven=False, reason="heuristic", detail="the exact search is switched off"))
+            continue
+        if size > limits.size:
+            results.append(
+                PartResult(
+                    proven=False,
+                    reason="size_limit",
+                    detail=f"a part of {part.households.size} households would need {size} integer "
+                    f"variables (the limit is {limits.size})",
+                    size=size,
+                )
+            )
+            continue
+        model = ExactPart(index, problem, crew, part, fast.amount, case.policy.fairness)
+        assert model.size == size, (model.size, size)
+        result = model.solve(engine, limits, model.start(fast.amount, fast.roster), count)
+        if result.proven:
+            # the fast plan is canonical (water-filling order, seeded ranks): keep it when it is as good, so that
+            # every backend gives the same plan unless the exact model found a better one; an exact plan that is
+            # worse than the fast one means an engine answered wrongly: keep the fast plan, and claim nothing
+            fast_done = (
+                {
+                    s: (fast.roster.service[s] >= 0)
+                    if layout.contested[crew.service_hh[s]]
+                    else bool(crew.doers[s].size)
+                    for s in part.services.tolist()
+                }
+                if crew is not None and fast.roster is not None
+                else {}
+            )
+            fairness = case.policy.fairness
+            exact = part_value(index, crew, part, result.amount, result.done(crew, part), fairness)
+            quick = part_value(index, crew, part, fast.amount, fast_done, fairness)
+            if exact == quick:
+                result = PartResult(proven=True, reason="", detail="", size=size)
+            elif exact < quick:
+                result = PartResult(
+                    proven=False,
+                    reason="heuristic",
+                    detail=f"the {engine.name} backend's exact answer was worse than the fast plan, which is kept",
+                    size=size,
+                )
+        results.append(result)
+    amount, roster = _merge(index, crew, fast.amount, fast.roster, layout, results)
     row_need, row_lot, row_qty = assign_lots(index, problem, amount, count)
     stats["components"] = len(problem.components)
     stats["classes"] = sum(len(comp.classes) for comp in problem.components)
@@ -98,27 +185,116 @@ def _solve(case: Case, engine: Backend, time_limit: float | None) -> Plan:
             )
         ]
     )
-    visits = _VISITS.validate_python(
-        [
-            {
-                "volunteer_id": case.volunteers[v].volunteer_id,
-                "household_id": case.households[h].household_id,
-                "kind": "delivery" if s < 0 else "service",
-                "service_id": None if s < 0 else case.services[s].service_id,
-                "hours": case.policy.visit_hours if s < 0 else case.services[s].hours,
-            }
-            for v, h, s in vol.visits
-            if s >= 0 or receives[h]
-            if case.volunteers is not None
-        ]
-    )
+    visits = _VISITS.validate_python(_visit_rows(case, roster))
+    termination = _termination(layout.parts, results)
+    done = np.zeros(0, np.bool_) if roster is None else roster.service >= 0
+    if termination.reason is Reason.PROVEN:
+        bounds = _proven_bounds(index, crew, amount, done)
+    elif params.bounds:
+        bounds = tier_bounds(index, problem, crew, amount, done, engine, count)
+    else:
+        bounds = []
     return Plan.model_construct(
         case=case,
         allocations=allocations,
         visits=visits,
         plan_date=plan_date,
-        status=Status.OPTIMAL if vol.gap is None else Status.FEASIBLE,
-        gap=vol.gap,
+        status=Status.OPTIMAL if termination.reason is Reason.PROVEN else Status.FEASIBLE,
+        termination=termination,
+        bounds=tuple(
+            TierBound(tier=name, entries=e, reached=r, reached_bound=rb, min_fill=lo, min_fill_bound=hi)
+            for name, (e, r, rb, lo, hi) in zip(case.policy.tier_names, bounds, strict=False)
+        ),
         backend=engine.name,
         stats=stats,
     )
+
+
+def _merge(
+    index: CaseIndex,
+    crew: Crew | None,
+    amount: IntArray,
+    roster: Roster | None,
+    layout: Layout,
+    results: list[PartResult],
+) -> tuple[IntArray, Roster | None]:
+    """The plan: the fast one, with every uncontested region delivered by `layout.everyone` and every proven part
+    as the exact model decided it; deliveries that carry nothing are dropped."""
+    amount = amount.copy()
+    if crew is None or roster is None or layout.everyone is None:
+        for result in results:
+            if result.proven:
+                for n, units in result.amount.items():
+                    amount[n] = units
+        return amount, roster
+    settled = ~layout.contested
+    delivery = np.where(settled, layout.everyone.delivery, roster.delivery)
+    service_settled = settled[crew.service_hh]
+    service = np.where(service_settled, layout.everyone.service, roster.service)
+    for result in results:
+        if result.proven:
+            for n, units in result.amount.items():
+                amount[n] = units
+            for h, v in result.delivery.items():
+                delivery[h] = v
+            for s, v in result.service.items():
+                service[s] = v
+    got = np.bincount(index.need_hh, weights=amount, minlength=index.hh_grid.size)
+    delivery[got == 0] = -1
+    used = np.bincount(delivery[delivery >= 0], minlength=crew.n_volunteers) * crew.visit
+    used += np.bincount(
+        service[service >= 0], weights=crew.service_ticks[service >= 0], minlength=crew.n_volunteers
+    ).astype(np.int64)
+    return amount, Roster(delivery=delivery, service=service, left=crew.hours - used)
+
+
+def _proven_bounds(
+    index: CaseIndex, crew: Crew | None, amount: IntArray, done: npt.NDArray[np.bool_]
+) -> list[tuple[int, int, int, float | None, float | None]]:
+    """Per tier (entries, reached, reached, min fill, min fill) of a proven plan: its bounds are its values."""
+    s_tier = np.zeros(0, np.int64) if crew is None else crew.service_tier
+    out = []
+    for t in range(index.n_tiers):
+        fills = np.concatenate([(amount / index.need_qty)[index.need_tier == t], done[s_tier == t].astype(np.float64)])
+        reached = int((fills > 0).sum())
+        low = float(fills.min()) if fills.size else None
+        out.append((int(fills.size), reached, reached, low, low))
+    return out
+
+
+def _termination(parts: list[Part], results: list[PartResult]) -> Termination:
+    """Proven when every part is; otherwise the weightiest reason among the parts that are not, and why."""
+    unproven = [(p, r) for p, r in zip(parts, results, strict=True) if not r.proven]
+    if not unproven:
+        return Termination(reason=Reason.PROVEN)
+    reasons = {r.reason for _, r in unproven}
+    reason = next(Reason(r) for r in ("time_limit", "size_limit", "heuristic") if r in reasons)
+    steps = tuple(sorted({s for p, _ in unproven for s in p.steps}))
+    first = next(r for _, r in unproven if r.reason == reason.value)
+    many = f"{len(unproven)} of {len(parts)} parts are not proven; e.g. " if len(unproven) > 1 else ""
+    return Termination(reason=reason, steps=steps, detail=many + first.detail)
+
+
+def _visit_rows(case: Case, roster: Roster | None) -> list[dict[str, object]]:
+    """Visit rows in plan order: by volunteer, then household, deliveries before services, then service order."""
+    if roster is None or case.volunteers is None:
+        return []
+    hh = np.flatnonzero(roster.delivery >= 0)
+    s = np.flatnonzero(roster.service >= 0)
+    vol = np.concatenate([roster.delivery[hh], roster.service[s]])
+    home = np.concatenate([hh, [case.household_index[case.services[k].household_id] for k in s.tolist()]])
+    service = np.concatenate([np.full(hh.size, -1), s]).astype(np.int64)
+    order = np.lexsort((service, home, vol))
+    vols, households, services = case.volunteers, case.households, case.services
+    return [
+        {
+            "volunteer_id": vols[v].volunteer_id,
+            "household_id": households[h].household_id,
+            "kind": "delivery" if k < 0 else "service",
+            "service_id": None if k < 0 else services[k].service_id,
+            "hours": case.policy.visit_hours if k < 0 else services[k].hours,
+        }
+        for v, h, k in zip(
+            vol[order].tolist(), home[order].astype(np.int64).tolist(), service[order].tolist(), strict=True
+        )
+    ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from enum import StrEnum
+from fractions import Fraction
 from itertools import repeat
 from operator import attrgetter, is_not
 from typing import Any
@@ -52,11 +53,17 @@ class Rule(StrEnum):
     VOLUNTEER_OVERBOOKED = "volunteer_overbooked"  # a volunteer given more hours than offered
     PRIORITY_INVERSION = "priority_inversion"  # units reach a lower tier while an eligible higher-tier need is short
     WASTE = "waste"  # usable units left while an eligible need in a delivered household is short
+    VISIT_INVERSION = "visit_inversion"  # a volunteer's lower-tier task holds hours a higher tier's task could use
+    IDLE_HOURS = "idle_hours"  # a volunteer has time left for a task that would raise some tier
+    TOTAL_FILL = "total_fill"  # fairness "none": moving units inside a tier raises it, or frees units for a lower one
 
     @property
     def is_consequence(self) -> bool:
-        """True for the optimality consequences (inversion, waste); False for the feasibility rules."""
-        return self in (Rule.PRIORITY_INVERSION, Rule.WASTE)
+        """True for the optimality consequences (inversions, waste, idle hours, total fill); False for feasibility."""
+        return self in _CONSEQUENCES
+
+
+_CONSEQUENCES = frozenset({Rule.PRIORITY_INVERSION, Rule.WASTE, Rule.VISIT_INVERSION, Rule.IDLE_HOURS, Rule.TOTAL_FILL})
 
 
 class Violation(BaseModel):
@@ -96,12 +103,15 @@ class Verification(BaseModel):
 
 
 def verify(case: Case, plan: Plan) -> Verification:
-    """Check `plan` against `case` and its policy: feasibility, then no priority inversion and no waste.
+    """Check `plan` against `case` and its policy: feasibility, then the consequences of optimality.
 
-    Feasibility is every rule of SPEC section 3, with expiry judged on `plan.plan_date`. Inversion and waste are
-    flagged only where they are certain: a unit of a lot could be moved to a short higher-tier need (or a leftover
-    unit given to a short need) in a household already delivered, and the plan would stay feasible and be strictly
-    better. An all-or-nothing need counts only when the units the move could free cover its whole quantity.
+    Feasibility is every rule of SPEC section 3, with expiry judged on `plan.plan_date`. The consequences are
+    flagged only where they are certain, that is where one move would keep the plan feasible and make it strictly
+    better: a unit of a lot could go to a short higher-tier need (inversion) or a leftover unit to a short need
+    (waste) in a household already delivered; a volunteer's lower-tier visit or service, or their unused time,
+    could do a higher tier's task (visit inversion, idle hours); under fairness "none", units moved inside a tier
+    raise its total or free units for a lower one (total fill). An all-or-nothing need counts only when the units
+    the move could free cover its whole quantity. The volunteer and total-fill checks run on feasible plans only.
 
     The per tier min and mean fill are reported, but whether the minimum is "as high as whole units allow"
     (leximin optimality) needs an optimiser, so this does not claim it: a plan can pass and not be leximin-optimal.
@@ -164,6 +174,11 @@ class _Checker:
         else:
             delivered, done = self.check_visits(received)
         self.check_consequences(received, delivered)
+        if all(v.rule.is_consequence for v in self.found):  # on an infeasible plan, hours left would mislead
+            if case.volunteers is not None:
+                self.check_volunteer_time(received, delivered, done)
+            if case.policy.fairness == "none":
+                self.check_total_fill(received, delivered)
         service_hh = np.array([case.household_index[s.household_id] for s in case.services], dtype=np.int64)
         ranks = np.concatenate([self.need_rank, np.array(case.service_tiers, dtype=np.int64)])
         tiers = tier_stats(
@@ -305,6 +320,8 @@ class _Checker:
             map(is_not, _column(visits, "service_id"), repeat(None)), dtype=bool, count=len(visits)
         )
         hours = np.fromiter(_column(visits, "hours"), dtype=np.float64, count=len(visits))
+        self.visit_vol, self.visit_hh, self.visit_hours = vol_at, hh_at, hours
+        self.visit_service = np.full(len(visits), -1, np.int64)  # the service a service visit does, by case row
 
         for r in np.flatnonzero(vol_at < 0).tolist():
             v = visits[r]
@@ -377,6 +394,7 @@ class _Checker:
                 continue
             i, s = found
             done[i] = True
+            self.visit_service[r] = i
             service_visits[s.service_id] += 1
             if v.household_id != s.household_id:
                 self.add(
@@ -429,6 +447,7 @@ class _Checker:
                 )
         known = vol_at >= 0
         used = np.bincount(vol_at[known], weights=hours[known], minlength=len(vols))
+        self.vol_used = used
         offered = np.array([v.hours for v in vols], dtype=np.float64)
         for i in np.flatnonzero(used - offered > HOURS_TOLERANCE).tolist():
             vol, over = vols[i], float(used[i]) - vols[i].hours
@@ -489,6 +508,7 @@ class _Checker:
         example = dict(zip(first_keys.tolist(), first_rows.tolist(), strict=True))
         # lower[l, r]: units of lot l given to tiers below r
         lower = np.cumsum(per_tier[:, ::-1], axis=1)[:, ::-1] - per_tier
+        self.per_tier, self.lower = per_tier, lower
 
         for li, lot in enumerate(lots):
             left = int(self.leftover[li])
@@ -509,6 +529,278 @@ class _Checker:
                 if b is not None and moved > 0 and b[0] <= moved + left:
                     row = min(example[li * n_tiers + t] for t in range(r + 1, n_tiers) if per_tier[li, t] > 0)
                     self.report_inversion(li, moved, b[1], int(self.row_need[row]), received)
+
+    def movable(self, received: IntArray) -> dict[tuple[int, int, int], int]:
+        """(item, grid, tier) -> units a need of that tier in that grid could take, summed over eligible lots,
+        without making the plan worse for its tier or a higher one: what lots keep, what they give to lower tiers,
+        and under leximin what they give to same-tier needs beyond one unit each (those keep a positive fill, and
+        one zero fewer is the first thing leximin compares)."""
+        lots, n_tiers = self.case.lots, len(self.tier_names)
+        grids = range(len(self.grid_code))
+        spare = np.zeros((len(lots), n_tiers), np.int64)  # same-tier units a lot could take back
+        if self.case.policy.fairness != "none":
+            budget = np.maximum(received - 1, 0)
+            budget[self.need_aon] = 0
+            for n, li, units in zip(self.row_need.tolist(), self.row_lot.tolist(), self.row_qty.tolist(), strict=True):
+                take = min(units, int(budget[n]))
+                if take:
+                    budget[n] -= take
+                    spare[li, self.need_rank[n]] += take
+        out: dict[tuple[int, int, int], int] = {}
+        for li, lot in enumerate(lots):
+            if not self.lot_usable[li]:
+                continue
+            it = int(self.lot_item[li])
+            where = grids if lot.grids is None else [self.grid_code[g] for g in lot.grids if g in self.grid_code]
+            for r in range(min(int(self.lot_reserve[li]), n_tiers - 1) + 1):
+                m = int(self.leftover[li] + self.lower[li, r] + spare[li, r])
+                if m > 0:
+                    for g in where:
+                        out[it, g, r] = out.get((it, g, r), 0) + m
+        return out
+
+    def check_volunteer_time(
+        self, received: IntArray, delivered: npt.NDArray[np.bool_], done: npt.NDArray[np.bool_]
+    ) -> None:
+        """Volunteer time goes to the highest tiers it can reach: no lower-tier task holds hours that a higher
+        tier's task could use (`VISIT_INVERSION`), and nobody has time left for a task that would raise a tier
+        (`IDLE_HOURS`). A task that would raise a tier is an undone service the volunteer may do, or a delivery
+        to an undelivered household with a need that would then receive goods (`movable`); a delivery's tier is
+        the best tier among its household's needs that receive goods. Each volunteer is reported once per rule.
+        """
+        case, policy = self.case, self.case.policy
+        vols = case.volunteers or ()
+        n_tiers, n_grids = len(self.tier_names), len(self.grid_code)
+        never = n_tiers  # "no such task" as a tier
+        movable = self.movable(received)
+        q, aon = self.need_q, self.need_aon
+        req = np.where(aon, q, 1)
+        # per grid: the best tier of an undelivered household that delivering would raise, and an example need
+        waiting_tier = np.full(n_grids, never, np.int64)
+        waiting_need = np.full(n_grids, -1, np.int64)
+        for n in np.flatnonzero(~delivered[self.need_hh]).tolist():
+            key = (int(self.need_item[n]), int(self.need_grid[n]), int(self.need_rank[n]))
+            g = key[1]
+            if movable.get(key, 0) >= req[n] and key[2] < waiting_tier[g]:
+                waiting_tier[g], waiting_need[g] = key[2], n
+        # per (grid, skill): the shortest undone service of each tier, then for each tier bound the shortest above
+        services = case.services
+        service_grid = np.asarray([self.hh_grid[case.household_index[x.household_id]] for x in services], np.int64)
+        service_tier = np.asarray(case.service_tiers, np.int64)
+        shortest: dict[tuple[int, str], list[tuple[float, int]]] = {}
+        for i in np.flatnonzero(~done).tolist():
+            cell = shortest.setdefault((int(service_grid[i]), services[i].skill), [(np.inf, -1)] * (n_tiers + 1))
+            t = int(service_tier[i])
+            for bound in range(t + 1, n_tiers + 1):  # undone services of tiers < bound
+                if services[i].hours < cell[bound][0]:
+                    cell[bound] = (services[i].hours, i)
+        # what each delivery and service visit is worth: its tier (a delivery: its household's best receiving need)
+        visit_tier = np.full(len(case.households), never, np.int64)
+        np.minimum.at(visit_tier, self.need_hh[received > 0], self.need_rank[received > 0])
+        rows = np.flatnonzero(self.visit_vol >= 0)
+        task_tier = np.where(
+            self.visit_service[rows] >= 0,
+            service_tier[np.maximum(self.visit_service[rows], 0)] if len(services) else never,
+            visit_tier[np.maximum(self.visit_hh[rows], 0)],
+        )
+        known_task = (self.visit_service[rows] >= 0) | (self.visit_hh[rows] >= 0)
+        tasks: dict[int, set[tuple[int, float]]] = {}
+        for v, t, h in zip(
+            self.visit_vol[rows][known_task].tolist(),
+            task_tier[known_task].tolist(),
+            self.visit_hours[rows][known_task].tolist(),
+            strict=True,
+        ):
+            if t < never:
+                tasks.setdefault(v, set()).add((t, h))
+        tol = HOURS_TOLERANCE
+        for k, vol in enumerate(vols):
+            covered = (
+                range(n_grids)
+                if ALL_GRIDS in vol.grids
+                else [self.grid_code[g] for g in vol.grids if g in self.grid_code]
+            )
+            if not covered:
+                continue
+            left = vol.hours - float(self.vol_used[k])
+            best_grid = min(covered, key=lambda g: (int(waiting_tier[g]), g))
+            cells = [(g, sk) for g in covered for sk in vol.skills if (g, sk) in shortest]
+
+            def service_within(bound: int, budget: float, cells: list[tuple[int, str]] = cells) -> int:
+                """An undone service of a tier above `bound` that fits `budget` hours, or -1."""
+                fits = [shortest[c][bound] for c in cells if shortest[c][bound][0] <= budget + tol]
+                return min(fits)[1] if fits else -1
+
+            if left >= policy.visit_hours - tol and waiting_tier[best_grid] < never:
+                self.report_idle(vol.volunteer_id, left, need=int(waiting_need[best_grid]))
+            elif (s := service_within(n_tiers, left)) >= 0:
+                self.report_idle(vol.volunteer_id, left, service=s)
+            for t, hours in sorted(tasks.get(k, ()), key=lambda th: (-th[0], th[1])):
+                budget = left + hours
+                if waiting_tier[best_grid] < t and policy.visit_hours <= budget + tol:
+                    self.report_visit_inversion(vol.volunteer_id, t, hours, need=int(waiting_need[best_grid]))
+                    break
+                if (s := service_within(t, budget)) >= 0:
+                    self.report_visit_inversion(vol.volunteer_id, t, hours, service=s)
+                    break
+
+    def report_idle(self, vid: str, left: float, *, need: int = -1, service: int = -1) -> None:
+        what, ids = self._waiting(need, service)
+        self.add(
+            Rule.IDLE_HOURS,
+            f"volunteer {vid} has {format_hours(left)} h left, enough for {what}",
+            (vid, *ids),
+            left,
+        )
+
+    def report_visit_inversion(self, vid: str, tier: int, hours: float, *, need: int = -1, service: int = -1) -> None:
+        what, ids = self._waiting(need, service)
+        self.add(
+            Rule.VISIT_INVERSION,
+            f"volunteer {vid} spends {format_hours(hours)} h on a task of tier {self.tier_names[tier]}; that time "
+            f"(with what they have left) would do {what}",
+            (vid, *ids),
+            hours,
+        )
+
+    def _waiting(self, need: int, service: int) -> tuple[str, tuple[str, ...]]:
+        """Words and ids for the task a volunteer's time could do instead."""
+        if need >= 0:
+            nd = self.case.needs[need]
+            return (
+                f"a delivery to household {nd.household_id}, whose need {nd.need_id} of tier "
+                f"{self.tier_names[self.need_rank[need]]} would then receive goods",
+                (nd.household_id, nd.need_id),
+            )
+        sv = self.case.services[service]
+        tier = self.tier_names[self.case.service_tiers[service]]
+        return f"service {sv.service_id} of tier {tier} ({format_hours(sv.hours)} h), which is not done", (
+            sv.service_id,
+        )
+
+    def check_total_fill(self, received: IntArray, delivered: npt.NDArray[np.bool_]) -> None:
+        """Under fairness "none", each tier's total fill is as large as moving units inside the tier can make it,
+        and a tie is not broken against a lower tier: per lot, a unit going to a need that asks more while a
+        same-tier need that asks less is short and eligible (the total rises); a short all-or-nothing need that the
+        lot's leftover and the units it gives to same-tier needs asking more could fill for less than it gains; or
+        an all-or-nothing need whose units could fill same-tier needs to the same total and leave some for a short
+        lower-tier need (`TOTAL_FILL`).
+        """
+        case = self.case
+        lots, n_grids = case.lots, len(self.grid_code)
+        q, aon = self.need_q, self.need_aon
+        short = np.flatnonzero((received < q) & delivered[self.need_hh] & ~aon)
+        by_cell: dict[tuple[int, int, int], list[int]] = {}  # (item, grid, tier) -> short divisible needs by q
+        for n in sorted(short.tolist(), key=lambda n: (int(q[n]), n)):
+            by_cell.setdefault((int(self.need_item[n]), int(self.need_grid[n]), int(self.need_rank[n])), []).append(n)
+        empty = np.flatnonzero((received == 0) & delivered[self.need_hh] & aon)
+        whole_cell: dict[tuple[int, int, int], int] = {}  # (item, grid, tier) -> the empty whole need asking least
+        for n in sorted(empty.tolist(), key=lambda n: (int(q[n]), n), reverse=True):
+            whole_cell[int(self.need_item[n]), int(self.need_grid[n]), int(self.need_rank[n])] = n
+        takers: dict[int, list[int]] = {}  # lot -> its rows
+        for r, li in enumerate(self.row_lot.tolist()):
+            takers.setdefault(li, []).append(r)
+        need_lots = np.bincount(self.row_need, minlength=len(case.needs))
+        for li, rows in takers.items():
+            lot = lots[li]
+            if not self.lot_usable[li]:
+                continue
+            it, top = int(self.lot_item[li]), int(self.lot_reserve[li])
+            where = (
+                range(n_grids) if lot.grids is None else [self.grid_code[g] for g in lot.grids if g in self.grid_code]
+            )
+
+            def eligible(t: int, where: range | list[int] = where, it: int = it) -> list[int]:
+                return sorted((n for g in where for n in by_cell.get((it, g, t), ())), key=lambda n: (int(q[n]), n))
+
+            if self._whole_gains(li, rows, where, it, top, whole_cell, received):
+                continue
+            for r in rows:
+                a = int(self.row_need[r])
+                t = int(self.need_rank[a])
+                if t > top:
+                    continue
+                others = [b for b in eligible(t) if b != a]
+                if not aon[a]:
+                    if others and q[others[0]] < q[a]:
+                        self.report_total(li, a, others[0], None)
+                        break
+                    continue
+                if need_lots[a] != 1:
+                    continue  # its units come from several lots: not checked
+                units, gain = int(q[a]), Fraction(0)
+                for b in others:
+                    give = min(units, int(q[b] - received[b]))
+                    gain += Fraction(give, int(q[b]))
+                    units -= give
+                    if gain >= 1 or not units:
+                        break
+                if gain > 1:
+                    self.report_total(li, a, others[0], None)
+                    break
+                if gain == 1 and units:
+                    low = [c for tt in range(t + 1, min(top, len(self.tier_names) - 1) + 1) for c in eligible(tt)]
+                    if low:
+                        self.report_total(li, a, others[0], low[0])
+                        break
+
+    def _whole_gains(
+        self,
+        li: int,
+        rows: list[int],
+        where: range | list[int],
+        it: int,
+        top: int,
+        whole_cell: dict[tuple[int, int, int], int],
+        received: IntArray,
+    ) -> bool:
+        """Whether an empty all-or-nothing need of some tier could take lot `li`'s leftover and the units it gives
+        that tier's divisible needs, those asking most first, losing less fill than the 1 it gains (reported)."""
+        q = self.need_q
+        for t in range(min(top, len(self.tier_names) - 1) + 1):
+            wanting = [whole_cell[it, g, t] for g in where if (it, g, t) in whole_cell]
+            if not wanting:
+                continue
+            b = min(wanting, key=lambda n: (int(q[n]), n))
+            donors = sorted(
+                (
+                    (int(self.row_need[r]), int(self.row_qty[r]))
+                    for r in rows
+                    if self.need_rank[self.row_need[r]] == t and not self.need_aon[self.row_need[r]]
+                ),
+                key=lambda d: (-int(q[d[0]]), d[0]),
+            )
+            units, loss = int(q[b]) - int(self.leftover[li]), Fraction(0)
+            for a, given in donors:
+                if units <= 0:
+                    break
+                take = min(units, given)
+                loss += Fraction(take, int(q[a]))
+                units -= take
+            if units <= 0 and loss < 1 and donors:
+                self.report_total(li, donors[0][0], b, None)
+                return True
+        return False
+
+    def report_total(self, li: int, a: int, b: int, low: int | None) -> None:
+        lot, na, nb = self.case.lots[li], self.case.needs[a], self.case.needs[b]
+        tier = self.tier_names[self.need_rank[a]]
+        if low is None:
+            self.add(
+                Rule.TOTAL_FILL,
+                f"lot {lot.lot_id} gives to need {na.need_id} (asks {na.quantity}) while need {nb.need_id} of the same "
+                f"tier {tier} (asks {nb.quantity}) is short and eligible: moving units raises the tier's total fill",
+                (lot.lot_id, na.need_id, nb.need_id),
+            )
+            return
+        nl = self.case.needs[low]
+        self.add(
+            Rule.TOTAL_FILL,
+            f"lot {lot.lot_id} gives {na.quantity} units to all-or-nothing need {na.need_id}; need {nb.need_id} of the "
+            f"same tier {tier} reaches the same total fill with fewer, leaving units for short need {nl.need_id} of "
+            f"tier {self.tier_names[self.need_rank[low]]}",
+            (lot.lot_id, na.need_id, nb.need_id, nl.need_id),
+        )
 
     def report_waste(self, li: int, left: int, need: int, received: IntArray) -> None:
         lot, nd = self.case.lots[li], self.case.needs[need]

@@ -6,7 +6,7 @@ import named
 import pytest
 
 from allocate.backends import BACKENDS, BackendUnavailable, available_backends, get_backend
-from allocate.plan import Plan
+from allocate.plan import Plan, Reason, Termination
 from allocate.schema import Case, Policy
 from allocate.solve import solve
 from allocate.verify import verify
@@ -102,14 +102,41 @@ def test_time_limit_must_be_positive() -> None:
 
 
 @pytest.mark.parametrize("backend", available_backends())
-def test_a_time_limit_still_gives_a_verified_plan(backend: str) -> None:
-    """With a time limit on the packing models the plan is verified, and the MIP proves the count reached (gap 0).
-
-    Hours run short for doable visits here, so the plan is FEASIBLE, not OPTIMAL: which of equally many tasks got
-    the hours is not proven leximin-best.
-    """
+def test_scarce_volunteers_are_decided_exactly(backend: str) -> None:
+    """Hours run short for doable visits here; the exact model decides who gets them and proves it, on every backend."""
     case = CASES["shared_scarcity"]
-    plan = solve(case, backend=backend, time_limit=5)
+    plan = solve(case, backend=backend, time_limit=60)
+    assert verify(case, plan).ok
+    assert plan.status == "optimal"
+    assert plan.termination == Termination(reason=Reason.PROVEN)
+    assert all(b.reached == b.reached_bound for b in plan.bounds)
+
+
+@pytest.mark.parametrize("backend", available_backends())
+def test_an_exhausted_search_keeps_the_fast_plan_and_says_so(backend: str) -> None:
+    """With no time left for the exact search the run still returns the fast plan, verified, with reason time_limit
+    and certified bounds that the plan's own counts never exceed."""
+    case = CASES["shared_scarcity"]
+    plan = solve(case, backend=backend, time_limit=1e-9)
     assert verify(case, plan).ok
     assert plan.status == "feasible"
-    assert plan.gap == 0.0
+    assert plan.termination is not None
+    assert plan.termination.reason == "time_limit"
+    assert plan.termination.steps == ("volunteers",)
+    assert all(b.reached <= b.reached_bound for b in plan.bounds)
+
+
+@pytest.mark.parametrize(("version", "ok"), [("3.3.0", False), ("3.3.1", True), ("3.3.2", True), ("4.0.0", False)])
+def test_pulp_outside_its_supported_versions_is_unavailable(
+    version: str, ok: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PuLP before 3.3.1 lacks `add_variable` and PuLP 4 drops `PULP_CBC_CMD`: the backend is then unavailable, and
+    asking for it names the install command instead of failing inside a solve."""
+    pulp = BACKENDS["pulp"]
+    monkeypatch.setattr(type(pulp), "version", lambda self: version)
+    if not pulp.is_available() and ok:
+        pytest.skip("PuLP is not installed")
+    assert pulp.is_available() is ok
+    if not ok:
+        with pytest.raises(BackendUnavailable, match=r'not installed in a version allocate supports; .*allocate\[pulp\]'):
+            get_backend("pulp")

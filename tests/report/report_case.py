@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from allocate.explain import Explanation, MarginalValue, Reason, Shortfall
-from allocate.plan import Allocation, Plan, Visit
+from allocate.plan import Allocation, Plan, Status, Termination, Visit
 from allocate.schema import Case, Household, Lot, Need, Policy, Service, Volunteer
 
 DAY = dt.date(2026, 12, 1)
@@ -66,6 +66,8 @@ def make_plan(case: Case) -> Plan:
             Visit(volunteer_id="V2", household_id=H3, kind="delivery", hours=0.25),
         ),
         plan_date=DAY,
+        status=Status.OPTIMAL,
+        termination=Termination(reason="proven"),
         backend="highs",
     )
 

@@ -129,10 +129,31 @@ def test_unmet_list_is_capped_with_a_pointer_to_the_csv(summary: dict[str, Any])
 
 
 def test_feasible_plan_and_empty_lists_are_said_plainly(plan: Plan) -> None:
-    """A feasible plan shows its gap; no shortfalls and no marginal values give a sentence, not an empty table."""
+    """A feasible plan says in words why it is not proven and how far each tier may be from the best possible (never
+    a percentage beside "not proven"); no shortfalls and no marginal values give a sentence, not an empty table."""
     nothing = Explanation(shortfalls=(), marginal_values=())
-    feasible = build_summary(plan, nothing, inputs={}, timings={}) | {"status": "feasible", "gap": 0.0321}
+    summary = build_summary(plan, nothing, inputs={}, timings={})
+    stop = {"reason": "size_limit", "steps": ["volunteers"], "detail": "too large"}
+    tiers = [
+        t | {"reached": 3, "reached_bound": 5, "min_fill_bound": 0.0, "at_bounds": False}
+        if t["tier"] == "general"
+        else t
+        | {
+            "reached": t["needs"] + t["services"],
+            "reached_bound": t["needs"] + t["services"],
+            "min_fill_bound": t["min_fill"],
+            "at_bounds": True,
+        }
+        for t in summary["tiers"]
+    ]
+    feasible = summary | {"status": "feasible", "termination": stop, "tiers": tiers}
     page = render_html(feasible, nothing, lang="en")
-    assert "feasible: verified, not proven best (at most 3.21% from the proven bound)" in page
+    assert "checked, but not proven the best possible" in page
+    assert "Not proven because the case is too large for the exact search: who gets the volunteer hours" in page
+    assert "general: at most 2 more needs or services could be reached" in page
+    assert "elderly: no plan reaches more, or lifts the worst fill higher" in page
+    assert "%" not in page.split('data-key="termination"')[1].split("</ul>")[0]
+    zh = render_html(feasible, nothing, lang="zh")
+    assert "最多还能多满足 2 项需求或服务" in zh
     assert "Every need and service is fully served." in page
     assert "No extra unit or volunteer hour would raise any tier&#x27;s fill." in page

@@ -10,7 +10,8 @@ import pytest
 from report_case import GRID_B, OIL
 
 from allocate.explain import Explanation, Reason
-from allocate.plan import Plan, Status
+from allocate.plan import Plan, Status, Termination, TierBound
+from allocate.plan import Reason as Stop
 from allocate.report import SCHEMA_VERSION, build_summary, gini, jain, render_html, summary_json
 from allocate.schema import Case, Household, Policy
 from allocate.verify import verify
@@ -31,11 +32,12 @@ def test_hand_made_plan_is_verified(plan: Plan) -> None:
 
 
 def test_header_fields_say_what_was_solved_and_how(summary: dict[str, Any], case: Case) -> None:
-    """Schema version, status, gap, plan date, policy, input digests (sorted), solver, timings come first."""
-    head = ["schema_version", "status", "gap", "plan_date", "policy", "inputs", "solver", "timings"]
+    """Schema version, status, termination, plan date, policy, input digests (sorted), solver, timings come first."""
+    head = ["schema_version", "status", "termination", "plan_date", "policy", "inputs", "solver", "timings"]
     assert list(summary)[:8] == head
-    assert summary["schema_version"] == SCHEMA_VERSION == 1
-    assert (summary["status"], summary["gap"], summary["plan_date"]) == ("optimal", None, "2026-12-01")
+    assert summary["schema_version"] == SCHEMA_VERSION == 2
+    assert (summary["status"], summary["plan_date"]) == ("optimal", "2026-12-01")
+    assert summary["termination"] == {"reason": "proven", "steps": [], "detail": ""}
     assert summary["policy"] == case.policy.model_dump(mode="json")
     assert list(summary["inputs"].items()) == [("households.csv", "a" * 64), ("needs.csv", "b" * 64)]
     assert summary["solver"]["backend"] == "highs"
@@ -60,6 +62,10 @@ def test_totals_count_households_needs_and_units(summary: dict[str, Any]) -> Non
     }
 
 
+NO_BOUNDS = {"reached": None, "reached_bound": None, "min_fill_bound": None, "at_bounds": None}
+"""A hand-made plan has no certified bounds: its summary says null, not a number it never measured."""
+
+
 def test_tiers_give_min_and_mean_fill_in_priority_order(summary: dict[str, Any]) -> None:
     """Elderly is fully served (rice and the visit); general fills 1/4, 1/4, 1 and 0: min 0, mean 0.375."""
     tiers = {t["tier"]: t for t in summary["tiers"]}
@@ -73,6 +79,7 @@ def test_tiers_give_min_and_mean_fill_in_priority_order(summary: dict[str, Any])
         "min_fill": None,
         "mean_fill": None,
         "fully_served": 0,
+        **NO_BOUNDS,
     }
     assert tiers["elderly"] == {
         "tier": "elderly",
@@ -83,6 +90,7 @@ def test_tiers_give_min_and_mean_fill_in_priority_order(summary: dict[str, Any])
         "min_fill": 1.0,
         "mean_fill": 1.0,
         "fully_served": 2,
+        **NO_BOUNDS,
     }
     general = tiers["general"]
     assert (general["needs"], general["households"], general["min_fill"], general["mean_fill"]) == (4, 2, 0.0, 0.375)
@@ -179,14 +187,19 @@ def test_gini_and_jain_at_their_bounds() -> None:
     assert (gini([1.0, 0.0, 0.0, 0.0]), jain([1.0, 0.0, 0.0, 0.0])) == (0.75, 0.25)
 
 
-def test_feasible_plan_reports_its_gap_and_no_volunteers_gives_nulls(
+def test_feasible_plan_reports_why_and_its_bounds_and_no_volunteers_gives_nulls(
     plan: Plan, case: Case, explanation: Explanation
 ) -> None:
-    """A FEASIBLE plan carries its rounded gap; without a volunteers table hours are null, not zero."""
+    """A FEASIBLE plan carries its termination and each tier's bounds; without volunteers hours are null, not 0."""
     fresh = plan.model_dump()  # a new Plan each time: model_copy would carry cached fills over
-    feasible = Plan.model_validate(fresh | {"status": Status.FEASIBLE, "gap": 0.012345678})
+    stop = Termination(reason=Stop.SIZE_LIMIT, steps=("volunteers",), detail="a part of 3 households is too large")
+    bound = TierBound(tier="general", entries=4, reached=3, reached_bound=4, min_fill=0.0, min_fill_bound=0.123456789)
+    feasible = Plan.model_validate(fresh | {"status": Status.FEASIBLE, "termination": stop, "bounds": (bound,)})
     s = build_summary(feasible, explanation, inputs={}, timings={})
-    assert (s["status"], s["gap"]) == ("feasible", 0.012346)
+    assert (s["status"], s["termination"]) == ("feasible", stop.model_dump(mode="json"))
+    general = next(t for t in s["tiers"] if t["tier"] == "general")
+    assert (general["reached"], general["reached_bound"], general["min_fill_bound"]) == (3, 4, 0.123457)
+    assert general["at_bounds"] is False
     bare_case = Case(households=case.households, needs=case.needs, lots=case.lots, policy=case.policy)
     bare = Plan(case=bare_case, allocations=plan.allocations, plan_date=plan.plan_date)
     s = build_summary(bare, explanation, inputs={}, timings={})

@@ -36,7 +36,9 @@ def get_backend(name: str = "auto") -> Backend:
         )
     b = BACKENDS[name]
     if not b.is_available():
-        raise BackendUnavailable(f"backend {name!r} is not installed; install it with: {b.install}")
+        raise BackendUnavailable(
+            f"backend {name!r} is not installed in a version allocate supports; install it with: {b.install}"
+        )
     return b
 
 

@@ -34,6 +34,7 @@ class SolveStatus(StrEnum):
 
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"  # a solution, not proven optimal (a time limit was hit)
+    NO_SOLUTION = "no_solution"  # a limit was hit before any solution was found: `x` is empty
     INFEASIBLE = "infeasible"
     UNKNOWN = "unknown"
 
@@ -73,12 +74,25 @@ class LinearProgram:
 
 @dataclass(frozen=True)
 class Solution:
-    """A backend's answer: the values, the objective, and the best proven bound (equal to it when optimal)."""
+    """A backend's answer: the values, the objective, and the best proven bound (equal to it when optimal).
+
+    With `NO_SOLUTION`, `x` is empty and `objective` is minus infinity; `bound` is still an upper bound (infinite
+    when the engine does not report one)."""
 
     status: SolveStatus
     x: FloatArray
     objective: float
     bound: float
+
+    @property
+    def has_solution(self) -> bool:
+        """Whether `x` holds a feasible point."""
+        return self.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+
+
+def no_solution(bound: float = float("inf")) -> Solution:
+    """The answer of a search that hit its limit before finding any feasible point."""
+    return Solution(status=SolveStatus.NO_SOLUTION, x=np.zeros(0), objective=float("-inf"), bound=bound)
 
 
 @runtime_checkable
@@ -99,6 +113,21 @@ class Backend(Protocol):
         """The native library's version, for the summary."""
         ...
 
-    def solve(self, lp: LinearProgram, time_limit: float | None = None) -> Solution:
-        """Solve `lp` (an LP or a MIP); with a time limit a MIP may come back FEASIBLE with a weaker bound."""
+    def solve(
+        self,
+        lp: LinearProgram,
+        time_limit: float | None = None,
+        *,
+        start: FloatArray | None = None,
+        effort: int | None = None,
+    ) -> Solution:
+        """Solve `lp` (an LP or a MIP) to proven optimality (no relative gap).
+
+        A MIP search may stop at a limit and come back FEASIBLE with a weaker bound, or NO_SOLUTION: `time_limit`
+        is in wall seconds (so where it binds, the answer depends on the machine's load), `effort` is a
+        deterministic work limit (branch-and-bound nodes for HiGHS and CBC; CP-SAT gets `effort / 100`
+        deterministic seconds), so the same model always stops at the same point. `start` is a feasible point of a
+        MIP to begin from (a warm start): a search that stops at a limit then returns at least as good a point.
+        Raises `BackendError` only when the engine fails (the models the core builds are always feasible).
+        """
         ...

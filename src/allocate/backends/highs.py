@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from allocate.backends.base import BackendError, LinearProgram, Solution, SolveStatus
+from allocate.backends.base import BackendError, FloatArray, LinearProgram, Solution, SolveStatus, no_solution
 
 
 @contextlib.contextmanager
@@ -66,8 +66,15 @@ class HighsBackend:
         except PackageNotFoundError:
             return "unknown"
 
-    def solve(self, lp: LinearProgram, time_limit: float | None = None) -> Solution:
-        """Solve with highspy; MIP statuses at a limit map to FEASIBLE with HiGHS's dual bound."""
+    def solve(
+        self,
+        lp: LinearProgram,
+        time_limit: float | None = None,
+        *,
+        start: FloatArray | None = None,
+        effort: int | None = None,
+    ) -> Solution:
+        """Solve with highspy; a MIP stopped at a limit maps to FEASIBLE (or NO_SOLUTION) with HiGHS's dual bound."""
         import highspy
 
         new_highs: Any = highspy.Highs
@@ -76,8 +83,16 @@ class HighsBackend:
         h.setOptionValue("output_flag", False)
         h.setOptionValue("threads", 1)
         h.setOptionValue("random_seed", 0)
+        h.setOptionValue("mip_rel_gap", 0.0)  # "optimal" must mean proven, whatever the objective's size
+        h.setOptionValue("mip_abs_gap", 0.0)
+        if not lp.is_mip:
+            h.setOptionValue(
+                "presolve", "off"
+            )  # the core's LPs are small and sparse: presolve costs more than it saves
         if time_limit is not None:
             h.setOptionValue("time_limit", float(time_limit))
+        if effort is not None:
+            h.setOptionValue("mip_max_nodes", int(effort))
         model = highspy.HighsLp()
         model.num_col_ = lp.n_cols
         model.num_row_ = lp.n_rows
@@ -87,9 +102,9 @@ class HighsBackend:
         model.row_lower_ = np.maximum(lp.row_lower, -highspy.kHighsInf).tolist()
         model.row_upper_ = np.minimum(lp.row_upper, highspy.kHighsInf).tolist()
         model.sense_ = highspy.ObjSense.kMaximize
-        start, index, value = csc(lp)
+        start_, index, value = csc(lp)
         model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        model.a_matrix_.start_ = start
+        model.a_matrix_.start_ = start_
         model.a_matrix_.index_ = index
         model.a_matrix_.value_ = value
         if lp.is_mip:
@@ -97,6 +112,11 @@ class HighsBackend:
                 highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in lp.integer.tolist()
             ]
         h.passModel(model)
+        if start is not None and lp.is_mip:
+            given = highspy.HighsSolution()
+            given.col_value = np.asarray(start, np.float64).tolist()
+            given.value_valid = True
+            h.setSolution(given)
         h.run()
         status = h.getModelStatus()
         info = h.getInfo()
@@ -104,14 +124,22 @@ class HighsBackend:
         if status == highspy.HighsModelStatus.kOptimal:
             st = SolveStatus.OPTIMAL
         elif status == highspy.HighsModelStatus.kInfeasible:
-            st = SolveStatus.INFEASIBLE
+            raise BackendError("HiGHS found the model infeasible, though the models allocate builds are feasible")
         elif has_solution:
             st = SolveStatus.FEASIBLE
+        elif lp.is_mip and status.name in _LIMITS:
+            return no_solution(float(info.mip_dual_bound))
         else:
-            st = SolveStatus.UNKNOWN
-        if st in (SolveStatus.INFEASIBLE, SolveStatus.UNKNOWN):
             raise BackendError(f"HiGHS returned {h.modelStatusToString(status)} on a model that should be solvable")
         x = np.asarray(h.getSolution().col_value, dtype=np.float64)
         obj = float(info.objective_function_value)
+        if start is not None and abs(float(lp.objective @ x) - obj) > 1e-6 * max(1.0, abs(obj)):
+            # HiGHS 1.16 can report the optimum of a MIP that presolve solves while handing back the warm start as
+            # its solution: never trust a point that does not reach the objective it comes with; solve it cold
+            return self.solve(lp, time_limit, effort=effort)
         bound = float(info.mip_dual_bound) if lp.is_mip and st is SolveStatus.FEASIBLE else obj
         return Solution(status=st, x=x, objective=obj, bound=bound)
+
+
+_LIMITS = {"kTimeLimit", "kSolutionLimit", "kIterationLimit", "kInterrupt", "kHighsInterrupt", "kMemoryLimit"}
+"""Names of HiGHS model statuses that mean "stopped at a limit" (the node limit reports kSolutionLimit)."""

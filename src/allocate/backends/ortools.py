@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from allocate.backends.base import BackendError, LinearProgram, Solution, SolveStatus
+from allocate.backends.base import BackendError, FloatArray, LinearProgram, Solution, SolveStatus, no_solution
 
 
 class OrtoolsBackend:
@@ -37,8 +37,15 @@ class OrtoolsBackend:
         except PackageNotFoundError:
             return "unknown"
 
-    def solve(self, lp: LinearProgram, time_limit: float | None = None) -> Solution:
-        """Build the model row by row in pywraplp and solve it."""
+    def solve(
+        self,
+        lp: LinearProgram,
+        time_limit: float | None = None,
+        *,
+        start: FloatArray | None = None,
+        effort: int | None = None,
+    ) -> Solution:
+        """Build the model row by row in pywraplp and solve it; `start` becomes CP-SAT's hint."""
         from ortools.linear_solver import pywraplp
 
         solver: Any = pywraplp.Solver.CreateSolver("SAT" if lp.is_mip else "GLOP")
@@ -63,8 +70,14 @@ class OrtoolsBackend:
                 objective.SetCoefficient(xs[j], v)
         objective.SetMaximization()
         if lp.is_mip:
-            limit = 1e9 if time_limit is None else 10.0 * time_limit  # deterministic seconds, about 10 per wall second
-            solver.SetSolverSpecificParametersAsString(f"num_workers:1 max_deterministic_time:{limit} random_seed:0")
+            # deterministic seconds: about 10 per wall second; `effort` counts like HiGHS nodes, about 100 a second
+            limits = [1e9 if time_limit is None else 10.0 * time_limit, 1e9 if effort is None else effort / 100]
+            solver.SetSolverSpecificParametersAsString(
+                f"num_workers:1 max_deterministic_time:{min(limits)} random_seed:0 "
+                "relative_gap_limit:0 absolute_gap_limit:0"
+            )
+            if start is not None:
+                solver.SetHint(xs, np.asarray(start, np.float64).tolist())
         elif time_limit is not None:
             solver.SetTimeLimit(int(time_limit * 1000))
         code = solver.Solve()
@@ -72,6 +85,8 @@ class OrtoolsBackend:
             st = SolveStatus.OPTIMAL
         elif code == pywraplp.Solver.FEASIBLE:
             st = SolveStatus.FEASIBLE
+        elif code == pywraplp.Solver.NOT_SOLVED and lp.is_mip:
+            return no_solution()
         else:
             raise BackendError(f"OR-Tools returned status {code} on a model that should be solvable")
         x = np.asarray([v.solution_value() for v in xs], dtype=np.float64)

@@ -14,7 +14,19 @@ from typing import Any
 
 import numpy as np
 
-from allocate.backends.base import BackendError, LinearProgram, Solution, SolveStatus
+from allocate.backends.base import BackendError, FloatArray, LinearProgram, Solution, SolveStatus, no_solution
+
+SUPPORTED = ((3, 3, 1), (4,))
+"""PuLP versions this backend runs on: at least the first, below the second (as in pyproject's `pulp` extra)."""
+
+
+def _supported(version: str) -> bool:
+    """Whether PuLP `version` (e.g. "3.3.2") is within `SUPPORTED`; an unreadable version is not."""
+    try:
+        parts = tuple(int(p) for p in version.split(".")[:3])
+    except ValueError:
+        return False
+    return SUPPORTED[0] <= parts < SUPPORTED[1]
 
 
 class PulpCbcBackend:
@@ -27,8 +39,11 @@ class PulpCbcBackend:
     supports_time_limit = True
 
     def is_available(self) -> bool:
-        """Whether pulp is installed."""
-        return find_spec("pulp") is not None
+        """Whether a PuLP this backend supports is installed: 3.3.1 or newer (it builds models with `add_variable`)
+        and older than 4 (which drops `PULP_CBC_CMD`, the CBC this backend runs)."""
+        if find_spec("pulp") is None:
+            return False
+        return _supported(self.version())
 
     def version(self) -> str:
         """pulp's version."""
@@ -37,8 +52,15 @@ class PulpCbcBackend:
         except PackageNotFoundError:
             return "unknown"
 
-    def solve(self, lp: LinearProgram, time_limit: float | None = None) -> Solution:
-        """Build the model in PuLP and run CBC (one thread)."""
+    def solve(
+        self,
+        lp: LinearProgram,
+        time_limit: float | None = None,
+        *,
+        start: FloatArray | None = None,
+        effort: int | None = None,
+    ) -> Solution:
+        """Build the model in PuLP and run CBC (one thread); `start` becomes CBC's warm start."""
         import pulp
 
         prob: Any = pulp.LpProblem("allocate", pulp.LpMaximize)
@@ -69,12 +91,21 @@ class PulpCbcBackend:
         with warnings.catch_warnings():
             # PuLP 3.3 deprecates its bundled CBC for PuLP 4.0; it is still the only CBC a pip install brings.
             warnings.simplefilter("ignore", DeprecationWarning)
-            solver = pulp.PULP_CBC_CMD(msg=False, threads=1, timeLimit=time_limit)
+            warm = start is not None and lp.is_mip
+            if warm:
+                for x, v in zip(xs, np.asarray(start, np.float64).tolist(), strict=True):
+                    x.setInitialValue(v)
+            options = [] if effort is None else [f"maxNodes {int(effort)}"]
+            solver = pulp.PULP_CBC_CMD(
+                msg=False, threads=1, timeLimit=time_limit, gapRel=0, warmStart=warm, options=options
+            )
         prob.solve(solver)
         if prob.sol_status == pulp.LpSolutionOptimal:
             st = SolveStatus.OPTIMAL
         elif prob.sol_status == pulp.LpSolutionIntegerFeasible:
             st = SolveStatus.FEASIBLE
+        elif prob.sol_status == pulp.LpSolutionNoSolutionFound and lp.is_mip:
+            return no_solution()
         else:
             raise BackendError(f"CBC returned {pulp.LpStatus[prob.status]} on a model that should be solvable")
         x = np.asarray([x.value() or 0.0 for x in xs], dtype=np.float64)

@@ -24,12 +24,19 @@ household and an open lot freed for others):
 
 With `fairness = "none"` a tier instead maximises its total fill through the backend: a network LP (its vertex
 solution is integral), or a MIP with one binary per all-or-nothing need when the tier has any; within a class,
-needs of the same quantity are filled whole in seeded-rank order.
+needs of the same quantity are filled whole in seeded-rank order. Earlier tiers are held by their *objective*
+(each one's total fill may not drop), not by their amounts, and are re-decided with the tier: when a higher tier
+has equally good choices, the one that leaves the lower tier more is taken.
+
+Only needs whose household is *active* (delivered) take part; `Goods` keeps the amounts and class totals between
+tier solves, so that the planner (`core.heuristic`) can deliver more households and solve a tier again, and asks
+it how many more units a class could still take (`room`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -56,11 +63,18 @@ class GoodsProblem:
     class_tier: IntArray
     class_needs: list[IntArray]  # global need ids of each class, in case order
     components: list[Component]
+    need_comp: IntArray  # per need: its component, -1 when no lot can reach it
+    need_class: IntArray  # per need: its class's local index in the component, -1 likewise
+
+    def set_totals(self, amount: IntArray) -> None:
+        """Set every class total to the sum of its needs' `amount`."""
+        for comp in self.components:
+            comp.totals = np.asarray([int(amount[self.class_needs[c]].sum()) for c in comp.classes], np.int64)
 
 
-def build_problem(index: CaseIndex, served: BoolArray) -> GoodsProblem:
-    """Classes of the needs that can receive anything (`served`: the household is delivered and lots exist)."""
-    needs = np.flatnonzero(served & index.reachable())
+def build_problem(index: CaseIndex) -> GoodsProblem:
+    """Classes of the needs that some usable lot may give to, whether or not their household is delivered."""
+    needs = np.flatnonzero(index.reachable())
     sigs, need_sig = np.unique(index.need_sig[needs], return_inverse=True)
     sig_key = [
         (it, tier, index.sig_lots[s])
@@ -108,7 +122,19 @@ def build_problem(index: CaseIndex, served: BoolArray) -> GoodsProblem:
                 lots=np.asarray(lots, np.int64), classes=classes, net=net, totals=np.zeros(len(classes), np.int64)
             )
         )
-    return GoodsProblem(class_tier=class_tier, class_needs=class_needs, components=components)
+    need_comp = np.full(index.need_qty.size, -1, np.int64)
+    need_class = np.full(index.need_qty.size, -1, np.int64)
+    for k, comp in enumerate(components):
+        for at, c in enumerate(comp.classes):
+            need_comp[class_needs[c]] = k
+            need_class[class_needs[c]] = at
+    return GoodsProblem(
+        class_tier=class_tier,
+        class_needs=class_needs,
+        components=components,
+        need_comp=need_comp,
+        need_class=need_class,
+    )
 
 
 def _longest_prefix(fits: Callable[[int], bool], size: int) -> int:
@@ -129,30 +155,99 @@ Counter = Callable[[str, int], None]
 """Adds to a named work counter of the plan's stats."""
 
 
-def solve_goods(index: CaseIndex, problem: GoodsProblem, fairness: str, backend: Backend, count: Counter) -> IntArray:
-    """Units each need receives (aligned with the case's needs); fills `Component.totals`."""
-    amount = np.zeros(index.need_qty.size, np.int64)
-    for comp in problem.components:
-        tiers = sorted({int(problem.class_tier[c]) for c in comp.classes})
-        for t in tiers:
-            _TierSolve(index, problem, comp, t, amount, count).run(fairness, backend)
-    return amount
+class Goods:
+    """The goods side of a plan under construction: each need's units and each class's total, tier by tier.
+
+    `solve_tier` (re)solves one tier over the needs of active households, holding earlier tiers (their class
+    totals under leximin, their total fills under "none"); `room` says how many more units each class of a tier
+    could take on top of what is given now, which is how the planner tells whether delivering one more household
+    would bring it anything.
+    """
+
+    def __init__(self, index: CaseIndex, problem: GoodsProblem, fairness: str, backend: Backend, count: Counter):
+        self.index, self.problem, self.fairness, self.backend, self.count = index, problem, fairness, backend, count
+        self.amount = np.zeros(index.need_qty.size, np.int64)
+        self.best: dict[tuple[int, int], float] = {}  # fairness "none": (component, tier) -> its best total fill
+
+    def solve_tier(self, tier: int, active: BoolArray, components: Sequence[int] | None = None) -> None:
+        """Solve `tier` in every component that has classes of it (or only in `components`)."""
+        problem = self.problem
+        for k in range(len(problem.components)) if components is None else components:
+            comp = problem.components[k]
+            if (problem.class_tier[np.asarray(comp.classes, np.int64)] == tier).any():
+                _TierSolve(self, k, tier, active).run()
+
+    def room(
+        self, tier: int, components: Sequence[int] | None = None, wanted: set[tuple[int, int]] | None = None
+    ) -> dict[tuple[int, int], int]:
+        """(component, local class) -> how many more units that class of `tier` could take while every need of the
+        tier that has something keeps something (under leximin; under "none", keeps all it has), the rest held.
+
+        Under leximin that is what a need at zero may claim: taking a unit from a same-tier need that keeps a
+        positive fill makes one zero fewer, the first thing leximin compares. One max flow per class with that
+        class's demand unbounded: its value beyond the demands is the room (augmenting paths into one class never
+        unsaturate another). `wanted` limits the answer to those classes.
+        """
+        out = {}
+        for k in range(len(self.problem.components)) if components is None else components:
+            comp = self.problem.components[k]
+            demand, mine = self._kept(k, tier)
+            for c in np.flatnonzero(mine).tolist():
+                if wanted is not None and (k, c) not in wanted:
+                    continue
+                self.count("flow_solves", 1)
+                out[k, c] = comp.net.room(demand, c)
+        return out
+
+    def fits(self, tier: int, extra: dict[tuple[int, int], int]) -> bool:
+        """Whether the classes can take `extra` units on top of what `room` keeps, all at once."""
+        for k in sorted({k for k, _ in extra}):
+            demand, _ = self._kept(k, tier)
+            for (kk, c), units in extra.items():
+                if kk == k:
+                    demand[c] += units
+            self.count("flow_solves", 1)
+            if not self.problem.components[k].net.feasible(demand):
+                return False
+        return True
+
+    def _kept(self, k: int, tier: int) -> tuple[IntArray, BoolArray]:
+        """Component `k`'s class demands that `room` keeps for `tier`, and which classes are the tier's."""
+        problem, amount, qty = self.problem, self.amount, self.index.need_qty
+        comp = problem.components[k]
+        tiers = problem.class_tier[np.asarray(comp.classes, np.int64)]
+        demand = np.where(tiers < tier, comp.totals, 0)
+        mine = tiers == tier
+        for c in np.flatnonzero(mine).tolist():
+            if self.fairness == "none":
+                demand[c] = comp.totals[c]
+                continue
+            needs = problem.class_needs[comp.classes[c]]
+            got = needs[amount[needs] > 0]
+            aon = self.index.need_aon[got]
+            demand[c] = int(np.count_nonzero(~aon)) + int(qty[got[aon]].sum())
+        return demand, mine
 
 
 class _TierSolve:
-    """One tier of one component: the needs of the tier's classes, with earlier tiers' class totals held."""
+    """One tier of one component: the needs of the tier's classes in active households, earlier tiers held."""
 
-    def __init__(
-        self, index: CaseIndex, problem: GoodsProblem, comp: Component, tier: int, amount: IntArray, count: Counter
-    ) -> None:
-        self.index, self.comp, self.amount, self.count = index, comp, amount, count
+    def __init__(self, goods: Goods, k: int, tier: int, active: BoolArray) -> None:
+        problem, index = goods.problem, goods.index
+        comp = problem.components[k]
+        self.goods, self.k, self.tier, self.active = goods, k, tier, active
+        self.index, self.comp, self.amount, self.count = index, comp, goods.amount, goods.count
         tiers = problem.class_tier[np.asarray(comp.classes, np.int64)]
+        self.tiers = tiers
         self.present = tiers <= tier  # classes in the network for this tier
         self.mine = np.flatnonzero(tiers == tier)  # local class ids of this tier
         self.div: dict[int, IntArray] = {}
         self.aon: dict[int, IntArray] = {}
+        self.idle: list[IntArray] = []  # the tier's needs in households not delivered: they get nothing
         for c in self.mine.tolist():
             needs = problem.class_needs[comp.classes[c]]
+            self.idle.append(needs[~active[needs]])
+            needs = needs[active[needs]]
             flag = index.need_aon[needs]
             self.div[c], self.aon[c] = needs[~flag], needs[flag]
         self.held = np.where(self.present & (tiers < tier), comp.totals, 0)  # earlier tiers, per class
@@ -178,17 +273,19 @@ class _TierSolve:
             self.granted.remove(n)
         self.granted_units[self.class_of[n]] += sign * int(self.index.need_qty[n])
 
-    def run(self, fairness: str, backend: Backend) -> None:
+    def run(self) -> None:
         """Solve the tier and write its needs' amounts and its classes' totals."""
-        if fairness == "none":
-            self._total_fill(backend)
+        for idle in self.idle:
+            self.amount[idle] = 0
+        if self.goods.fairness == "none":
+            self._total_fill()
         else:
             self._leximin()
             self._grant_aon()
-        totals = self.comp.totals
-        for c in self.mine.tolist():
-            needs = np.concatenate([self.div[c], self.aon[c]])
-            totals[c] = int(self.amount[needs].sum())
+            totals = self.comp.totals
+            for c in self.mine.tolist():
+                needs = np.concatenate([self.div[c], self.aon[c]])
+                totals[c] = int(self.amount[needs].sum())
 
     # -- leximin -------------------------------------------------------------------------------------------------
     def _leximin(self) -> None:
@@ -306,54 +403,104 @@ class _TierSolve:
         return out
 
     # -- fairness = "none" -------------------------------------------------------------------------------------
-    def _total_fill(self, backend: Backend) -> None:
-        """Maximise the tier's total fill: a network LP, or a MIP when the tier has all-or-nothing needs."""
-        net, qty, rank = self.comp.net, self.index.need_qty, self.index.need_rank
+    def _total_fill(self) -> None:
+        """Maximise the tier's total fill with every earlier tier's total held: an LP, or a MIP with all-or-nothing.
+
+        Earlier tiers' needs are decided again with this one (only their totals are held), so a tie in a higher
+        tier is broken in favour of this one; their amounts and class totals are rewritten from the solution.
+        """
+        goods, comp, qty, rank = self.goods, self.comp, self.index.need_qty, self.index.need_rank
+        net, problem = comp.net, goods.problem
         segments: list[tuple[int, int, int]] = []  # (class, quantity, units asked at that quantity)
-        for c in self.mine.tolist():
-            needs = self.div[c]
-            for qv in np.unique(qty[needs]).tolist():
-                segments.append((c, qv, int(qty[needs][qty[needs] == qv].sum())))
-        aon = [(c, int(n)) for c in self.mine.tolist() for n in self.aon[c].tolist()]
-        amount = self.amount
-        for c in self.mine.tolist():
-            amount[self.div[c]] = 0
-            amount[self.aon[c]] = 0
+        seg_needs: list[IntArray] = []
+        aon: list[tuple[int, int]] = []  # (class, need)
+        present = np.flatnonzero(self.present)
+        for c in present.tolist():
+            if self.tiers[c] == self.tier:
+                div, whole = self.div[c], self.aon[c]
+            else:  # an earlier tier's class: its needs that received units or could (delivered households)
+                needs = problem.class_needs[comp.classes[c]]
+                needs = needs[self.active[needs]]
+                flag = self.index.need_aon[needs]
+                div, whole = needs[~flag], needs[flag]
+            for qv in np.unique(qty[div]).tolist():
+                members = div[qty[div] == qv]
+                segments.append((c, qv, int(qv) * members.size))
+                seg_needs.append(members)
+            aon += [(c, int(n)) for n in whole.tolist()]
+            self.amount[np.concatenate([div, whole])] = 0
         if not segments and not aon:
+            comp.totals[self.mine] = 0
+            goods.best[self.k, self.tier] = 0.0
             return
         arcs = np.flatnonzero(self.present[net.arc_cls])
         n_a, n_s, n_b = arcs.size, len(segments), len(aon)
-        # columns: arc flows, segment amounts, all-or-nothing choices; rows: lot stocks, then class balances
-        seg_cls = np.asarray([s[0] for s in segments], np.int64)
+        # columns: arc flows, segment amounts, all-or-nothing choices; rows: lot stocks, class balances, held tiers
+        seg_cls = np.asarray([sg[0] for sg in segments], np.int64)
         aon_cls = np.asarray([a[0] for a in aon], np.int64)
         aon_qty = np.asarray([qty[a[1]] for a in aon], np.float64)
+        # fills are counted in 1/scale steps: whole numbers when the quantities' lcm is modest, so a held total is
+        # exact; otherwise in fractions with a small tolerance
+        quantities = sorted({sg[1] for sg in segments} | {int(qty[a[1]]) for a in aon})
+        scale = math.lcm(*quantities)
+        slack = 0.5
+        if scale > EXACT_SCALE:
+            scale, slack = 1, HOLD_TOLERANCE
+        value = np.concatenate([scale / np.asarray([sg[1] for sg in segments], np.float64), np.full(n_b, scale * 1.0)])
+        col_tier = self.tiers[np.concatenate([seg_cls, aon_cls])]
+        held = sorted({int(t) for t in col_tier.tolist()} - {self.tier})
         rows = [net.arc_lot[arcs], net.n_lots + net.arc_cls[arcs], net.n_lots + seg_cls, net.n_lots + aon_cls]
         cols = [np.arange(n_a), np.arange(n_a), n_a + np.arange(n_s), n_a + n_s + np.arange(n_b)]
         vals = [np.ones(n_a), np.ones(n_a), -np.ones(n_s), -aon_qty]
-        balance = np.where(self.present, self.held, 0).astype(np.float64)
-        mip = n_b > 0
+        first = net.n_lots + self.tiers.size
+        for i, t in enumerate(held):
+            mine = np.flatnonzero(col_tier == t)
+            rows.append(np.full(mine.size, first + i))
+            cols.append(n_a + mine)
+            vals.append(value[mine])
+        # a held total is a side row, so vertices need not be integral any more: amounts are integer columns then
+        mip = n_b > 0 or bool(held)
         lp = LinearProgram(
-            objective=np.concatenate(
-                [np.zeros(n_a), 1.0 / np.asarray([s[1] for s in segments], np.float64), np.ones(n_b)]
-            ),
+            objective=np.concatenate([np.zeros(n_a), np.where(col_tier == self.tier, value, 0.0)]),
             col_lower=np.zeros(n_a + n_s + n_b),
             col_upper=np.concatenate(
-                [np.full(n_a, np.inf), np.asarray([s[2] for s in segments], np.float64), np.ones(n_b)]
+                [np.full(n_a, np.inf), np.asarray([sg[2] for sg in segments], np.float64), np.ones(n_b)]
             ),
             rows=np.concatenate(rows).astype(np.int64),
             cols=np.concatenate(cols).astype(np.int64),
             vals=np.concatenate(vals),
-            row_lower=np.concatenate([np.full(net.n_lots, -np.inf), balance]),
-            row_upper=np.concatenate([net.stock.astype(np.float64), balance]),
-            integer=np.full(n_a + n_s + n_b, mip, np.bool_),
+            row_lower=np.concatenate(
+                [
+                    np.full(net.n_lots, -np.inf),
+                    np.zeros(self.tiers.size),
+                    [goods.best[self.k, t] * scale - slack for t in held],
+                ]
+            ),
+            row_upper=np.concatenate(
+                [net.stock.astype(np.float64), np.zeros(self.tiers.size), np.full(len(held), np.inf)]
+            ),
+            integer=np.concatenate([np.zeros(n_a, np.bool_), np.full(n_s + n_b, mip)]),
         )
         self.count("mip_solves" if mip else "lp_solves", 1)
-        x = np.rint(backend.solve(lp).x[n_a:]).astype(np.int64)
-        for (c, qv, _), units in zip(segments, x[:n_s].tolist(), strict=True):
-            needs = self.div[c][qty[self.div[c]] == qv]
-            for n in sorted(needs.tolist(), key=lambda k: int(rank[k])):
+        x = np.rint(goods.backend.solve(lp).x[n_a:]).astype(np.int64)
+        amount = self.amount
+        for members, (_, qv, _), units in zip(seg_needs, segments, x[:n_s].tolist(), strict=True):
+            for n in sorted(members.tolist(), key=lambda k: int(rank[k])):
                 give = min(units, int(qv))
                 amount[n] = give
                 units -= give
         for (_, n), take in zip(aon, x[n_s:].tolist(), strict=True):
             amount[n] = qty[n] if take else 0
+        totals = np.zeros(self.tiers.size, np.int64)
+        np.add.at(totals, seg_cls, x[:n_s])
+        np.add.at(totals, aon_cls, x[n_s:] * aon_qty.astype(np.int64))
+        comp.totals[present] = totals[present]
+        got = x.astype(np.float64) * value
+        goods.best[self.k, self.tier] = float(got[col_tier == self.tier].sum()) / scale
+
+
+EXACT_SCALE = 10**6
+"""Largest lcm of quantities for which a tier's total fill is counted in whole steps (so held exactly)."""
+HOLD_TOLERANCE = 1e-6
+"""Slack on a held total fill when it cannot be counted in whole steps: above the LP engines' feasibility
+tolerance, below the gap between different totals of fractions whose quantities are at most about a thousand."""

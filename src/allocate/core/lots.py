@@ -18,7 +18,11 @@ from allocate.core.index import CaseIndex, IntArray
 def assign_lots(
     index: CaseIndex, problem: GoodsProblem, amount: IntArray, count: Counter
 ) -> tuple[IntArray, IntArray, IntArray]:
-    """Rows (need, lot, units) for every need with units, as three aligned arrays in no particular order."""
+    """Rows (need, lot, units) for every need with units, as three aligned arrays in no particular order.
+
+    Class totals are summed from `amount` here, so amounts decided elsewhere (the exact model) are routed alike.
+    """
+    problem.set_totals(amount)
     need_parts, lot_parts, unit_parts = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
     for comp in problem.components:
         if comp.totals.sum() == 0:

@@ -44,6 +44,40 @@ class Network:
             raise RuntimeError("max flow failed")
         return int(solver.optimal_flow()) == int(demand.sum())
 
+    def max_flow(self, demand: IntArray) -> int:
+        """The most units the lots can give towards the class `demand` at once."""
+        if self._check is None:
+            self._check = self._build(int(demand.size))
+        solver, demand_arcs = self._check
+        solver.set_arcs_capacity(demand_arcs, demand.astype(np.int64))
+        if solver.solve(0, 1) != solver.OPTIMAL:
+            raise RuntimeError("max flow failed")
+        return int(solver.optimal_flow())
+
+    def room(self, demand: IntArray, c: int) -> int:
+        """How many units class `c` could take beyond its `demand` while every class still gets its own (which
+        must be feasible): the max flow with class `c`'s demand unbounded, less the demands."""
+        if self._check is None:
+            self._check = self._build(int(demand.size))
+        solver, demand_arcs = self._check
+        open_ended = demand.astype(np.int64)
+        open_ended[c] = int(self.stock.sum())
+        solver.set_arcs_capacity(demand_arcs, open_ended)
+        if solver.solve(0, 1) != solver.OPTIMAL:
+            raise RuntimeError("max flow failed")
+        return int(solver.optimal_flow()) - int(demand.sum())
+
+    def route(self, demand: IntArray) -> IntArray:
+        """Units on each lot -> class arc of a flow that meets `demand` (which must be feasible)."""
+        if self._check is None:
+            self._check = self._build(int(demand.size))
+        solver, demand_arcs = self._check
+        solver.set_arcs_capacity(demand_arcs, demand.astype(np.int64))
+        if solver.solve(0, 1) != solver.OPTIMAL or int(solver.optimal_flow()) != int(demand.sum()):
+            raise RuntimeError("the demand to route is not feasible")
+        first = self.n_lots
+        return np.asarray(solver.flows(np.arange(first, first + self.arc_lot.size)), np.int64)
+
     def _build(self, n_c: int) -> tuple[SimpleMaxFlow, npt.NDArray[np.int32]]:
         """The max-flow network with every demand 0, and its class -> sink arcs (which come last)."""
         from ortools.graph.python import max_flow

@@ -112,11 +112,9 @@ def render_html(summary: Mapping[str, Any], explanation: Explanation, *, lang: L
 
 
 def _meta(summary: Mapping[str, Any], lang: Lang) -> str:
-    """Plan date, status (with the gap when not proven optimal) and solver, under the title."""
+    """Plan date, status in plain words and solver, under the title; when the plan is not proven best, why, and
+    how far each tier may be from the best possible (its certified bound)."""
     status = label(f"status_{summary['status']}", lang)
-    if summary["gap"] is not None:
-        gap = format(summary["gap"], ".2%")
-        status += f" ({label('gap', lang, gap=gap)})"
     solver = summary["solver"]
     engine = solver["backend"] + ("" if solver["version"] is None else f" {solver['version']}")
     parts = [
@@ -124,7 +122,29 @@ def _meta(summary: Mapping[str, Any], lang: Lang) -> str:
         f'{_e(label("status", lang))}: <b data-key="status">{_e(status)}</b>',
         f"{_e(label('solver', lang))}: {_e(engine)}",
     ]
-    return f'<p class="meta">{" · ".join(parts)}</p>'
+    out = f'<p class="meta">{" · ".join(parts)}</p>'
+    term = summary.get("termination")
+    if summary["status"] == "optimal" or term is None:
+        return out
+    why = label(f"reason_{term['reason']}", lang)
+    if term["steps"]:
+        why += label("colon", lang) + label("list_sep", lang).join(label(f"step_{s}", lang) for s in term["steps"])
+    lines = []
+    for t in summary["tiers"]:
+        if t["reached"] is None or not (t["needs"] or t["services"]):
+            continue
+        name = tier_label(t["tier"], lang)
+        if t["at_bounds"]:
+            lines.append(label("tier_best", lang, tier=name))
+            continue
+        words = []
+        if t["reached"] < t["reached_bound"]:
+            words.append(label("tier_within", lang, n=str(t["reached_bound"] - t["reached"])))
+        if (t["min_fill"] or 0.0) < (t["min_fill_bound"] or 0.0):
+            words.append(label("tier_worst", lang, low=_pct(t["min_fill"]), top=_pct(t["min_fill_bound"])))
+        lines.append(label("tier_short", lang, tier=name, what=label("list_sep", lang).join(words)))
+    items = "".join(f"<li>{_e(line)}</li>" for line in lines)
+    return out + f'<p class="meta" data-key="termination">{_e(why)}</p><ul class="meta">{items}</ul>'
 
 
 def _headline(summary: Mapping[str, Any], lang: Lang) -> str:

@@ -5,17 +5,20 @@ page and the file can never disagree. Keys come in a fixed, documented order (th
 them, readers see status first) rather than sorted, and every float is rounded to `DIGITS` decimals, so the same
 plan, inputs and timings always give the same bytes.
 
-Layout (schema_version 1); fills are fractions in [0, 1], `null` where there is nothing to measure:
+Layout (schema_version 2); fills are fractions in [0, 1], `null` where there is nothing to measure:
 
-- `schema_version`, `status` (optimal | feasible), `gap` (relative gap to the proven bound, or null),
-  `plan_date` (ISO date), `policy` (the policy as `Policy.model_dump(mode="json")`);
+- `schema_version`, `status` (optimal | feasible), `termination` (`reason`: proven | heuristic | time_limit |
+  size_limit, `steps`: the heuristic steps whose choice stands unproven, `detail`: why, in words; null for a
+  plan not made by `solve`), `plan_date` (ISO date), `policy` (the policy as `Policy.model_dump(mode="json")`);
 - `inputs`: input file name -> SHA-256 hex, sorted by name; `solver`: `backend`, its package `version` (null for
   a hand-made plan), the `allocate` version, and the plan's deterministic work counters `stats`;
   `timings`: step -> seconds, in the caller's order;
 - `totals`: households, households with requests, households that received something, households fully served
   (every need and service of theirs), needs, needs fully served, services, services done, units requested and
   allocated, and `unmet` (needs and services not fully served);
-- `tiers`: per tier, highest priority first: needs, services, households, min / mean fill, fully served;
+- `tiers`: per tier, highest priority first: needs, services, households, min / mean fill, fully served, and
+  the certified bounds (`Plan.bounds`): `reached` (needs and services with a positive fill), `reached_bound`,
+  `min_fill_bound` and `at_bounds` (null for a plan not made by `solve`);
 - `grids`: per grid, in the order the households table first names them: households, needs, services, min /
   mean fill over its needs and services, fully served, units requested / received, volunteer hours offered /
   used and the marginal value of one more volunteer hour there;
@@ -43,9 +46,9 @@ import numpy.typing as npt
 
 from allocate.backends import BACKENDS
 from allocate.explain import Explanation, MarginalValue, Reason
-from allocate.plan import Plan
+from allocate.plan import Plan, TierBound
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Raised whenever a key is renamed or removed, or its meaning changes; new keys do not raise it."""
 
 DIGITS = 6
@@ -73,10 +76,11 @@ def build_summary(
     units_requested = sum(n.quantity for n in needs)
     units_allocated = sum(received.get(n.need_id, 0) for n in needs)
     values: dict[tuple[str, str], MarginalValue] = {(mv.kind, mv.resource): mv for mv in explanation.marginal_values}
+    bounds = {b.tier: b for b in plan.bounds}
     return {
         "schema_version": SCHEMA_VERSION,
         "status": plan.status.value,
-        "gap": _round_or_none(plan.gap),
+        "termination": None if plan.termination is None else plan.termination.model_dump(mode="json"),
         "plan_date": plan.plan_date.isoformat(),
         "policy": case.policy.model_dump(mode="json"),
         "inputs": dict(sorted(inputs.items())),
@@ -105,6 +109,7 @@ def build_summary(
                 "min_fill": _round_or_none(t.min_fill),
                 "mean_fill": _round_or_none(t.mean_fill),
                 "fully_served": t.fully_served,
+                **_bound(bounds.get(t.tier)),
             }
             for t in plan.tiers
         ],
@@ -158,6 +163,18 @@ def _round(x: float) -> float:
 
 def _round_or_none(x: float | None) -> float | None:
     return None if x is None else _round(x)
+
+
+def _bound(b: TierBound | None) -> dict[str, Any]:
+    """A tier's certified bounds as summary keys (nulls for a plan not made by `solve`)."""
+    if b is None:
+        return {"reached": None, "reached_bound": None, "min_fill_bound": None, "at_bounds": None}
+    return {
+        "reached": b.reached,
+        "reached_bound": b.reached_bound,
+        "min_fill_bound": _round_or_none(b.min_fill_bound),
+        "at_bounds": b.at_bounds,
+    }
 
 
 def _solver(plan: Plan) -> dict[str, Any]:

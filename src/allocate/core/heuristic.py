@@ -1,0 +1,197 @@
+"""The fast plan: tier by tier, volunteers and goods decided together.
+
+For each tier in priority order, with what earlier tiers were given held (their goods as class totals, their
+visits and services on the same volunteers):
+
+1. **Deliveries**: households not yet delivered that have a need of the tier which could still receive something
+   (its class has room, `Goods.room`) are delivered by one min-cost flow (`deliver_by_flow`) that reaches as
+   many such needs as the hours left allow (then as many needs of lower tiers, as a tie-break).
+2. **Services** of the tier: `assign_services`. Steps 1 and 2 are also tried the other way round (services
+   first leave whole stretches of skilled time to them, deliveries then fill the gaps), and the order that
+   reaches more needs and services is kept, deliveries first on a tie.
+3. **Goods** of the tier over the delivered households (`Goods.solve_tier`).
+4. **Until nothing changes**: a delivery of this tier that brought nothing is dropped and its time freed; then
+   households with a need of the tier that still has room are delivered by whoever has time left, best worth
+   first, as long as the goods can reach one such need of each at once; services that now fit are done; and the
+   tier's goods are solved again.
+
+Why this makes plans that `verify` accepts: after step 4 no volunteer has time left for a task that would raise the
+tier (an undone service they could do, or a household whose need has room), and later tiers only take time away,
+so no visit or service of a lower tier ever holds hours a higher tier could use; every delivery carries goods of
+the tier it was made for, which later tiers hold. What stays a heuristic is the choice among equally many tasks
+(which household gets the last hour): `core.exact` searches that where a part of the case is small enough.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from allocate.backends.base import Backend
+from allocate.core.goods import Counter, Goods, GoodsProblem, _longest_prefix
+from allocate.core.index import BoolArray, CaseIndex, IntArray
+from allocate.core.volunteers import Crew, Roster, assign_services, deliver_by_flow
+
+MAX_ROUNDS = 50
+"""Rounds of step 4 per tier at most; each round that delivers reaches at least one more need, and in practice
+a tier settles in two or three."""
+
+
+@dataclass
+class FastPlan:
+    """Units per need and, with volunteers, who does what; `rounds` counts step 4's rounds over all tiers."""
+
+    amount: IntArray
+    roster: Roster | None
+    rounds: int
+
+
+def plan_fast(
+    index: CaseIndex, problem: GoodsProblem, crew: Crew | None, fairness: str, backend: Backend, count: Counter
+) -> FastPlan:
+    """The fast plan of the module docstring."""
+    goods = Goods(index, problem, fairness, backend, count)
+    n_hh = index.hh_grid.size
+    if crew is None:
+        everyone = np.ones(index.need_qty.size, np.bool_)
+        for t in range(index.n_tiers):
+            goods.solve_tier(t, everyone)
+        return FastPlan(goods.amount, None, 0)
+    planner = _Planner(index, problem, crew, goods, Roster.empty(crew, n_hh))
+    for t in range(index.n_tiers):
+        planner.tier(t, count)
+    if fairness == "none":  # held totals let earlier tiers' amounts move: settle them all once more, in order
+        active = planner.active()
+        for t in range(index.n_tiers):
+            goods.solve_tier(t, active)
+    planner.drop_empty()
+    return FastPlan(goods.amount, planner.roster, planner.rounds)
+
+
+class _Planner:
+    """The state of the fast plan under construction, and its steps."""
+
+    def __init__(self, index: CaseIndex, problem: GoodsProblem, crew: Crew, goods: Goods, roster: Roster) -> None:
+        self.index, self.problem, self.crew, self.goods, self.roster = index, problem, crew, goods, roster
+        self.rounds = 0
+        self.reach = problem.need_comp >= 0
+        self.req = np.where(index.need_aon, index.need_qty, 1)  # units that make a need's fill positive
+        self.delivered_at = np.full(index.hh_grid.size, -1, np.int64)
+        # tie-break worth of a delivery: the household's reachable needs of lower tiers, per tier
+        self.later = np.zeros((index.n_tiers + 1, index.hh_grid.size), np.int64)
+        np.add.at(self.later, (index.need_tier[self.reach], index.need_hh[self.reach]), 1)
+        self.later = np.cumsum(self.later[::-1], axis=0)[::-1]  # later[t][h]: reachable needs of tiers >= t
+
+    def active(self) -> BoolArray:
+        """Per need, whether its household is delivered."""
+        return self.roster.delivery[self.index.need_hh] >= 0
+
+    def tier(self, t: int, count: Counter) -> None:
+        """Steps 1 to 4 of the module docstring for tier `t`."""
+        index, crew, roster, goods = self.index, self.crew, self.roster, self.goods
+        needs = np.flatnonzero(self.reach & (index.need_tier == t))
+        services = np.flatnonzero(crew.service_tier == t)
+        if not needs.size and not services.size:
+            return
+        comps = sorted(set(self.problem.need_comp[needs].tolist()))
+        households, _, worth = self._candidates(t, needs, comps)
+        full = worth * (int(self.later[t + 1][households].max(initial=0)) + 1) + self.later[t + 1][households]
+
+        def deliveries(r: Roster) -> int:
+            if households.size:
+                deliver_by_flow(crew, r, households, full, index.hh_grid, index.hh_rank, count)
+            return int(worth[r.delivery[households] >= 0].sum())
+
+        # deliveries reach more needs per hour, services need long stretches of skilled time: try both orders
+        first = roster.copy()
+        reached = deliveries(first) + len(assign_services(crew, first, services))
+        second = roster.copy()
+        if (
+            services.size
+            and households.size
+            and len(assign_services(crew, second, services)) + deliveries(second) > reached
+        ):
+            first = second
+        self.roster = roster = first
+        self.delivered_at[households[roster.delivery[households] >= 0]] = t
+        goods.solve_tier(t, self.active(), comps)
+        while self.rounds < MAX_ROUNDS * index.n_tiers:
+            self._prune(t)
+            added = self._augment(t, needs, comps)
+            done = assign_services(crew, roster, services)
+            if not added and not done:
+                break
+            self.rounds += 1
+            if added:
+                goods.solve_tier(t, self.active(), comps)
+
+    def _candidates(self, t: int, needs: IntArray, comps: list[int]) -> tuple[IntArray, IntArray, IntArray]:
+        """Undelivered households with a need of tier `t` that could receive something now: the households, the
+        need of each that takes fewest units, and how many such needs each has."""
+        needs = needs[self.roster.delivery[self.index.need_hh[needs]] < 0]
+        keys = list(zip(self.problem.need_comp[needs].tolist(), self.problem.need_class[needs].tolist(), strict=True))
+        room = self.goods.room(t, comps, set(keys))
+        space = np.fromiter((room[key] for key in keys), np.int64, needs.size)
+        ok = space >= self.req[needs]
+        needs = needs[ok]
+        hh = self.index.need_hh[needs]
+        if not needs.size:
+            return needs, needs, needs
+        worth = np.bincount(hh, minlength=self.index.hh_grid.size)
+        order = np.lexsort((self.req[needs], hh))  # per household, its cheapest need first
+        first = order[np.r_[True, hh[order][1:] != hh[order][:-1]]]
+        households = hh[first]
+        return households, needs[first], worth[households]
+
+    def _prune(self, t: int) -> None:
+        """Drop this tier's deliveries that brought nothing (their time goes back)."""
+        got = np.bincount(self.index.need_hh, weights=self.goods.amount, minlength=self.index.hh_grid.size)
+        for h in np.flatnonzero((self.delivered_at == t) & (got == 0)).tolist():
+            self.roster.undeliver(self.crew, h)
+            self.delivered_at[h] = -1
+
+    def _augment(self, t: int, needs: IntArray, comps: list[int]) -> bool:
+        """Deliver households with a need of the tier that has room, by whoever has time, best worth first, as
+        many as the goods can reach at once (one cheapest need each); whether any was delivered."""
+        crew, roster, index = self.crew, self.roster, self.index
+        households, best, worth = self._candidates(t, needs, comps)
+        if not households.size:
+            return False
+        order = np.lexsort((index.hh_rank[households], -worth))
+        taken: list[tuple[int, int]] = []  # (household, its cheapest need)
+        for i in order.tolist():
+            h = int(households[i])
+            v = roster.fitting(crew, crew.deliverers[int(index.hh_grid[h])], crew.visit)
+            if v >= 0:
+                roster.deliver(crew, h, v)
+                taken.append((h, int(best[i])))
+        if not taken:
+            return False
+        comp, cls = self.problem.need_comp, self.problem.need_class
+        accepted: list[tuple[int, int]] = []
+        rest = taken
+        while rest:
+
+            def fits(m: int, rest: list[tuple[int, int]] = rest, accepted: list[tuple[int, int]] = accepted) -> bool:
+                extra: dict[tuple[int, int], int] = {}
+                for _, n in accepted + rest[:m]:
+                    key = (int(comp[n]), int(cls[n]))
+                    extra[key] = extra.get(key, 0) + int(self.req[n])
+                return self.goods.fits(t, extra)
+
+            m = _longest_prefix(fits, len(rest))
+            accepted += rest[:m]
+            if m == len(rest):
+                break
+            roster.undeliver(crew, rest[m][0])  # the goods cannot reach it beside the ones before it
+            rest = rest[m + 1 :]
+        for h, _ in accepted:
+            self.delivered_at[h] = t
+        return bool(accepted)
+
+    def drop_empty(self) -> None:
+        """Drop deliveries to households that receive nothing (a safety net: the steps leave none)."""
+        got = np.bincount(self.index.need_hh, weights=self.goods.amount, minlength=self.index.hh_grid.size)
+        for h in np.flatnonzero((self.roster.delivery >= 0) & (got == 0)).tolist():
+            self.roster.undeliver(self.crew, h)

@@ -1,0 +1,169 @@
+"""Independent parts of a case: what the exact model must decide together, and what the fast plan has proven.
+
+Two things tie households together. Volunteer time: a *region* is a set of grids linked by volunteers who cover
+several of them; it is *contested* when its volunteers cannot deliver every household with a reachable need and
+do every service that has a doer all at once (tried greedily: services narrowest-first, then one delivery flow).
+An uncontested region's choice is settled: delivering everyone is optimal, since every goods allocation
+possible with fewer deliveries stays possible. Goods: a *scarce* component (`core.goods`: lots and the classes
+they may give to) cannot give every need its whole quantity, so households sharing it compete.
+
+A part is a connected set of households under those ties that holds something the fast plan has not proven: a
+household of a contested region (who gets the hours is a heuristic's choice), or a component with all-or-nothing
+needs of a tier that is not fully served (which whole needs are given is a heuristic's choice). Leximin of
+independent parts is the union of their leximin plans, so each part is solved on its own; households in no part
+keep the fast plan, which is optimal for them (the goods flows are exact given the deliveries).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from allocate.core.goods import Counter, GoodsProblem
+from allocate.core.index import BoolArray, CaseIndex, IntArray
+from allocate.core.volunteers import Crew, Roster, assign_services, deliver_by_flow
+
+
+@dataclass(frozen=True)
+class Part:
+    """Households decided together; `open`: those whose delivery is in question (in a contested region)."""
+
+    households: IntArray
+    open: IntArray
+    volunteers: IntArray  # of the contested regions in the part
+    components: IntArray  # scarce goods components the part's needs compete in
+    services: IntArray  # services of the part's households
+    steps: tuple[str, ...]  # the fast plan's unproven steps it holds: "volunteers", "all_or_nothing"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The parts, and the roster that delivers everybody in every uncontested region (None: no volunteers)."""
+
+    parts: list[Part]
+    everyone: Roster | None
+    contested: BoolArray  # per household: in a contested region
+
+
+def find_parts(
+    index: CaseIndex,
+    problem: GoodsProblem,
+    crew: Crew | None,
+    amount: IntArray,
+    delivered: BoolArray,
+    count: Counter,
+) -> Layout:
+    """The parts of the module docstring, for a fast plan with units `amount` and households `delivered`."""
+    n_hh = index.hh_grid.size
+    reach = problem.need_comp >= 0
+    has_need = np.zeros(n_hh, np.bool_)
+    has_need[index.need_hh[reach]] = True
+    links: list[IntArray] = []  # sets of households tied together
+
+    def join(members: IntArray) -> None:
+        if members.size > 1:
+            links.append(members)
+
+    contested = np.zeros(n_hh, np.bool_)
+    everyone: Roster | None = None
+    if crew is not None:
+        region = _regions(index, crew)
+        everyone = Roster.empty(crew, n_hh)
+        assign_services(crew, everyone, np.arange(crew.service_hh.size))
+        wanted = np.flatnonzero(has_need)
+        deliver_by_flow(crew, everyone, wanted, np.ones(wanted.size, np.int64), index.hh_grid, index.hh_rank, count)
+        doable = np.asarray([d.size > 0 for d in crew.doers], np.bool_)
+        short_grid = np.zeros(len(index.grids), np.bool_)
+        short_grid[index.hh_grid[has_need & (everyone.delivery < 0)]] = True
+        short_grid[index.hh_grid[crew.service_hh[doable & (everyone.service < 0)]]] = True
+        short_region = np.zeros(int(region.max(initial=-1)) + 1, np.bool_)
+        short_region[region[short_grid]] = True
+        contested = short_region[region[index.hh_grid]]
+        busy = has_need.copy()
+        busy[crew.service_hh] = True
+        for r in np.flatnonzero(short_region).tolist():
+            join(np.flatnonzero(busy & (region[index.hh_grid] == r)))
+
+    in_question = np.zeros(len(problem.components), np.bool_)
+    aon_open = np.zeros(len(problem.components), np.bool_)
+    for k, comp in enumerate(problem.components):
+        classes = np.asarray(comp.classes, np.int64)
+        needs = np.concatenate([problem.class_needs[c] for c in comp.classes])
+        full = np.asarray([int(index.need_qty[problem.class_needs[c]].sum()) for c in comp.classes], np.int64)
+        count("flow_solves", 1)
+        if comp.net.feasible(full):
+            continue  # every need can have all it asks at once: nobody competes here
+        tiers = problem.class_tier[classes]
+        for t in np.unique(tiers).tolist():
+            mine = np.concatenate([problem.class_needs[c] for c in classes[tiers == t].tolist()])
+            mine = mine[delivered[index.need_hh[mine]]]
+            if index.need_aon[mine].any() and (amount[mine] < index.need_qty[mine]).any():
+                aon_open[k] = True
+        in_question[k] = aon_open[k] or bool(contested[index.need_hh[needs]].any())
+        if in_question[k]:
+            join(np.unique(index.need_hh[needs]))
+
+    root = _components(n_hh, links)
+    need_comp = problem.need_comp
+    parts = []
+    for r in np.unique(root).tolist():
+        households = np.flatnonzero(root == r)
+        needs = np.flatnonzero(np.isin(index.need_hh, households) & reach)
+        comps = np.unique(need_comp[needs])
+        comps = comps[in_question[comps]]
+        open_ = households[contested[households]]
+        if not open_.size and not comps.size:
+            continue
+        services = np.zeros(0, np.int64)
+        volunteers = np.zeros(0, np.int64)
+        if crew is not None:
+            services = np.flatnonzero(np.isin(crew.service_hh, households))
+            grids = np.unique(index.hh_grid[open_])
+            volunteers = np.flatnonzero(crew.covers[:, grids].any(axis=1)) if grids.size else volunteers
+        steps = (("volunteers",) if open_.size else ()) + (("all_or_nothing",) if aon_open[comps].any() else ())
+        parts.append(Part(households, open_, volunteers, comps, services, steps))
+    return Layout(parts=parts, everyone=everyone, contested=contested)
+
+
+def _components(n: int, links: list[IntArray]) -> IntArray:
+    """Per node of 0..n-1, the smallest node of its connected component, when each array of `links` ties its nodes
+    together: labels fall to the least over each link, then jump to their label's label, until nothing moves."""
+    label = np.arange(n)
+    if not links:
+        return label
+    sizes = np.asarray([m.size for m in links], np.int64)
+    member = np.concatenate(links)
+    link = np.repeat(np.arange(len(links)), sizes)
+    while True:
+        low = np.full(len(links), n, np.int64)
+        np.minimum.at(low, link, label[member])
+        new = label.copy()
+        np.minimum.at(new, member, low[link])
+        new = new[new]
+        while (new[new] != new).any():
+            new = new[new]
+        if (new == label).all():
+            return label
+        label = new
+
+
+def _regions(index: CaseIndex, crew: Crew) -> IntArray:
+    """Per grid, its region: grids linked by volunteers who cover more than one, numbered from 0."""
+    n_grids = len(index.grids)
+    parent = list(range(n_grids))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for row in crew.covers:
+        grids = np.flatnonzero(row).tolist()
+        for g in grids[1:]:
+            ra, rb = find(grids[0]), find(g)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    roots = np.asarray([find(g) for g in range(n_grids)], np.int64)
+    return np.unique(roots, return_inverse=True)[1].reshape(-1).astype(np.int64)
