@@ -448,7 +448,8 @@ def test_a_lower_tier_visit_holding_hours_a_higher_tier_could_use_is_caught_acro
     )
     v = single(verify(case, make_plan(case, [("N2", "L1", 1)], (delivery("H2"),))))
     assert (v.rule, v.ids, v.amount) == (Rule.VISIT_INVERSION, ("V1", "H1", "N1"), 0.25)
-    assert "tier general" in v.message and "N1 of tier elderly" in v.message
+    assert "tier general" in v.message
+    assert "N1 of tier elderly" in v.message
 
 
 def test_a_visit_counts_as_a_higher_tier_only_if_it_would_bring_goods() -> None:

@@ -138,5 +138,7 @@ def test_pulp_outside_its_supported_versions_is_unavailable(
         pytest.skip("PuLP is not installed")
     assert pulp.is_available() is ok
     if not ok:
-        with pytest.raises(BackendUnavailable, match=r'not installed in a version allocate supports; .*allocate\[pulp\]'):
+        with pytest.raises(
+            BackendUnavailable, match=r"not installed in a version allocate supports; .*allocate\[pulp\]"
+        ):
             get_backend("pulp")

@@ -125,7 +125,7 @@ class Backend(Protocol):
 
         A MIP search may stop at a limit and come back FEASIBLE with a weaker bound, or NO_SOLUTION: `time_limit`
         is in wall seconds (so where it binds, the answer depends on the machine's load), `effort` is a
-        deterministic work limit (branch-and-bound nodes for HiGHS and CBC; CP-SAT gets `effort / 100`
+        deterministic work limit (branch-and-bound nodes for HiGHS and CBC; CP-SAT gets `effort / 1000`
         deterministic seconds), so the same model always stops at the same point. `start` is a feasible point of a
         MIP to begin from (a warm start): a search that stops at a limit then returns at least as good a point.
         Raises `BackendError` only when the engine fails (the models the core builds are always feasible).

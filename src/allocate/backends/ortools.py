@@ -70,8 +70,8 @@ class OrtoolsBackend:
                 objective.SetCoefficient(xs[j], v)
         objective.SetMaximization()
         if lp.is_mip:
-            # deterministic seconds: about 10 per wall second; `effort` counts like HiGHS nodes, about 100 a second
-            limits = [1e9 if time_limit is None else 10.0 * time_limit, 1e9 if effort is None else effort / 100]
+            # deterministic seconds (the existing rule: 10 per second of time limit); `effort` nodes: 1000 a second
+            limits = [1e9 if time_limit is None else 10.0 * time_limit, 1e9 if effort is None else effort / 1000]
             solver.SetSolverSpecificParametersAsString(
                 f"num_workers:1 max_deterministic_time:{min(limits)} random_seed:0 "
                 "relative_gap_limit:0 absolute_gap_limit:0"

@@ -106,13 +106,10 @@ class _Planner:
         # deliveries reach more needs per hour, services need long stretches of skilled time: try both orders
         first = roster.copy()
         reached = deliveries(first) + len(assign_services(crew, first, services))
-        second = roster.copy()
-        if (
-            services.size
-            and households.size
-            and len(assign_services(crew, second, services)) + deliveries(second) > reached
-        ):
-            first = second
+        if reached < int(worth.sum()) + services.size and services.size and households.size:
+            second = roster.copy()  # something was left undone: would the other order leave less?
+            if len(assign_services(crew, second, services)) + deliveries(second) > reached:
+                first = second
         self.roster = roster = first
         self.delivered_at[households[roster.delivery[households] >= 0]] = t
         goods.solve_tier(t, self.active(), comps)

@@ -39,10 +39,10 @@ def seeded_rank(ids: Sequence[str], seed: int) -> IntArray:
     n = len(ids)
     if not n:
         return np.zeros(0, np.int64)
-    raw = [i.encode() for i in ids]
-    size = np.fromiter(map(len, raw), np.int64, n)
-    width = int(size.max())
-    grid = np.frombuffer(b"".join(r.ljust(width, b"\0") for r in raw), np.uint8).reshape(n, width)
+    raw = np.array([i.encode() for i in ids], dtype=np.bytes_)  # NUL-padded to the longest
+    width = raw.dtype.itemsize
+    grid = raw.view(np.uint8).reshape(n, width)
+    size = np.char.str_len(raw).astype(np.int64)
     h = np.full(n, _fnv(f"{seed}\x00".encode()), np.uint64)
     with np.errstate(over="ignore"):
         for j in range(width):
