@@ -6,13 +6,13 @@ from fractions import Fraction
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tiny import tiny_cases
 
 from allocate.plan import Plan
 from allocate.schema import Case
 from allocate.solve import solve
 from allocate.verify import verify
 from support.brute_force import best_objective, objective
+from support.tiny_cases import tiny_cases
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
