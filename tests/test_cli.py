@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import json
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -237,16 +240,34 @@ def test_solve_refuses_output_overlapping_input(tmp_path: Path) -> None:
 
 
 def test_solve_refuses_non_empty_output_without_force(tmp_path: Path) -> None:
-    """An existing non-empty output folder is refused without --force and replaced whole with it."""
+    """An existing non-empty output folder is refused without --force; with it, a plan folder is replaced whole."""
+    case, out = write_case(tmp_path / "c"), tmp_path / "out"
+    assert solve(case, out).exit_code == 0
+    (out / "report.html").write_text("an older report")
+    r = solve(case, out)
+    assert r.exit_code == 2
+    assert "--force" in r.output
+    assert (out / "report.html").read_text() == "an older report"
+    assert solve(case, out, "--force").exit_code == 0
+    assert (out / "report.html").read_text(encoding="utf-8") != "an older report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c", "out"]
+
+
+def test_force_never_deletes_what_allocate_did_not_write(tmp_path: Path) -> None:
+    """--force on a folder holding anything but plan files is refused (exit 2) before any work; nothing is lost."""
     case, out = write_case(tmp_path / "c"), tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("mine")
-    r = solve(case, out)
+    (out / "allocation.csv").write_text("old")
+    r = solve(case, out, "--force")
     assert r.exit_code == 2
-    assert (out / "keep.txt").exists()
-    assert solve(case, out, "--force").exit_code == 0
-    assert not (out / "keep.txt").exists()
-    assert (out / "allocation.csv").exists()
+    assert "keep.txt, which allocate did not write there" in r.output
+    assert "solving" not in r.output
+    assert sorted(p.name for p in out.iterdir()) == ["allocation.csv", "keep.txt"]
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "mine.txt").write_text("mine")
+    assert run("demo", str(tmp_path / "d"), "--force").exit_code == 2
+    assert [p.name for p in (tmp_path / "d").iterdir()] == ["mine.txt"]
 
 
 def test_solve_invalid_input_writes_nothing(tmp_path: Path) -> None:
@@ -356,3 +377,135 @@ def test_absurd_quantities_are_input_errors(tmp_path: Path) -> None:
     r = run("validate", str(case))
     assert r.exit_code == 1
     assert f"{case / 'supplies.csv'}:2:3: quantity: expected a whole number <= 1000000000" in r.output
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        (errno.ENOSPC, "the disk is full"),
+        (errno.EROFS, "the disk is read-only"),
+        (errno.EACCES, "permission denied"),
+    ],
+)
+def test_a_disk_that_refuses_the_output_is_exit_5_and_the_old_plan_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, words: str
+) -> None:
+    """A full, read-only or forbidden disk while writing is exit 5 naming the folder, not an internal error; the
+    plan already in OUT stays as it was and no temporary folder is left."""
+    import allocate.outputs
+
+    case, out = write_case(tmp_path / "c"), tmp_path / "out"
+    assert solve(case, out).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def refused(path: Path, *_: object) -> None:
+        raise OSError(code, os.strerror(code), str(path))
+
+    monkeypatch.setattr(allocate.outputs, "write_csv", refused)
+    r = solve(case, out, "--force")
+    assert r.exit_code == 5, r.output
+    assert f"could not write the plan to {out}: {words}" in r.output
+    assert f"nothing was written, and {out} is unchanged" in r.output
+    assert "internal error" not in r.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c", "out"]
+
+
+def test_an_output_that_cannot_be_created_is_refused_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the output's folder is not writable (read-only disk, no permission), solve and template stop at once
+    with exit 5, before reading or solving."""
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: not mode & os.W_OK and real(path, mode, **kw))
+    r = solve(write_case(tmp_path / "c"), tmp_path / "out")
+    assert r.exit_code == 5
+    assert f"cannot write to {tmp_path}" in r.output
+    assert "solving" not in r.output
+    assert run("template", str(tmp_path / "t")).exit_code == 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c"]
+
+
+def test_template_and_generate_on_a_full_disk_are_exit_5(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`template` and `generate` map a full disk to exit 5 with the folder named, leaving nothing behind."""
+    import allocate.io.writer
+
+    def full(path: Path, *_: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(allocate.io.writer, "write_csv", full)
+    t = run("template", str(tmp_path / "t"))
+    assert t.exit_code == 5
+    assert f"could not write the template to {tmp_path / 't'}: the disk is full" in t.output
+    g = run("generate", "--households", "5", str(tmp_path / "g"))
+    assert g.exit_code == 5
+    assert f"could not write the case to {tmp_path / 'g'}" in g.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_disk_error_outside_writing_is_exit_5_not_internal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk met elsewhere (an engine's temporary file, say) is exit 5 naming the file."""
+
+    def full(*_: object, **__: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", "/tmp/model.mps")
+
+    monkeypatch.setattr(SOLVE_MODULE, "solve", full)
+    r = solve(write_case(tmp_path / "c"), tmp_path / "out")
+    assert r.exit_code == 5
+    assert "cannot use /tmp/model.mps: the disk is full" in r.output
+
+
+def test_running_out_of_memory_is_exit_6_with_its_own_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MemoryError is exit 6 saying which step ran out and that nothing was written; never 'internal error'."""
+
+    def too_big(*_: object, **__: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(SOLVE_MODULE, "solve", too_big)
+    r = solve(write_case(tmp_path / "c"), tmp_path / "out")
+    assert r.exit_code == 6
+    assert "not enough memory for this case (while solving)" in r.output
+    assert "nothing was written" in r.output
+    assert "internal error" not in r.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_ctrl_c_before_writing_is_exit_130_and_says_nothing_was_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while solving exits 130 (not 1, the invalid-input code) and says nothing was written."""
+
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    case, out = write_case(tmp_path / "c"), tmp_path / "out"
+    assert solve(case, out).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    monkeypatch.setattr(SOLVE_MODULE, "solve", interrupted)
+    r = solve(case, out, "--force")
+    assert r.exit_code == 130
+    assert "interrupted: nothing was written" in r.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_ctrl_c_during_the_switch_is_exit_130_and_says_the_plan_was_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C that lands while the new plan replaces the old one waits for the switch, then exits 130 saying the
+    plan was written."""
+    case, out = write_case(tmp_path / "c"), tmp_path / "out"
+    assert solve(case, out).exit_code == 0
+    (out / "report.html").write_text("an older report")
+    real = os.replace
+
+    def replace_then_ctrl_c(a: object, b: object) -> None:
+        real(a, b)  # type: ignore[arg-type]
+        if str(b).endswith(".old"):
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(os, "replace", replace_then_ctrl_c)
+    r = solve(case, out, "--force")
+    assert r.exit_code == 130, r.output
+    assert f"interrupted after the plan was written to {out}" in r.output
+    assert (out / "report.html").read_text(encoding="utf-8") != "an older report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c", "out"]

@@ -182,7 +182,7 @@ def test_every_code_is_documented() -> None:
 
     text = _reference("codes.md")
     missing = [f"`{c.value}`" for c in [*Reason, *Rule] if f"`{c.value}`" not in text]
-    missing += [f"exit {n}" for n in range(5) if f"| {n} |" not in text]
+    missing += [f"exit {n}" for n in (0, 1, 2, 3, 4, 5, 6, 130) if f"| {n} |" not in text]
     assert not missing, f"not in docs/reference/codes.md: {', '.join(missing)}"
 
 

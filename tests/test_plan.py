@@ -100,17 +100,44 @@ def test_write_is_byte_identical_on_repeat(plan: Plan, tmp_path: Path) -> None:
 
 
 def test_write_refuses_a_non_empty_folder_unless_overwrite(plan: Plan, tmp_path: Path) -> None:
-    """A non-empty output folder is refused and left untouched; with overwrite=True it is replaced whole."""
+    """A non-empty output folder is refused and left untouched; with overwrite=True a plan folder is replaced whole."""
     out = tmp_path / "out"
     out.mkdir()
-    (out / "notes.txt").write_text("keep me")
+    (out / "allocation.csv").write_text("need_id,lot_id,quantity\n")
+    (out / "summary.json").write_text("{}")
     with pytest.raises(OutputExistsError, match="not empty") as caught:
         plan.write(out)
     assert isinstance(caught.value, AllocateError)
-    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["allocation.csv", "summary.json"]
     plan.write(out, overwrite=True)
     assert sorted(p.name for p in out.iterdir()) == ["allocation.csv", "visits.csv"]
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temporary folder left behind
+
+
+def test_overwrite_replaces_only_a_plan_folder(plan: Plan, tmp_path: Path) -> None:
+    """overwrite=True never deletes what allocate did not write: a folder with other files or folders is refused."""
+    for extra in ("notes.txt", "sub/"):
+        out = tmp_path / extra.strip("/")
+        out.mkdir()
+        (out / "allocation.csv").write_text("x")
+        (out / extra).mkdir() if extra.endswith("/") else (out / extra).write_text("mine")
+        with pytest.raises(OutputExistsError, match="allocate did not write there"):
+            plan.write(out, overwrite=True)
+        assert (out / "allocation.csv").read_text() == "x"
+
+
+def test_write_refuses_the_case_folder_and_folders_inside_it(plan: Plan, tmp_path: Path) -> None:
+    """Plan.write(case_dir, overwrite=True) deletes nothing and Plan.write(case_dir / "plan") is refused, as the
+    command refuses an output that is or lies inside its input."""
+    from allocate.io import write_case
+
+    case_dir = tmp_path / "case"
+    write_case(plan.case, case_dir)
+    before = {p.name: p.read_bytes() for p in case_dir.iterdir()}
+    for target in (case_dir, case_dir / "plan", case_dir / "a" / "b"):
+        with pytest.raises(OutputExistsError, match="inside the case folder"):
+            plan.write(target, overwrite=True)
+    assert {p.name: p.read_bytes() for p in case_dir.iterdir()} == before
 
 
 def test_write_accepts_an_empty_folder_and_refuses_a_file(plan: Plan, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ and `verify` any plan against the case. Everything not named here is private.
 """
 
 from allocate.backends import BackendUnavailable
+from allocate.checks import InvalidParameterError
 from allocate.errors import AllocateError, InputError, NoPlanError, OutputExistsError, Problem
 from allocate.io import read_case
 from allocate.plan import Allocation, Plan, Status, Visit
@@ -20,6 +21,7 @@ __all__ = [
     "Clause",
     "Household",
     "InputError",
+    "InvalidParameterError",
     "Lot",
     "Need",
     "NoPlanError",

@@ -1,15 +1,17 @@
 """The `allocate` command: thin wrappers over the library that turn exceptions into exit codes.
 
-Exit codes (SPEC section 5): 0 done, 1 invalid input, 2 usage, 3 infeasible or no plan in time, 4 internal error.
-Results go to files; what is printed is messages only (and `--json` data where asked for).
+Exit codes (SPEC section 5): 0 done, 1 invalid input, 2 usage, 3 infeasible or no plan in time, 4 internal error;
+and, added for what is neither (docs/reference/codes.md): 5 a file could not be written (a full or read-only disk,
+no permission), 6 not enough memory, 130 interrupted (Ctrl-C, the shell's code for SIGINT), each saying whether
+anything was written. Results go to files; what is printed is messages only (and `--json` data where asked for).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
-import shutil
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -21,6 +23,7 @@ import click
 
 from allocate.backends import BackendUnavailable
 from allocate.errors import AllocateError, InputError, NoPlanError, OutputExistsError, Problem
+from allocate.files import SYSTEM_FILES, InterruptedAfterWriting, atomic_folder, check_target, recover
 
 if TYPE_CHECKING:
     from allocate.plan import Plan
@@ -30,6 +33,29 @@ MAX_LISTED = 50
 """Problems printed before the rest are only counted, so a broken file does not flood the terminal."""
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_NO_PLAN, EXIT_INTERNAL = 0, 1, 2, 3, 4
+EXIT_DISK = 5
+"""A file could not be written (or read) because of the disk or the system: full, read-only, no permission."""
+EXIT_MEMORY = 6
+"""Not enough memory for the case."""
+EXIT_INTERRUPTED = 130
+"""Ctrl-C (SIGINT): 128 + 2, what shells report for a command stopped by it."""
+
+_WRITTEN = "allocate.written"
+"""`click.Context.meta` key: what this command has put in place so far, as (what, folder) pairs."""
+_STEP = "allocate.step"
+"""`click.Context.meta` key: the step of `solve` under way, for the messages on running out of memory."""
+
+_DISK_TROUBLE: dict[int, tuple[str, str]] = {
+    errno.ENOSPC: ("the disk is full", "free some space, or choose a folder on another disk"),
+    errno.EDQUOT: ("the disk quota is used up", "free some space, or choose a folder on another disk"),
+    errno.EROFS: ("the disk is read-only", "choose a folder on a disk you can write to"),
+    errno.EACCES: (
+        "permission denied",
+        "choose a folder you can write to, and close any program (Excel, WPS) that has one of its files open",
+    ),
+    errno.EPERM: ("the system does not allow it", "choose a folder you can write to"),
+}
+"""What an OSError's errno means for a planner, and what to do about it."""
 
 
 def _list_problems(problems: Sequence[Problem], what: str, err: bool = True) -> None:
@@ -82,14 +108,98 @@ class _Commands(click.Group):
             raise click.exceptions.Exit(EXIT_INTERNAL) from None
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except KeyboardInterrupt as e:  # Ctrl-C: say whether anything is in place, exit as shells expect
+            if isinstance(e, InterruptedAfterWriting):
+                _wrote(ctx, e.folder)
+            click.echo(f"interrupted{_written_words(ctx, ' after ', ': nothing was written')}", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+        except MemoryError:
+            step = ctx.meta.get(_STEP)
+            click.echo(f"not enough memory for this case{f' (while {step})' if step else ''}", err=True)
+            click.echo(
+                f"{_written_words(ctx, '', 'nothing was written')}; close other programs or use a machine with more "
+                "memory, or split the case into smaller ones (by grid, say)",
+                err=True,
+            )
+            raise click.exceptions.Exit(EXIT_MEMORY) from None
         except BrokenPipeError:  # `allocate validate CASE | head`: the reader has all it wanted
             with suppress(OSError, ValueError):  # later writes at exit must not fail again
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise click.exceptions.Exit(EXIT_OK) from None
+        except OSError as e:
+            if e.errno not in _DISK_TROUBLE:
+                _internal(e)
+            why, what_to_do = _DISK_TROUBLE[e.errno]
+            click.echo(f"cannot use {e.filename or 'a file'}: {why}; {what_to_do}", err=True)
+            raise click.exceptions.Exit(EXIT_DISK) from None
         except Exception as e:  # the promise is: no traceback, a message and exit 4
-            click.echo(f"internal error: {type(e).__name__}: {e}", err=True)
-            click.echo("please report this with the command you ran", err=True)
-            raise click.exceptions.Exit(EXIT_INTERNAL) from None
+            _internal(e)
+
+
+def _internal(e: Exception) -> NoReturn:
+    click.echo(f"internal error: {type(e).__name__}: {e}", err=True)
+    click.echo("please report this with the command you ran", err=True)
+    raise click.exceptions.Exit(EXIT_INTERNAL) from None
+
+
+def _wrote(ctx: click.Context | None, folder: Path, what: str = "the output") -> None:
+    """Remember that `folder` is in place (for the message if Ctrl-C or a failure comes later)."""
+    if ctx is not None:
+        written: list[tuple[str, Path]] = ctx.meta.setdefault(_WRITTEN, [])
+        if all(f != folder for _, f in written):
+            written.append((what, folder))
+
+
+def _written_words(ctx: click.Context, before: str, nothing: str) -> str:
+    """`before` + "the plan was written to OUT" (and so on), or `nothing` when this command wrote nothing."""
+    written: list[tuple[str, Path]] = ctx.meta.get(_WRITTEN, [])
+    if not written:
+        return nothing
+    return before + "; ".join(f"{what} was written to {folder}" for what, folder in written)
+
+
+@contextmanager
+def _writing(folder: Path, what: str) -> Iterator[None]:
+    """Around the (atomic) write of `folder`: a disk or permission failure is exit 5 saying what happened and
+    that nothing was put in place; a finished write is remembered for the message of a later Ctrl-C."""
+    ctx = click.get_current_context(silent=True)
+    try:
+        yield
+    except InterruptedAfterWriting:
+        _wrote(ctx, folder, what)
+        raise
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        why, what_to_do = _DISK_TROUBLE.get(e.errno or 0, (e.strerror or str(e), "check the folder and the disk"))
+        if e.errno in (errno.EACCES, errno.EPERM):
+            what_to_do += f" (allocate creates and renames folders in {folder.parent})"
+        name = Path(e.filename).name if isinstance(e.filename, str) else ""
+        at = f" (writing {name})" if name and not name.startswith(".") else ""  # not our temporary folder's name
+        click.echo(f"could not write {what} to {folder}: {why}{at}", err=True)
+        done = _written_words(ctx, "only ", "nothing was written") if ctx else "nothing was written"
+        click.echo(f"{done}, and {folder} is unchanged; {what_to_do}", err=True)
+        raise click.exceptions.Exit(EXIT_DISK) from None
+    _wrote(ctx, folder, what)
+
+
+def _writable(out: Path) -> None:
+    """Exit 5 before any work if the output cannot be created: its nearest existing folder is not writable."""
+    at = out.absolute().parent
+    while not at.exists() and at != at.parent:
+        at = at.parent
+    if not os.access(at, os.W_OK | os.X_OK):
+        click.echo(f"cannot write to {at}: permission denied, or a read-only disk", err=True)
+        click.echo(
+            f"nothing was written; choose an output folder you can write to (allocate creates {out} there)", err=True
+        )
+        raise click.exceptions.Exit(EXIT_DISK)
+
+
+def _recovered(out: Path) -> None:
+    """Put back a plan an interrupted run left aside (see `allocate.files.recover`), and say so."""
+    if recover(out):
+        click.echo(f"restored {out}: a run stopped while replacing it had moved it aside", err=True)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -151,7 +261,10 @@ def template(folder: Path, lang: Literal["en", "zh"]) -> None:
     """Write empty tables (headers and one example row) and the default policy.toml to FOLDER."""
     from allocate.io import write_template
 
-    write_template(folder, lang=lang)
+    _recovered(folder)
+    _writable(folder)
+    with _writing(folder, "the template"):
+        write_template(folder, lang=lang)
     click.echo(f"wrote a case template to {folder}; fill it in, then run: allocate validate {folder}")
 
 
@@ -165,7 +278,11 @@ def generate(households: int, seed: int, lang: Literal["en", "zh"], folder: Path
     from allocate.generate import generate as make
     from allocate.io import write_case
 
-    write_case(make(households, seed), folder, lang=lang)
+    _recovered(folder)
+    _writable(folder)
+    case = make(households, seed)
+    with _writing(folder, "the case"):
+        write_case(case, folder, lang=lang)
     click.echo(f"wrote a case of {households} households (seed {seed}) to {folder}")
 
 
@@ -194,7 +311,8 @@ _date_opt = click.option(
 @click.option(
     "--time-limit",
     type=click.FloatRange(min=0, min_open=True),
-    help="Wall-clock seconds for the exact search of the whole run; the best plan in hand is kept.",
+    help="Wall-clock seconds for every solver call of the run together (the exact search, then marginal values); "
+    "when they run out, the best plan in hand is kept and the status says so.",
 )
 @_date_opt
 @_lang_opt
@@ -205,7 +323,9 @@ _date_opt = click.option(
     show_default=True,
     help="Grids whose extra volunteer hour is measured by solving again (each costs one solve).",
 )
-@click.option("--force", is_flag=True, help="Replace OUT if it exists and is not empty.")
+@click.option(
+    "--force", is_flag=True, help="Replace OUT if it holds an earlier plan (a folder holding other files is refused)."
+)
 def solve(
     case: Path,
     out: Path,
@@ -252,6 +372,7 @@ def _solve_to(
     from allocate.solve import solve as solve_case
     from allocate.verify import verify
 
+    deadline = None if time_limit is None else time.monotonic() + time_limit  # one budget for every solver call
     inputs = [Path(f) for f in case_files(case)] + ([policy] if policy else [])
     _check_output(out, [case, *inputs], force)
     steps = _Steps()
@@ -259,7 +380,7 @@ def _solve_to(
         c = read_case(case, policy=policy)
     new_policy = c.policy.model_copy(update={"plan_date": plan_date.date()}) if plan_date else None
     with steps("solving"):
-        plan = solve_case(c, new_policy, backend=backend, time_limit=time_limit)
+        plan = solve_case(c, new_policy, backend=backend, time_limit=_left(deadline))
     with steps("verifying the plan"):
         check = verify(plan.case, plan)
     if not check.ok:
@@ -267,24 +388,36 @@ def _solve_to(
         click.echo("internal error: the plan failed verification; nothing was written", err=True)
         raise click.exceptions.Exit(EXIT_INTERNAL)
     with steps("explaining shortfalls"):
-        explanation = explain(plan, backend=backend, limit=marginal_limit)
+        explanation = explain(plan, backend=backend, limit=marginal_limit, time_limit=_left(deadline))
     with steps("writing"):
         summary = build_summary(plan, explanation, inputs=input_hashes(inputs), timings=steps.timings)
-        write_outputs(out, plan, explanation, summary, lang=lang, overwrite=force)
+        with _writing(out, "the plan"):
+            write_outputs(out, plan, explanation, summary, lang=lang, overwrite=force)
     return out / "report.html"
 
 
+def _left(deadline: float | None) -> float | None:
+    """Seconds left of the run's budget (a sliver at least: a solver then returns the best it has), or None."""
+    return None if deadline is None else max(deadline - time.monotonic(), 0.01)
+
+
 def _check_output(out: Path, inputs: list[Path], force: bool) -> None:
-    """Refuse an output that is, holds or lies inside an input, or that is not empty without --force."""
+    """Before any work: refuse an output that is, holds or lies inside an input; one that is not empty without
+    --force, or with it holds anything but plan files; and one that cannot be written (exit 5)."""
+    from allocate.plan import PLAN_FILES
+
     o = out.resolve()
     for p in inputs:
         r = p.resolve()
         if o == r or o.is_relative_to(r) or r.is_relative_to(o):
             raise click.UsageError(f"the output {out} would overlap the input {p}; choose a separate folder")
+    _recovered(out)
     if out.exists() and not out.is_dir():
         raise click.UsageError(f"{out} is a file, not a folder; choose another output folder")
     if out.exists() and any(out.iterdir()) and not force:
         raise click.UsageError(f"{out} exists and is not empty; choose another folder or pass --force")
+    check_target(out, overwrite=force, replaceable=PLAN_FILES)  # --force replaces only a plan
+    _writable(out)
 
 
 class _Steps:
@@ -298,6 +431,9 @@ class _Steps:
 
     @contextmanager
     def __call__(self, what: str) -> Iterator[None]:
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None:
+            ctx.meta[_STEP] = what
         start = time.perf_counter()
         if self.console.is_terminal:
             with self.console.status(what + "…"):
@@ -313,6 +449,9 @@ def _case_and_plan(case: Path, out: Path, policy: Path | None, plan_date: dt.dat
     wrote it), else the policy's."""
     from allocate.io import read_case, read_plan, recorded_plan_date
 
+    _recovered(out)
+    if not out.is_dir():
+        raise click.BadParameter(f"Folder {str(out)!r} does not exist.", param_hint="'OUT'")
     c = read_case(case, policy=policy)
     day = plan_date.date() if plan_date else recorded_plan_date(out)
     if day is not None and c.policy.plan_date != day:
@@ -322,7 +461,7 @@ def _case_and_plan(case: Path, out: Path, policy: Path | None, plan_date: dt.dat
 
 @cli.command(name="verify")
 @_case_arg
-@click.argument("out", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @_policy_opt
 @_date_opt
 def verify_command(case: Path, out: Path, policy: Path | None, plan_date: dt.datetime | None) -> None:
@@ -341,7 +480,7 @@ def verify_command(case: Path, out: Path, policy: Path | None, plan_date: dt.dat
 
 @cli.command(name="explain")
 @_case_arg
-@click.argument("out", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--household", required=True, help="The household id to explain.")
 @_policy_opt
 @_date_opt
@@ -361,19 +500,34 @@ def explain_command(
 @cli.command()
 @click.argument("out", type=click.Path(path_type=Path), default=Path("allocate-demo"))
 @_lang_opt
-@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@click.option("--force", is_flag=True, help="Replace OUT if it holds an earlier demo (and nothing else).")
 def demo(out: Path, lang: Literal["en", "zh"], force: bool) -> None:
     """Solve the bundled example community: its case goes to OUT/case, the plan and report to OUT/plan."""
     from allocate import demo as bundled
+    from allocate.plan import PLAN_FILES
 
+    source = bundled.path()
+    files = sorted(f.name for f in source.iterdir() if f.is_file() and f.suffix in (".csv", ".toml"))
+    case_dir, plan_dir = out / "case", out / "plan"
+    for folder in (out, case_dir, plan_dir):
+        _recovered(folder)
     if out.exists() and not out.is_dir():
         raise click.UsageError(f"{out} is a file, not a folder; choose another output folder")
     if out.exists() and any(out.iterdir()) and not force:
         raise click.UsageError(f"{out} exists and is not empty; choose another folder or pass --force")
-    case_dir = out / "case"
-    if case_dir.exists():
-        shutil.rmtree(case_dir)
-    shutil.copytree(bundled.path(), case_dir, ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
+    if out.is_dir():  # --force replaces only what demo wrote
+        foreign = sorted(n for n in os.listdir(out) if n not in ("case", "plan", *SYSTEM_FILES))
+        if foreign:
+            raise click.UsageError(
+                f"{out} holds {', '.join(foreign[:3])}, which allocate demo did not write there, so it will not "
+                "replace it; move those away, or choose another folder"
+            )
+        check_target(case_dir, overwrite=True, replaceable=files)
+        check_target(plan_dir, overwrite=True, replaceable=PLAN_FILES)
+    _writable(case_dir)
+    with _writing(case_dir, "the demo case"), atomic_folder(case_dir, overwrite=True, replaceable=files) as tmp:
+        for name in files:
+            (tmp / name).write_bytes((source / name).read_bytes())
     click.echo(f"the demo case is in {case_dir}")
     report = _solve_to(case_dir, out / "plan", lang=lang, force=True)
     click.echo(f"the plan is in {out / 'plan'}; open {report} to read the report")

@@ -9,6 +9,7 @@ does not expose dual prices, so marginal values are measured by solving again wi
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -20,6 +21,7 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
 from allocate.backends import get_backend
+from allocate.checks import check_seconds
 from allocate.errors import AllocateError
 from allocate.plan import Plan, format_hours
 from allocate.schema import Case, Clause, Household, Lot, Urgency, Volunteer
@@ -392,10 +394,19 @@ _RESOLVE = SolveParams(bounds=False)
 class _Measure:
     """Measures by solving again: the case as planned (its plan date fixed), with one more unit or one more hour."""
 
-    def __init__(self, plan: Plan, backend: str) -> None:
-        self.plan, self.backend = plan, backend
+    def __init__(self, plan: Plan, backend: str, deadline: float | None = None) -> None:
+        self.plan, self.backend, self.deadline = plan, backend, deadline
         c = plan.case
         self.case = c.replace(policy=c.policy.model_copy(update={"plan_date": plan.plan_date}))
+
+    def time_left(self) -> float | None:
+        """Wall seconds left for the solves (0 when none), or None without a time limit."""
+        return None if self.deadline is None else max(self.deadline - time.monotonic(), 0.0)
+
+    def _solve(self, case: Case) -> Plan:
+        """Solve again, within what is left of the time limit."""
+        left = self.time_left()
+        return solve(case, backend=self.backend, time_limit=None if left is None else max(left, 0.01), params=_RESOLVE)
 
     @cached_property
     def base(self) -> Plan:
@@ -406,7 +417,7 @@ class _Measure:
         """
         if self.plan.backend == get_backend(self.backend).name:
             return self.plan
-        return solve(self.case, backend=self.backend, params=_RESOLVE)
+        return self._solve(self.case)
 
     def extra_lot(self, item: str) -> Lot:
         """One open unit of `item`: no earmark, no grid limit, no expiry."""
@@ -421,7 +432,7 @@ class _Measure:
         skills = tuple(sorted({s.skill for s in case.services} | {k for v in case.volunteers or () for k in v.skills}))
         vid = _fresh_id((v.volunteer_id for v in case.volunteers or ()), f"+1 h {r.name}")
         bigger = _with(case, volunteers=(Volunteer(volunteer_id=vid, grids=(r.name,), hours=1.0, skills=skills),))
-        before, after = self.base.tiers[r.tier], solve(bigger, backend=self.backend, params=_RESOLVE).tiers[r.tier]
+        before, after = self.base.tiers[r.tier], self._solve(bigger).tiers[r.tier]
         return (after.min_fill or 0.0) - (before.min_fill or 0.0), (after.mean_fill or 0.0) - (before.mean_fill or 0.0)
 
     def _item_alone(self, item: str, tier: int) -> tuple[float, float]:
@@ -445,9 +456,7 @@ class _Measure:
             policy=case.policy,
         )
         before = self._fills[mine]
-        after = np.array(
-            solve(_with(part, lots=(self.extra_lot(item),)), backend=self.backend, params=_RESOLVE).need_fills
-        )[: mine.size]
+        after = np.array(self._solve(_with(part, lots=(self.extra_lot(item),))).need_fills)[: mine.size]
         others = self._need_tier == tier
         others[rows] = False
         rest = np.concatenate([self._fills[others], self._service_fills[self._service_tier == tier]])
@@ -489,10 +498,14 @@ def _clean(x: float) -> float:
     return round(x, 12) + 0.0
 
 
-def _marginal(plan: Plan, rows: Sequence[Shortfall], backend: str, limit: int | None) -> tuple[MarginalValue, ...]:
+def _marginal(
+    plan: Plan, rows: Sequence[Shortfall], backend: str, limit: int | None, time_limit: float | None = None
+) -> tuple[MarginalValue, ...]:
     """`marginal_values` from shortfalls already computed (`explain` computes them once for both)."""
     if limit is not None and limit < 0:
         raise ValueError(f"The 'limit' parameter of marginal_values must be None or >= 0. Got {limit!r} instead.")
+    check_seconds(time_limit, "time_limit", "marginal_values")
+    deadline = None if time_limit is None else time.monotonic() + time_limit
     resources = _resources(plan, rows)
     chosen: set[tuple[str, str]] = set()
     for kind in ("item", "volunteer_hours"):
@@ -500,11 +513,11 @@ def _marginal(plan: Plan, rows: Sequence[Shortfall], backend: str, limit: int | 
         if kind == "volunteer_hours" and limit is not None:
             short = sorted(short, key=lambda r: (-r.shortage, r.tier))[:limit]  # stable: then case order
         chosen |= {(r.kind, r.name) for r in short}
-    measure = _Measure(plan, backend)
+    measure = _Measure(plan, backend, deadline)
     names = plan.case.policy.tier_names
     out = []
     for r in resources:
-        measured = r.tier is None or (r.kind, r.name) in chosen
+        measured = r.tier is None or ((r.kind, r.name) in chosen and measure.time_left() != 0)
         low, mean = measure.gains(r) if r.tier is not None and measured else (0.0, 0.0)
         out.append(
             MarginalValue(
@@ -522,7 +535,7 @@ def _marginal(plan: Plan, rows: Sequence[Shortfall], backend: str, limit: int | 
 
 
 def marginal_values(
-    plan: Plan, *, backend: str = "auto", limit: int | None = DEFAULT_LIMIT
+    plan: Plan, *, backend: str = "auto", limit: int | None = DEFAULT_LIMIT, time_limit: float | None = None
 ) -> tuple[MarginalValue, ...]:
     """What one more unit of each item asked for, and one more volunteer hour in each grid, would do.
 
@@ -539,17 +552,25 @@ def marginal_values(
     more volunteer hour can change who is delivered, which ties items and grids together, so each grid costs one
     solve of the whole case (plus one baseline solve); only the `limit` grids with the largest shortage (ties: the
     higher tier, then case order) are measured, the others are reported with `measured=False` and gain 0.
-    `limit=None` measures all.
+    `limit=None` measures all. `time_limit` (wall seconds) is shared by all the solves; what is left unmeasured
+    when it runs out is reported with `measured=False` too.
     """
-    return _marginal(plan, shortfalls(plan), backend, limit)
+    return _marginal(plan, shortfalls(plan), backend, limit, time_limit)
 
 
 def explain(
-    plan: Plan, *, marginal: bool = True, backend: str = "auto", limit: int | None = DEFAULT_LIMIT
+    plan: Plan,
+    *,
+    marginal: bool = True,
+    backend: str = "auto",
+    limit: int | None = DEFAULT_LIMIT,
+    time_limit: float | None = None,
 ) -> Explanation:
-    """The shortfalls of `plan` and, when `marginal`, the marginal values (`backend` and `limit` as there)."""
+    """The shortfalls of `plan` and, when `marginal`, the marginal values (`backend`, `limit` and `time_limit` as
+    there)."""
     rows = shortfalls(plan)
-    return Explanation(shortfalls=rows, marginal_values=_marginal(plan, rows, backend, limit) if marginal else ())
+    values = _marginal(plan, rows, backend, limit, time_limit) if marginal else ()
+    return Explanation(shortfalls=rows, marginal_values=values)
 
 
 # --- one household in plain words ---------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 `allocation.csv` and `visits.csv` come from the plan, `unmet.csv` from the explanation, `summary.json` and
 `report.html` from the report; all go into one temporary folder that is renamed into place only when every file
-is complete, so a failure or an interruption leaves nothing half-written.
+is complete, so a failure or an interruption leaves nothing half-written (`allocate.files.atomic_folder`). An
+existing folder is replaced only when asked and only when it holds nothing but these files.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any, Literal
 
 from allocate.explain import Explanation
 from allocate.files import atomic_folder, write_csv
-from allocate.plan import Plan, format_hours
+from allocate.plan import PLAN_FILES, Plan, format_hours
 from allocate.report import render_html, summary_json
 
 UNMET_COLUMNS = (
@@ -44,8 +45,11 @@ def write_outputs(
     lang: Literal["en", "zh"] = "en",
     overwrite: bool = False,
 ) -> Path:
-    """Write every output file of SPEC section 4 into `folder` in one atomic step; returns the folder."""
-    with atomic_folder(folder, overwrite=overwrite) as tmp:
+    """Write every output file of SPEC section 4 into `folder` in one atomic step; returns the folder.
+
+    With `overwrite`, an existing folder is replaced only if it holds nothing but plan files (`PLAN_FILES`).
+    """
+    with atomic_folder(folder, overwrite=overwrite, replaceable=PLAN_FILES) as tmp:
         plan.write_tables(tmp)
         write_csv(
             tmp / "unmet.csv",

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler
+from pydantic_core import core_schema
 
+from allocate.checks import check_flag, check_path
+from allocate.errors import OutputExistsError
 from allocate.files import atomic_folder, write_csv
 from allocate.schema import Case
 
@@ -44,7 +47,8 @@ class Termination(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     reason: Reason
-    steps: tuple[str, ...] = ()  # "volunteers" (who gets the hours), "all_or_nothing" (which whole needs are given)
+    steps: tuple[str, ...] = ()  # "volunteers" (who gets the hours), "all_or_nothing" (which whole needs are given),
+    # "total_fill" (a fairness "none" tier's total)
     detail: str = ""
 
 
@@ -100,6 +104,56 @@ ALLOCATION_COLUMNS = ("need_id", "household_id", "grid", "tier", "item", "lot_id
 
 VISIT_COLUMNS = ("volunteer_id", "household_id", "grid", "kind", "service_id", "hours")
 """Header of `visits.csv` (SPEC section 4)."""
+
+PLAN_FILES = frozenset({"allocation.csv", "visits.csv", "unmet.csv", "summary.json", "report.html"})
+"""Every file `allocate` writes into a plan folder: a folder holding only these may be replaced (`overwrite`)."""
+
+CASE_MARKS = (("households.csv", "住户.csv"), ("needs.csv", "需求.csv"))
+"""Files that make a folder a case: it holds a households table and a needs table (in either language)."""
+
+
+class Counters(Mapping[str, int]):
+    """A read-only mapping of named counts, as `Plan.stats` holds them: a frozen plan's counts cannot be changed
+    through it. It equals a dict with the same items, pickles, and serialises as a JSON object."""
+
+    __slots__ = ("_counts",)
+
+    def __init__(self, counts: Mapping[str, int] | Iterable[tuple[str, int]] = ()) -> None:
+        self._counts = dict(counts)
+
+    def __getitem__(self, key: str) -> int:
+        return self._counts[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._counts)
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    def __repr__(self) -> str:
+        return f"Counters({self._counts!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return dict(self._counts) == dict(other) if isinstance(other, Mapping) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._counts.items()))
+
+    def __reduce__(self) -> tuple[type[Counters], tuple[dict[str, int]]]:
+        return (Counters, (self._counts,))
+
+
+class _ReadOnly:
+    """Pydantic marker: validate a mapping of str to int, keep it as `Counters`, serialise it as a dict."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        counts = core_schema.dict_schema(core_schema.str_schema(), core_schema.int_schema())
+        return core_schema.no_info_after_validator_function(
+            Counters,
+            counts,
+            serialization=core_schema.plain_serializer_function_ser_schema(dict, return_schema=counts),
+        )
 
 
 def format_hours(hours: float) -> str:
@@ -172,7 +226,14 @@ class Plan(BaseModel):
     termination: Termination | None = None  # why the solve ended; None for a plan not made by `solve`
     bounds: tuple[TierBound, ...] = ()  # per tier, highest priority first; empty for a plan not made by `solve`
     backend: str = "manual"
-    stats: dict[str, int] = Field(default_factory=dict)  # deterministic work counters (solves, model sizes)
+    stats: Annotated[Mapping[str, int], _ReadOnly()] = Field(default_factory=Counters)
+    """Deterministic work counters (solves, model sizes), read-only: a `Counters`."""
+
+    def model_post_init(self, context: Any, /) -> None:
+        """Keep `stats` read-only also when pydantic builds the plan without validating (`model_construct`, which
+        `solve` uses)."""
+        if not isinstance(self.stats, Counters):
+            self.__dict__["stats"] = Counters(self.stats)
 
     @cached_property
     def received(self) -> dict[str, int]:
@@ -288,14 +349,26 @@ class Plan(BaseModel):
         """Write `allocation.csv` and, with volunteers, `visits.csv` (SPEC section 4) into `folder`, all at once.
 
         Files are UTF-8 with BOM and CRLF line ends (what Excel opens cleanly), rows in plan order, hours by
-        `format_hours`, so writing the same plan twice gives the same bytes. The files are written into a
-        temporary sibling folder that is then renamed into place, so a failure leaves nothing half-written. An
-        existing non-empty `folder` is refused with `OutputExistsError` unless `overwrite`. Cells the case cannot
-        fill (a need id it does not know) are left blank; `verify` reports such plans. Returns the folder.
+        `format_hours`, so writing the same plan twice gives the same bytes; no cell can start a spreadsheet
+        formula (see `allocate.files.neutralise`; `read_plan` undoes it). The files are written into a temporary
+        sibling folder that is then renamed into place, so a failure leaves nothing half-written. An existing
+        non-empty `folder` is refused with `OutputExistsError` unless `overwrite`, and even then unless it holds
+        only plan files (`PLAN_FILES`): a folder of anything else, such as the case, is never deleted. A folder
+        that is a case or lies inside one is refused too, as `allocate solve` refuses an output in its input.
+        Cells the case cannot fill (a need id it does not know) are left blank; `verify` reports such plans.
+        Returns the folder.
         """
-        with atomic_folder(folder, overwrite=overwrite) as tmp:
+        check_path(folder, "folder", "Plan.write")
+        check_flag(overwrite, "overwrite", "Plan.write")
+        target = Path(folder)
+        case_dir = _enclosing_case(target)
+        if case_dir is not None:
+            raise OutputExistsError(
+                f"{target} would be inside the case folder {case_dir}; write the plan to a folder of its own"
+            )
+        with atomic_folder(target, overwrite=overwrite, replaceable=PLAN_FILES) as tmp:
             self.write_tables(tmp)
-        return Path(folder)
+        return target
 
     def write_tables(self, into: Path) -> None:
         """Write the plan's CSVs into an existing folder, as part of a larger atomic write (see `write`)."""
@@ -333,3 +406,12 @@ class Plan(BaseModel):
             grid = "" if row is None else households[row].grid
             rows.append([v.volunteer_id, v.household_id, grid, v.kind, v.service_id or "", format_hours(v.hours)])
         return rows
+
+
+def _enclosing_case(folder: Path) -> Path | None:
+    """The folder that holds a case (`CASE_MARKS`) and is `folder` or one of its parents, if there is one."""
+    where = folder.resolve()
+    for at in (where, *where.parents):
+        if all(any((at / name).is_file() for name in names) for names in CASE_MARKS):
+            return at
+    return None

@@ -27,13 +27,14 @@ from pydantic import TypeAdapter
 
 from allocate.backends import get_backend
 from allocate.backends.base import Backend
+from allocate.checks import check_solve
 from allocate.core.bounds import tier_bounds
 from allocate.core.exact import ExactLimits, ExactPart, PartResult, model_size, part_value
 from allocate.core.goods import build_problem
 from allocate.core.heuristic import plan_fast
 from allocate.core.index import CaseIndex, IntArray, build_index
 from allocate.core.lots import assign_lots
-from allocate.core.parts import Layout, Part, find_parts
+from allocate.core.parts import Part, find_parts, settle
 from allocate.core.volunteers import Crew, Roster, build_crew
 from allocate.gc_pause import collector_paused
 from allocate.plan import Allocation, Plan, Reason, Status, Termination, TierBound, Visit
@@ -92,8 +93,7 @@ def solve(
     after which the best plan in hand is returned with reason `time_limit`; `params` tunes the exact search.
     """
     started = time.monotonic()
-    if time_limit is not None and not time_limit > 0:
-        raise ValueError(f"The 'time_limit' parameter of solve must be a positive number or None. Got {time_limit!r}.")
+    check_solve(case, policy, backend, time_limit, params)
     engine = get_backend(backend)
     if policy is not None and policy != case.policy:
         case = case.replace(policy=policy)
@@ -112,16 +112,27 @@ def _solve(case: Case, engine: Backend, deadline: float | None, params: SolvePar
     index = build_index(case, plan_date)
     problem = build_problem(index)
     crew = build_crew(case, index)
-    fast = plan_fast(index, problem, crew, case.policy.fairness, engine, count)
+    settled = settle(index, problem, crew, count)
+    fast = plan_fast(
+        index,
+        problem,
+        crew,
+        case.policy.fairness,
+        engine,
+        count,
+        settled=settled.roster,
+        deadline=deadline,
+        effort=params.exact_effort,
+    )
     delivered = np.ones(index.hh_grid.size, np.bool_) if fast.roster is None else fast.roster.delivery >= 0
-    layout = find_parts(index, problem, crew, fast.amount, delivered, count)
+    parts = find_parts(index, problem, crew, settled, fast.amount, delivered, count)
     limits = ExactLimits(
         size=params.exact_size,
         effort=params.exact_effort,
         deadline=deadline,
     )
     results = []
-    for part in layout.parts:
+    for part in parts:
         size = model_size(index, problem, crew, part)
         if not limits.size:
             results.append(PartResult(proven=False, reason="heuristic", detail="the exact search is switched off"))
@@ -147,7 +158,7 @@ def _solve(case: Case, engine: Backend, deadline: float | None, params: SolvePar
             fast_done = (
                 {
                     s: (fast.roster.service[s] >= 0)
-                    if layout.contested[crew.service_hh[s]]
+                    if settled.contested[crew.service_hh[s]]
                     else bool(crew.doers[s].size)
                     for s in part.services.tolist()
                 }
@@ -167,7 +178,7 @@ def _solve(case: Case, engine: Backend, deadline: float | None, params: SolvePar
                     size=size,
                 )
         results.append(result)
-    amount, roster = _merge(index, crew, fast.amount, fast.roster, layout, results)
+    amount, roster = _merge(index, crew, fast.amount, fast.roster, results)
     row_need, row_lot, row_qty = assign_lots(index, problem, amount, count)
     stats["components"] = len(problem.components)
     stats["classes"] = sum(len(comp.classes) for comp in problem.components)
@@ -186,12 +197,12 @@ def _solve(case: Case, engine: Backend, deadline: float | None, params: SolvePar
         ]
     )
     visits = _VISITS.validate_python(_visit_rows(case, roster))
-    termination = _termination(layout.parts, results)
+    termination = _termination(parts, results, fast.stopped)
     done = np.zeros(0, np.bool_) if roster is None else roster.service >= 0
     if termination.reason is Reason.PROVEN:
         bounds = _proven_bounds(index, crew, amount, done)
     elif params.bounds:
-        bounds = tier_bounds(index, problem, crew, amount, done, engine, count)
+        bounds = tier_bounds(index, problem, crew, amount, done, engine, count, deadline)
     else:
         bounds = []
     return Plan.model_construct(
@@ -211,30 +222,20 @@ def _solve(case: Case, engine: Backend, deadline: float | None, params: SolvePar
 
 
 def _merge(
-    index: CaseIndex,
-    crew: Crew | None,
-    amount: IntArray,
-    roster: Roster | None,
-    layout: Layout,
-    results: list[PartResult],
+    index: CaseIndex, crew: Crew | None, amount: IntArray, roster: Roster | None, results: list[PartResult]
 ) -> tuple[IntArray, Roster | None]:
-    """The plan: the fast one, with every uncontested region delivered by `layout.everyone` and every proven part
-    as the exact model decided it; deliveries that carry nothing are dropped."""
+    """The plan: the fast one, with every proven part as the exact model decided it; deliveries that carry nothing
+    are dropped."""
     amount = amount.copy()
-    if crew is None or roster is None or layout.everyone is None:
-        for result in results:
-            if result.proven:
-                for n, units in result.amount.items():
-                    amount[n] = units
-        return amount, roster
-    settled = ~layout.contested
-    delivery = np.where(settled, layout.everyone.delivery, roster.delivery)
-    service_settled = settled[crew.service_hh]
-    service = np.where(service_settled, layout.everyone.service, roster.service)
     for result in results:
         if result.proven:
             for n, units in result.amount.items():
                 amount[n] = units
+    if crew is None or roster is None:
+        return amount, roster
+    delivery, service = roster.delivery.copy(), roster.service.copy()
+    for result in results:
+        if result.proven:
             for h, v in result.delivery.items():
                 delivery[h] = v
             for s, v in result.service.items():
@@ -242,9 +243,8 @@ def _merge(
     got = np.bincount(index.need_hh, weights=amount, minlength=index.hh_grid.size)
     delivery[got == 0] = -1
     used = np.bincount(delivery[delivery >= 0], minlength=crew.n_volunteers) * crew.visit
-    used += np.bincount(
-        service[service >= 0], weights=crew.service_ticks[service >= 0], minlength=crew.n_volunteers
-    ).astype(np.int64)
+    done = service >= 0
+    used += np.bincount(service[done], weights=crew.service_ticks[done], minlength=crew.n_volunteers).astype(np.int64)
     return amount, Roster(delivery=delivery, service=service, left=crew.hours - used)
 
 
@@ -262,9 +262,13 @@ def _proven_bounds(
     return out
 
 
-def _termination(parts: list[Part], results: list[PartResult]) -> Termination:
-    """Proven when every part is; otherwise the weightiest reason among the parts that are not, and why."""
+def _termination(parts: list[Part], results: list[PartResult], stopped: str) -> Termination:
+    """Proven when every part is and the fast plan's total-fill MIPs were; otherwise the weightiest reason among
+    what is not, and why."""
     unproven = [(p, r) for p, r in zip(parts, results, strict=True) if not r.proven]
+    if stopped:
+        steps = tuple(sorted({"total_fill", *(s for p, _ in unproven for s in p.steps)}))
+        return Termination(reason=Reason.TIME_LIMIT, steps=steps, detail=stopped)
     if not unproven:
         return Termination(reason=Reason.PROVEN)
     reasons = {r.reason for _, r in unproven}

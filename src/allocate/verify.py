@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
+from allocate.checks import check_verify
 from allocate.plan import Plan, TierStats, format_hours, tier_stats
 from allocate.schema import ALL_GRIDS, Case
 
@@ -56,6 +57,7 @@ class Rule(StrEnum):
     VISIT_INVERSION = "visit_inversion"  # a volunteer's lower-tier task holds hours a higher tier's task could use
     IDLE_HOURS = "idle_hours"  # a volunteer has time left for a task that would raise some tier
     TOTAL_FILL = "total_fill"  # fairness "none": moving units inside a tier raises it, or frees units for a lower one
+    UNEVEN_SHARE = "uneven_share"  # leximin: units of a lot moved from one need to another of its tier lift the pair
 
     @property
     def is_consequence(self) -> bool:
@@ -63,7 +65,9 @@ class Rule(StrEnum):
         return self in _CONSEQUENCES
 
 
-_CONSEQUENCES = frozenset({Rule.PRIORITY_INVERSION, Rule.WASTE, Rule.VISIT_INVERSION, Rule.IDLE_HOURS, Rule.TOTAL_FILL})
+_CONSEQUENCES = frozenset(
+    {Rule.PRIORITY_INVERSION, Rule.WASTE, Rule.VISIT_INVERSION, Rule.IDLE_HOURS, Rule.TOTAL_FILL, Rule.UNEVEN_SHARE}
+)
 
 
 class Violation(BaseModel):
@@ -116,6 +120,7 @@ def verify(case: Case, plan: Plan) -> Verification:
     The per tier min and mean fill are reported, but whether the minimum is "as high as whole units allow"
     (leximin optimality) needs an optimiser, so this does not claim it: a plan can pass and not be leximin-optimal.
     """
+    check_verify(case, plan)
     return _Checker(case, plan).run()
 
 
@@ -179,6 +184,8 @@ class _Checker:
                 self.check_volunteer_time(received, delivered, done)
             if case.policy.fairness == "none":
                 self.check_total_fill(received, delivered)
+            else:
+                self.check_even_sharing(received, delivered)
         service_hh = np.array([case.household_index[s.household_id] for s in case.services], dtype=np.int64)
         ranks = np.concatenate([self.need_rank, np.array(case.service_tiers, dtype=np.int64)])
         tiers = tier_stats(
@@ -530,33 +537,34 @@ class _Checker:
                     row = min(example[li * n_tiers + t] for t in range(r + 1, n_tiers) if per_tier[li, t] > 0)
                     self.report_inversion(li, moved, b[1], int(self.row_need[row]), received)
 
-    def movable(self, received: IntArray) -> dict[tuple[int, int, int], int]:
-        """(item, grid, tier) -> units a need of that tier in that grid could take, summed over eligible lots,
+    def movable(self, received: IntArray) -> IntArray:
+        """[item, grid, tier] -> units a need of that tier in that grid could take, summed over eligible lots,
         without making the plan worse for its tier or a higher one: what lots keep, what they give to lower tiers,
         and under leximin what they give to same-tier needs beyond one unit each (those keep a positive fill, and
-        one zero fewer is the first thing leximin compares)."""
-        lots, n_tiers = self.case.lots, len(self.tier_names)
-        grids = range(len(self.grid_code))
+        one zero fewer is the first thing leximin compares). Items are the verifier's item codes."""
+        lots, n_tiers, n_grids = self.case.lots, len(self.tier_names), len(self.grid_code)
         spare = np.zeros((len(lots), n_tiers), np.int64)  # same-tier units a lot could take back
-        if self.case.policy.fairness != "none":
-            budget = np.maximum(received - 1, 0)
-            budget[self.need_aon] = 0
-            for n, li, units in zip(self.row_need.tolist(), self.row_lot.tolist(), self.row_qty.tolist(), strict=True):
-                take = min(units, int(budget[n]))
-                if take:
-                    budget[n] -= take
-                    spare[li, self.need_rank[n]] += take
-        out: dict[tuple[int, int, int], int] = {}
+        if self.case.policy.fairness != "none" and self.row_need.size:
+            budget = np.where(self.need_aon, 0, np.maximum(received - 1, 0))
+            order = np.argsort(self.row_need, kind="stable")
+            need, units = self.row_need[order], self.row_qty[order]
+            before = np.cumsum(units) - units  # units of the same need in earlier rows, made per need below
+            first = np.r_[0, np.flatnonzero(need[1:] != need[:-1]) + 1]
+            before -= np.repeat(before[first], np.diff(np.r_[first, need.size]))
+            take = np.clip(budget[need] - before, 0, units)
+            np.add.at(spare, (self.row_lot[order], self.need_rank[need]), take)
+        n_items = int(max(self.need_item.max(initial=-1), self.lot_item.max(initial=-1))) + 1
+        out = np.zeros((n_items, n_grids, n_tiers), np.int64)
+        tiers = np.arange(n_tiers)
         for li, lot in enumerate(lots):
             if not self.lot_usable[li]:
                 continue
-            it = int(self.lot_item[li])
-            where = grids if lot.grids is None else [self.grid_code[g] for g in lot.grids if g in self.grid_code]
-            for r in range(min(int(self.lot_reserve[li]), n_tiers - 1) + 1):
-                m = int(self.leftover[li] + self.lower[li, r] + spare[li, r])
-                if m > 0:
-                    for g in where:
-                        out[it, g, r] = out.get((it, g, r), 0) + m
+            m = (self.leftover[li] + self.lower[li] + spare[li]) * (tiers <= self.lot_reserve[li])
+            if lot.grids is None:
+                out[self.lot_item[li]] += m
+            else:
+                where = [self.grid_code[g] for g in lot.grids if g in self.grid_code]
+                out[self.lot_item[li], where] += m
         return out
 
     def check_volunteer_time(
@@ -578,11 +586,12 @@ class _Checker:
         # per grid: the best tier of an undelivered household that delivering would raise, and an example need
         waiting_tier = np.full(n_grids, never, np.int64)
         waiting_need = np.full(n_grids, -1, np.int64)
-        for n in np.flatnonzero(~delivered[self.need_hh]).tolist():
-            key = (int(self.need_item[n]), int(self.need_grid[n]), int(self.need_rank[n]))
-            g = key[1]
-            if movable.get(key, 0) >= req[n] and key[2] < waiting_tier[g]:
-                waiting_tier[g], waiting_need[g] = key[2], n
+        idle = np.flatnonzero(~delivered[self.need_hh])
+        idle = idle[movable[self.need_item[idle], self.need_grid[idle], self.need_rank[idle]] >= req[idle]]
+        idle = idle[np.lexsort((idle, self.need_rank[idle], self.need_grid[idle]))]  # per grid, best tier first
+        first = idle[np.r_[True, self.need_grid[idle][1:] != self.need_grid[idle][:-1]]] if idle.size else idle
+        waiting_tier[self.need_grid[first]] = self.need_rank[first]
+        waiting_need[self.need_grid[first]] = first
         # per (grid, skill): the shortest undone service of each tier, then for each tier bound the shortest above
         services = case.services
         service_grid = np.asarray([self.hh_grid[case.household_index[x.household_id]] for x in services], np.int64)
@@ -676,6 +685,97 @@ class _Checker:
         tier = self.tier_names[self.case.service_tiers[service]]
         return f"service {sv.service_id} of tier {tier} ({format_hours(sv.hours)} h), which is not done", (
             sv.service_id,
+        )
+
+    def check_even_sharing(self, received: IntArray, delivered: npt.NDArray[np.bool_]) -> None:
+        """Under leximin, no move of one lot's units from a need to another need of its tier lifts the pair's
+        sorted fills (`UNEVEN_SHARE`): only those two fills change, so the tier's sorted fills would rise too.
+
+        The receiver is short in a delivered household and eligible for the lot: a divisible need takes one unit,
+        an all-or-nothing need with nothing its whole quantity, from the lot's leftover first (a divisible one
+        with leftover is waste, reported as such) and then from one divisible donor of its tier; an all-or-nothing
+        donor would fall to zero, which never lifts the pair. Per lot and tier the receivers asking least (lowest
+        fill; fewest units) and the donor keeping most are tried.
+        """
+        lots, n_tiers, n_grids = self.case.lots, len(self.tier_names), len(self.grid_code)
+        q, aon = self.need_q, self.need_aon
+        eligible_rx = delivered[self.need_hh] & (received < q) & (~aon | (received == 0))
+        low: dict[tuple[int, int, int], int] = {}  # (item, grid, tier) -> divisible receiver with the lowest fill
+        whole: dict[tuple[int, int, int], int] = {}  # -> all-or-nothing receiver asking fewest units
+        for n in np.flatnonzero(eligible_rx).tolist():
+            key = (int(self.need_item[n]), int(self.need_grid[n]), int(self.need_rank[n]))
+            if aon[n]:
+                if key not in whole or q[n] < q[whole[key]]:
+                    whole[key] = n
+            elif key not in low or received[n] * q[low[key]] < received[low[key]] * q[n]:
+                low[key] = n
+        if not low and not whole:
+            return
+        divisible = np.flatnonzero(~aon[self.row_need])
+        group = self.row_lot[divisible] * n_tiers + self.need_rank[self.row_need[divisible]]
+        order = np.argsort(group, kind="stable")
+        keys, starts = np.unique(group[order], return_index=True)
+        bounds = np.r_[starts, order.size]
+        for k, (lo, hi) in zip(keys.tolist(), zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True), strict=True):
+            li, t = divmod(k, n_tiers)
+            lot = lots[li]
+            if not self.lot_usable[li] or t > self.lot_reserve[li]:
+                continue
+            it = int(self.lot_item[li])
+            where = (
+                range(n_grids) if lot.grids is None else [self.grid_code[g] for g in lot.grids if g in self.grid_code]
+            )
+            rows = divisible[order[lo:hi]]
+            found = self._uneven(li, t, it, where, rows, low, whole, received)
+            if found is not None:
+                self.report_uneven(li, found[0], found[1], received)
+
+    def _uneven(
+        self,
+        li: int,
+        t: int,
+        it: int,
+        where: range | list[int],
+        rows: IntArray,
+        low: dict[tuple[int, int, int], int],
+        whole: dict[tuple[int, int, int], int],
+        received: IntArray,
+    ) -> tuple[int, int] | None:
+        """(donor, receiver) of a lifting move of lot `li`'s units in tier `t`, or None; fills compared as
+        integer cross products, exactly."""
+        q = self.need_q
+        left = int(self.leftover[li])
+        donor = self.row_need[rows]
+        r_d, q_d = received[donor], q[donor]
+        candidates = [low[it, g, t] for g in where if (it, g, t) in low]
+        if candidates and not left:
+            b = min(candidates, key=lambda n: (Fraction(int(received[n]), int(q[n])), n))
+            r_b, q_b = int(received[b]), int(q[b])
+            # the donor keeps more than the receiver had, or as much while the receiver ends above the donor's old
+            lifts = ((r_d - 1) * q_b > r_b * q_d) | (((r_d - 1) * q_b == r_b * q_d) & ((r_b + 1) * q_d > r_d * q_b))
+            hit = np.flatnonzero(lifts & (donor != b))
+            if hit.size:
+                return int(donor[hit[0]]), b
+        candidates = [whole[it, g, t] for g in where if (it, g, t) in whole]
+        if candidates:
+            b = min(candidates, key=lambda n: (int(q[n]), n))
+            need = int(q[b]) - left
+            if need > 0:
+                # the donor gives `need`; the pair (0, donor's fill) becomes (donor's new fill, 1)
+                lifts = (self.row_qty[rows] >= need) & ((r_d > need) | ((r_d == need) & (r_d < q_d)))
+                hit = np.flatnonzero(lifts)
+                if hit.size:
+                    return int(donor[hit[0]]), b
+        return None
+
+    def report_uneven(self, li: int, d: int, b: int, received: IntArray) -> None:
+        lot, nd, nb = self.case.lots[li], self.case.needs[d], self.case.needs[b]
+        tier = self.tier_names[self.need_rank[d]]
+        self.add(
+            Rule.UNEVEN_SHARE,
+            f"lot {lot.lot_id} gives need {nd.need_id} {received[d]} of {nd.quantity} while need {nb.need_id} of the "
+            f"same tier {tier} has {received[b]} of {nb.quantity}: moving units to it shares the tier more evenly",
+            (lot.lot_id, nd.need_id, nb.need_id),
         )
 
     def check_total_fill(self, received: IntArray, delivered: npt.NDArray[np.bool_]) -> None:

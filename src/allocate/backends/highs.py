@@ -127,8 +127,8 @@ class HighsBackend:
             raise BackendError("HiGHS found the model infeasible, though the models allocate builds are feasible")
         elif has_solution:
             st = SolveStatus.FEASIBLE
-        elif lp.is_mip and status.name in _LIMITS:
-            return no_solution(float(info.mip_dual_bound))
+        elif status.name in _LIMITS:
+            return no_solution(float(info.mip_dual_bound) if lp.is_mip else float("inf"))
         else:
             raise BackendError(f"HiGHS returned {h.modelStatusToString(status)} on a model that should be solvable")
         x = np.asarray(h.getSolution().col_value, dtype=np.float64)

@@ -1,8 +1,9 @@
 """OR-Tools through `pywraplp`: GLOP for LPs, CP-SAT for MIPs.
 
-CP-SAT runs on one worker with a *deterministic* time limit (`max_deterministic_time`), so the same model gives
-the same answer under any machine load. `model_builder` with the HiGHS solver is deliberately not used: with
-highspy and PuLP loaded in one process it crashed.
+CP-SAT runs on one worker; its effort limit is *deterministic* (`max_deterministic_time`), so the same model gives
+the same answer under any machine load, while a time limit is wall seconds (`max_time_in_seconds`), as for HiGHS.
+`model_builder` with the HiGHS solver is deliberately not used: with highspy and PuLP loaded in one process it
+crashed.
 """
 
 from __future__ import annotations
@@ -70,10 +71,11 @@ class OrtoolsBackend:
                 objective.SetCoefficient(xs[j], v)
         objective.SetMaximization()
         if lp.is_mip:
-            # deterministic seconds (the existing rule: 10 per second of time limit); `effort` nodes: 1000 a second
-            limits = [1e9 if time_limit is None else 10.0 * time_limit, 1e9 if effort is None else effort / 1000]
+            # `effort` is deterministic (1000 nodes' worth a deterministic second); a time limit is wall seconds
+            det = 1e9 if effort is None else effort / 1000
+            wall = 1e9 if time_limit is None else time_limit
             solver.SetSolverSpecificParametersAsString(
-                f"num_workers:1 max_deterministic_time:{min(limits)} random_seed:0 "
+                f"num_workers:1 max_deterministic_time:{det} max_time_in_seconds:{wall} random_seed:0 "
                 "relative_gap_limit:0 absolute_gap_limit:0"
             )
             if start is not None:
@@ -85,7 +87,7 @@ class OrtoolsBackend:
             st = SolveStatus.OPTIMAL
         elif code == pywraplp.Solver.FEASIBLE:
             st = SolveStatus.FEASIBLE
-        elif code == pywraplp.Solver.NOT_SOLVED and lp.is_mip:
+        elif code == pywraplp.Solver.NOT_SOLVED:
             return no_solution()
         else:
             raise BackendError(f"OR-Tools returned status {code} on a model that should be solvable")

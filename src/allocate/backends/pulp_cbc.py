@@ -104,7 +104,7 @@ class PulpCbcBackend:
             st = SolveStatus.OPTIMAL
         elif prob.sol_status == pulp.LpSolutionIntegerFeasible:
             st = SolveStatus.FEASIBLE
-        elif prob.sol_status == pulp.LpSolutionNoSolutionFound and lp.is_mip:
+        elif prob.sol_status == pulp.LpSolutionNoSolutionFound:
             return no_solution()
         else:
             raise BackendError(f"CBC returned {pulp.LpStatus[prob.status]} on a model that should be solvable")

@@ -20,9 +20,11 @@ otherwise by the largest fill an LP could give every need of the tier at once, f
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
-from allocate.backends.base import Backend, FloatArray, LinearProgram
+from allocate.backends.base import Backend, FloatArray, LinearProgram, SolveStatus
 from allocate.core.goods import Counter, GoodsProblem
 from allocate.core.index import BoolArray, CaseIndex, IntArray
 from allocate.core.volunteers import Crew
@@ -36,9 +38,11 @@ def tier_bounds(
     done: BoolArray,
     backend: Backend,
     count: Counter,
+    deadline: float | None = None,
 ) -> list[tuple[int, int, int, float | None, float | None]]:
     """Per tier: (entries, reached, reached bound, min fill, min fill bound) for a plan of units `amount` and
-    services `done`, by the bounds of the module docstring."""
+    services `done`, by the bounds of the module docstring. Past `deadline` (time.monotonic()) the fill bound's
+    LPs are skipped: 1 is a bound too."""
     n_t = index.n_tiers
     reach = problem.need_comp >= 0
     if crew is not None:
@@ -73,7 +77,8 @@ def tier_bounds(
         elif bound[t] < entries[t]:
             top = 0.0
         else:
-            top = _fill_bound(index, problem, t, backend, count)
+            late = deadline is not None and time.monotonic() >= deadline
+            top = 1.0 if late else _fill_bound(index, problem, t, backend, count, deadline)
         out.append((int(entries[t]), int(reached[t]), int(max(bound[t], reached[t])), low, top))
     return out
 
@@ -134,7 +139,9 @@ class _GoodsBound:
         return int(-solver.optimal_cost())
 
 
-def _fill_bound(index: CaseIndex, problem: GoodsProblem, tier: int, backend: Backend, count: Counter) -> float:
+def _fill_bound(
+    index: CaseIndex, problem: GoodsProblem, tier: int, backend: Backend, count: Counter, deadline: float | None
+) -> float:
     """The largest fill every need of `tier` could have at once from the lots alone, by an LP per component."""
     best = 1.0
     for comp in problem.components:
@@ -166,7 +173,9 @@ def _fill_bound(index: CaseIndex, problem: GoodsProblem, tier: int, backend: Bac
             integer=np.zeros(n_a + 1, np.bool_),
         )
         count("lp_solves", 1)
-        best = min(best, float(backend.solve(lp).objective))
+        left = None if deadline is None else max(deadline - time.monotonic(), 0.01)
+        sol = backend.solve(lp, left)
+        best = min(best, float(sol.objective) if sol.status is SolveStatus.OPTIMAL else 1.0)
     return best
 
 

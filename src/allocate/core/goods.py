@@ -36,12 +36,13 @@ it how many more units a class could still take (`room`).
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from allocate.backends.base import Backend, LinearProgram
+from allocate.backends.base import Backend, LinearProgram, SolveStatus
 from allocate.core.index import BoolArray, CaseIndex, IntArray
 from allocate.core.network import Network
 
@@ -164,10 +165,26 @@ class Goods:
     would bring it anything.
     """
 
-    def __init__(self, index: CaseIndex, problem: GoodsProblem, fairness: str, backend: Backend, count: Counter):
+    def __init__(
+        self,
+        index: CaseIndex,
+        problem: GoodsProblem,
+        fairness: str,
+        backend: Backend,
+        count: Counter,
+        *,
+        deadline: float | None = None,
+        effort: int | None = None,
+    ):
         self.index, self.problem, self.fairness, self.backend, self.count = index, problem, fairness, backend, count
         self.amount = np.zeros(index.need_qty.size, np.int64)
         self.best: dict[tuple[int, int], float] = {}  # fairness "none": (component, tier) -> its best total fill
+        self.deadline, self.effort = deadline, effort  # for the MIPs of "none" (time.monotonic(); nodes)
+        self.stopped = ""  # why a "none" MIP was not solved to proof, if one was not
+
+    def time_left(self) -> float | None:
+        """Wall seconds to the deadline (a sliver at least, so an engine still returns what it has), or None."""
+        return None if self.deadline is None else max(self.deadline - time.monotonic(), 0.01)
 
     def solve_tier(self, tier: int, active: BoolArray, components: Sequence[int] | None = None) -> None:
         """Solve `tier` in every component that has classes of it (or only in `components`)."""
@@ -414,6 +431,7 @@ class _TierSolve:
         segments: list[tuple[int, int, int]] = []  # (class, quantity, units asked at that quantity)
         seg_needs: list[IntArray] = []
         aon: list[tuple[int, int]] = []  # (class, need)
+        involved: list[IntArray] = []
         present = np.flatnonzero(self.present)
         for c in present.tolist():
             if self.tiers[c] == self.tier:
@@ -428,11 +446,14 @@ class _TierSolve:
                 segments.append((c, qv, int(qv) * members.size))
                 seg_needs.append(members)
             aon += [(c, int(n)) for n in whole.tolist()]
-            self.amount[np.concatenate([div, whole])] = 0
+            involved.append(np.concatenate([div, whole]))
         if not segments and not aon:
             comp.totals[self.mine] = 0
             goods.best[self.k, self.tier] = 0.0
             return
+        everyone = np.concatenate(involved)
+        before = self.amount[everyone].copy()
+        self.amount[everyone] = 0
         arcs = np.flatnonzero(self.present[net.arc_cls])
         n_a, n_s, n_b = arcs.size, len(segments), len(aon)
         # columns: arc flows, segment amounts, all-or-nothing choices; rows: lot stocks, class balances, held tiers
@@ -482,7 +503,14 @@ class _TierSolve:
             integer=np.concatenate([np.zeros(n_a, np.bool_), np.full(n_s + n_b, mip)]),
         )
         self.count("mip_solves" if mip else "lp_solves", 1)
-        x = np.rint(goods.backend.solve(lp).x[n_a:]).astype(np.int64)
+        sol = goods.backend.solve(lp, goods.time_left(), effort=goods.effort if mip else None)
+        if sol.status is not SolveStatus.OPTIMAL:
+            goods.stopped = f"a total-fill MIP of {int(mip) * (n_s + n_b)} integer variables stopped at its limit"
+        if not sol.has_solution:  # keep what the tier had (feasible: deliveries only grow), this tier unimproved
+            self.amount[everyone] = before
+            goods.best.setdefault((self.k, self.tier), 0.0)
+            return
+        x = np.rint(sol.x[n_a:]).astype(np.int64)
         amount = self.amount
         for members, (_, qv, _), units in zip(seg_needs, segments, x[:n_s].tolist(), strict=True):
             for n in sorted(members.tolist(), key=lambda k: int(rank[k])):

@@ -40,25 +40,37 @@ a tier settles in two or three."""
 
 @dataclass
 class FastPlan:
-    """Units per need and, with volunteers, who does what; `rounds` counts step 4's rounds over all tiers."""
+    """Units per need and, with volunteers, who does what; `rounds` counts step 4's rounds over all tiers;
+    `stopped` says why a total-fill MIP (fairness "none") was not proven, if one was not."""
 
     amount: IntArray
     roster: Roster | None
     rounds: int
+    stopped: str = ""
 
 
 def plan_fast(
-    index: CaseIndex, problem: GoodsProblem, crew: Crew | None, fairness: str, backend: Backend, count: Counter
+    index: CaseIndex,
+    problem: GoodsProblem,
+    crew: Crew | None,
+    fairness: str,
+    backend: Backend,
+    count: Counter,
+    *,
+    settled: Roster | None = None,
+    deadline: float | None = None,
+    effort: int | None = None,
 ) -> FastPlan:
-    """The fast plan of the module docstring."""
-    goods = Goods(index, problem, fairness, backend, count)
+    """The fast plan of the module docstring, from the `settled` roster (every household of an uncontested region
+    delivered, `core.parts.settle`) when given; `deadline` and `effort` limit the MIPs of fairness "none"."""
+    goods = Goods(index, problem, fairness, backend, count, deadline=deadline, effort=effort)
     n_hh = index.hh_grid.size
     if crew is None:
         everyone = np.ones(index.need_qty.size, np.bool_)
         for t in range(index.n_tiers):
             goods.solve_tier(t, everyone)
-        return FastPlan(goods.amount, None, 0)
-    planner = _Planner(index, problem, crew, goods, Roster.empty(crew, n_hh))
+        return FastPlan(goods.amount, None, 0, goods.stopped)
+    planner = _Planner(index, problem, crew, goods, Roster.empty(crew, n_hh) if settled is None else settled.copy())
     for t in range(index.n_tiers):
         planner.tier(t, count)
     if fairness == "none":  # held totals let earlier tiers' amounts move: settle them all once more, in order
@@ -66,7 +78,7 @@ def plan_fast(
         for t in range(index.n_tiers):
             goods.solve_tier(t, active)
     planner.drop_empty()
-    return FastPlan(goods.amount, planner.roster, planner.rounds)
+    return FastPlan(goods.amount, planner.roster, planner.rounds, goods.stopped)
 
 
 class _Planner:

@@ -38,22 +38,55 @@ class Part:
 
 
 @dataclass(frozen=True)
-class Layout:
-    """The parts, and the roster that delivers everybody in every uncontested region (None: no volunteers)."""
+class Settled:
+    """Who does what in every uncontested region (everyone is delivered and every service done), which regions are
+    contested, and the region of each grid; `roster` is None without volunteers."""
 
-    parts: list[Part]
-    everyone: Roster | None
+    roster: Roster | None
     contested: BoolArray  # per household: in a contested region
+    region: IntArray  # per grid
+
+
+def settle(index: CaseIndex, problem: GoodsProblem, crew: Crew | None, count: Counter) -> Settled:
+    """Try to deliver every household with a reachable need and do every service that has a doer, all at once
+    (services narrowest-first, then one delivery flow): a region where that works is settled, its roster kept."""
+    n_hh = index.hh_grid.size
+    if crew is None:
+        return Settled(None, np.zeros(n_hh, np.bool_), np.zeros(len(index.grids), np.int64))
+    has_need = np.zeros(n_hh, np.bool_)
+    has_need[index.need_hh[problem.need_comp >= 0]] = True
+    region = _regions(index, crew)
+    everyone = Roster.empty(crew, n_hh)
+    assign_services(crew, everyone, np.arange(crew.service_hh.size))
+    wanted = np.flatnonzero(has_need)
+    deliver_by_flow(crew, everyone, wanted, np.ones(wanted.size, np.int64), index.hh_grid, index.hh_rank, count)
+    doable = np.asarray([d.size > 0 for d in crew.doers], np.bool_)
+    short_grid = np.zeros(len(index.grids), np.bool_)
+    short_grid[index.hh_grid[has_need & (everyone.delivery < 0)]] = True
+    short_grid[index.hh_grid[crew.service_hh[doable & (everyone.service < 0)]]] = True
+    short_region = np.zeros(int(region.max(initial=-1)) + 1, np.bool_)
+    short_region[region[short_grid]] = True
+    contested = short_region[region[index.hh_grid]]
+    everyone.delivery[contested] = -1  # a contested region's tasks are the planners' to give
+    everyone.service[contested[crew.service_hh]] = -1
+    used = np.bincount(everyone.delivery[everyone.delivery >= 0], minlength=crew.n_volunteers) * crew.visit
+    done = everyone.service >= 0
+    used += np.bincount(everyone.service[done], weights=crew.service_ticks[done], minlength=crew.n_volunteers).astype(
+        np.int64
+    )
+    everyone.left = crew.hours - used
+    return Settled(everyone, contested, region)
 
 
 def find_parts(
     index: CaseIndex,
     problem: GoodsProblem,
     crew: Crew | None,
+    settled: Settled,
     amount: IntArray,
     delivered: BoolArray,
     count: Counter,
-) -> Layout:
+) -> list[Part]:
     """The parts of the module docstring, for a fast plan with units `amount` and households `delivered`."""
     n_hh = index.hh_grid.size
     reach = problem.need_comp >= 0
@@ -65,25 +98,12 @@ def find_parts(
         if members.size > 1:
             links.append(members)
 
-    contested = np.zeros(n_hh, np.bool_)
-    everyone: Roster | None = None
+    contested = settled.contested
     if crew is not None:
-        region = _regions(index, crew)
-        everyone = Roster.empty(crew, n_hh)
-        assign_services(crew, everyone, np.arange(crew.service_hh.size))
-        wanted = np.flatnonzero(has_need)
-        deliver_by_flow(crew, everyone, wanted, np.ones(wanted.size, np.int64), index.hh_grid, index.hh_rank, count)
-        doable = np.asarray([d.size > 0 for d in crew.doers], np.bool_)
-        short_grid = np.zeros(len(index.grids), np.bool_)
-        short_grid[index.hh_grid[has_need & (everyone.delivery < 0)]] = True
-        short_grid[index.hh_grid[crew.service_hh[doable & (everyone.service < 0)]]] = True
-        short_region = np.zeros(int(region.max(initial=-1)) + 1, np.bool_)
-        short_region[region[short_grid]] = True
-        contested = short_region[region[index.hh_grid]]
         busy = has_need.copy()
         busy[crew.service_hh] = True
-        for r in np.flatnonzero(short_region).tolist():
-            join(np.flatnonzero(busy & (region[index.hh_grid] == r)))
+        for r in np.unique(settled.region[index.hh_grid[contested]]).tolist():
+            join(np.flatnonzero(busy & (settled.region[index.hh_grid] == r)))
 
     in_question = np.zeros(len(problem.components), np.bool_)
     aon_open = np.zeros(len(problem.components), np.bool_)
@@ -123,7 +143,7 @@ def find_parts(
             volunteers = np.flatnonzero(crew.covers[:, grids].any(axis=1)) if grids.size else volunteers
         steps = (("volunteers",) if open_.size else ()) + (("all_or_nothing",) if aon_open[comps].any() else ())
         parts.append(Part(households, open_, volunteers, comps, services, steps))
-    return Layout(parts=parts, everyone=everyone, contested=contested)
+    return parts
 
 
 def _components(n: int, links: list[IntArray]) -> IntArray:

@@ -2,7 +2,8 @@
 
 Only the columns that define a plan are read (`need_id, lot_id, quantity` and the visit columns); the others
 in `allocation.csv` (household, grid, tier, item) restate the case and are ignored, never trusted. Problems are
-reported at `file:line:column` like a case's.
+reported at `file:line:column` like a case's. Cells are read through `allocate.files.restore`, which undoes the
+`'` that guards a cell against formula injection, so a written plan reads back exactly as it was.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from allocate.errors import InputError, Problem
+from allocate.files import restore
 from allocate.io.cells import NUMBER, TEXT, WHOLE
 from allocate.io.columns import Column, Table
-from allocate.io.sources import Sheet, csv_rows
+from allocate.io.sources import Rows, Sheet, csv_rows
 from allocate.io.tables import read_table
 from allocate.plan import Allocation, Plan, Status, Visit
 from allocate.schema import Case
@@ -61,7 +64,7 @@ def read_plan(case: Case, folder: str | os.PathLike[str], *, plan_date: dt.date 
             if table.required:
                 problems.append(Problem(file=str(file), line=0, column=0, message="missing: a plan needs this file"))
             continue
-        read = read_table(Sheet(table, str(file), csv_rows(str(file))))
+        read = read_table(Sheet(table, str(file), _restored(csv_rows(str(file)))))
         problems += read.problems
         tables[table.name] = list(read.records)
     if problems:
@@ -75,6 +78,16 @@ def read_plan(case: Case, folder: str | os.PathLike[str], *, plan_date: dt.date 
         status=Status.FEASIBLE,
         backend="file",
     )
+
+
+def _restored(rows: Callable[[], Rows]) -> Callable[[], Rows]:
+    """`rows` with every cell passed through `restore` (the `'` of a formula-guarded cell dropped)."""
+
+    def restored() -> Rows:
+        for line, cells in rows():
+            yield line, [restore(c) for c in cells]
+
+    return restored
 
 
 def recorded_plan_date(folder: str | os.PathLike[str]) -> dt.date | None:

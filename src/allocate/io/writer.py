@@ -1,7 +1,9 @@
 """Writing a case as a folder of CSV tables a planner can open in Excel or WPS, and read back unchanged.
 
 Everything goes into a temporary sibling folder that is renamed into place at the end, so a failure never
-leaves a half-written case behind.
+leaves a half-written case behind. A cell that could start a spreadsheet formula (an id such as `=HYPERLINK(...)`)
+is written with a leading `'` (`allocate.files.neutralise`, inside `write_csv`); readers undo it with
+`allocate.files.restore`.
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "step_volunteers": ("who gets the volunteer hours", "志愿者时间给谁"),
     "step_all_or_nothing": ("which whole-or-nothing needs are given", "哪些整份需求得到满足"),
+    "step_total_fill": ("how a tier's total is shared", "同一优先级内总量如何分配"),
     "colon": (": ", "："),
     "list_sep": ("; ", "；"),
     "tier_best": (
