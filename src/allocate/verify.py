@@ -114,8 +114,9 @@ def verify(case: Case, plan: Plan) -> Verification:
     better: a unit of a lot could go to a short higher-tier need (inversion) or a leftover unit to a short need
     (waste) in a household already delivered; a volunteer's lower-tier visit or service, or their unused time,
     could do a higher tier's task (visit inversion, idle hours); under fairness "none", units moved inside a tier
-    raise its total or free units for a lower one (total fill). An all-or-nothing need counts only when the units
-    the move could free cover its whole quantity. The volunteer and total-fill checks run on feasible plans only.
+    raise its total or free units for a lower one (total fill); under leximin, units moved between two needs of a
+    tier lift the pair (uneven share). An all-or-nothing need counts only when the units the move could free cover
+    its whole quantity. The volunteer, total-fill and even-sharing checks run on feasible plans only.
 
     The per tier min and mean fill are reported, but whether the minimum is "as high as whole units allow"
     (leximin optimality) needs an optimiser, so this does not claim it: a plan can pass and not be leximin-optimal.
