@@ -509,3 +509,24 @@ def test_ctrl_c_during_the_switch_is_exit_130_and_says_the_plan_was_written(
     assert f"interrupted after the plan was written to {out}" in r.output
     assert (out / "report.html").read_text(encoding="utf-8") != "an older report"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c", "out"]
+
+
+def test_validate_counts_problems_past_the_kept_ones(tmp_path: Path) -> None:
+    """With more bad rows than the reader keeps, the entry that counts the rest is printed and the total is every
+    problem found, not the number kept."""
+    rows = "".join(f"H1,item{i},x\n" for i in range(1000))
+    r = run("validate", str(write_case(tmp_path / "c", needs="household_id,item,quantity\n" + rows)))
+    assert r.exit_code == 1
+    assert "more errors like these from here on" in r.output
+    assert "invalid input: 1,000 problems" in r.output
+
+
+def test_ids_with_control_characters_are_printed_escaped(tmp_path: Path) -> None:
+    """An id holding a terminal escape or a zero-width space is shown escaped by explain, never acted on."""
+    folder = write_case(tmp_path / "c", needs="household_id,item,quantity\nH1,rice\x1b[31mRED,2\nH2,rice\u200b,4\n")
+    assert run("solve", str(folder), "-o", str(tmp_path / "out")).exit_code == 0
+    r = run("explain", str(folder), str(tmp_path / "out"), "--household", "H2")
+    assert r.exit_code == 0
+    assert "\x1b" not in r.output
+    assert "\u200b" not in r.output
+    assert "rice\\u200b" in r.output

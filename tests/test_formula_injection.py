@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from allocate import Case, Household, Lot, Need, Plan, Policy, Service, Tier, Urgency, Volunteer, solve
+from allocate import Case, Household, Lot, Need, Plan, Policy, Service, Tier, Urgency, Volunteer, read_case, solve
 from allocate.cli import cli
 from allocate.explain import explain
 from allocate.files import FORMULA_START, neutralise, restore, write_csv
@@ -122,6 +122,15 @@ def test_case_and_template_files_have_no_formula(tmp_path: Path) -> None:
     write_template(tmp_path / "t")
     for file in (tmp_path / "t").glob("*.csv"):
         assert_no_formula(file)
+
+
+def test_written_case_reads_back_identical(tmp_path: Path) -> None:
+    """A case written with guarded cells reads back with every id, item, lot and grid exactly as it was."""
+    case = hostile_case()
+    write_case(case, tmp_path / "case")
+    back = read_case(tmp_path / "case")
+    assert (back.households, back.needs, back.lots) == (case.households, case.needs, case.lots)
+    assert (back.volunteers, back.services) == (case.volunteers, case.services)
 
 
 def test_written_plan_reads_back_identical(plan: Plan, out: Path) -> None:

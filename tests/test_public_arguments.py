@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from allocate import AllocateError, Case, Household, Lot, Need, Plan, solve, verify
+from allocate import AllocateError, Case, Household, Lot, Need, Plan, read_case, solve, verify
 from allocate.checks import InvalidParameterError, check_read_case
 from allocate.plan import Allocation, Counters
 
@@ -69,9 +69,12 @@ def test_overwrite_must_be_a_real_flag(tmp_path: Path) -> None:
 
 
 def test_read_case_arguments_are_checked() -> None:
-    """read_case's check refuses a missing path and a policy that is neither a Policy nor a path."""
+    """read_case's check refuses a missing path and a policy that is neither a Policy nor a path, and read_case
+    itself runs it."""
     with pytest.raises(InvalidParameterError, match="The 'path' parameter of read_case must be a path"):
         check_read_case(None, None)
+    with pytest.raises(InvalidParameterError, match="The 'path' parameter of read_case must be a path"):
+        read_case(None)  # type: ignore[arg-type]
     with pytest.raises(InvalidParameterError, match="The 'policy' parameter of read_case must be a Policy, the path"):
         check_read_case("case", 3)
     check_read_case(Path("case"), "policy.toml")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 
 import pytest
 from pydantic import ValidationError
@@ -173,3 +174,123 @@ def test_replace_checks_again_and_recomputes_tiers() -> None:
     assert flat.need_tiers == (0,)
     with pytest.raises(InputError, match="unknown household"):
         case.replace(needs=(Need(household_id="H9", item="rice", quantity=1),))
+
+
+def test_time_is_at_least_one_second() -> None:
+    """Visits, services and offered hours are counted in whole seconds: less than one (but more than none) is a
+    typo such as 1e-12, refused; one second is accepted."""
+    second = 1 / 3600
+    assert Policy(visit_hours=second).visit_hours == second
+    with pytest.raises(ValidationError, match=r"greater than or equal to 0\.000277"):
+        Policy(visit_hours=1e-12)
+    assert Volunteer(volunteer_id="V", grids=("A",), hours=0).hours == 0
+    assert Volunteer(volunteer_id="V", grids=("A",), hours=second).hours == second
+    with pytest.raises(ValidationError, match=r"expected 0, or at least 1/3600 \(one second\)"):
+        Volunteer(volunteer_id="V", grids=("A",), hours=1e-12)
+    with pytest.raises(ValidationError, match=r"greater than or equal to 0\.000277"):
+        Service(household_id="H1", skill="escort", hours=1e-7)
+
+
+def test_household_index_is_read_only_and_pickles() -> None:
+    """The frozen case's household index looks up as a dict but refuses every change; the case still pickles."""
+    case = Case(
+        households=(hh("H1"), hh("H2")),
+        needs=(Need(household_id="H2", item="rice", quantity=1),),
+        lots=(Lot(lot_id="L1", item="rice", quantity=1),),
+    )
+    index = case.household_index
+    assert index["H2"] == 1
+    assert index.get("H9", -1) == -1
+    assert isinstance(index, dict)
+    changes = [
+        lambda: index.__setitem__("H3", 2),
+        lambda: index.__delitem__("H1"),
+        lambda: index.update({"H3": 2}),
+        lambda: index.pop("H1"),
+        lambda: index.popitem(),
+        lambda: index.setdefault("H3", 2),
+        index.clear,
+    ]
+    for change in changes:
+        with pytest.raises(TypeError, match="frozen Case"):
+            change()
+    assert index == {"H1": 0, "H2": 1}
+    copy = index.copy()
+    copy["H3"] = 2
+    assert len(index) == 2
+    again = pickle.loads(pickle.dumps(case))
+    assert again.household_index == index
+    assert type(again.household_index) is type(index)
+
+
+def test_policy_bounds() -> None:
+    """A policy cannot hold more than 100 tiers, 100 clauses a tier, 1,000 entries a list, 100-character names;
+    each is refused with what the bound is, before what it bounds is read."""
+    catch_all = {"name": "rest"}
+    tiers = [{"name": f"t{i}", "when": [{"min_age": 1}]} for i in range(100)]
+    assert len(Policy.model_validate({"tiers": [*tiers[:99], catch_all]}).tiers) == 100
+    with pytest.raises(ValidationError, match="a policy may have at most 100 tiers; this one has 101"):
+        Policy.model_validate({"tiers": [*tiers, catch_all]})
+    with pytest.raises(ValidationError, match="a tier may have at most 100 clauses; this one has 101"):
+        Tier.model_validate({"name": "t", "when": [{"min_age": 1}] * 101})
+    with pytest.raises(ValidationError, match="a condition's list may have at most 1000 entries; this one has 1,001"):
+        Clause.model_validate({"grids": [f"G{i}" for i in range(1001)]})
+    with pytest.raises(ValidationError, match="a tier name may have at most 100 characters"):
+        Tier(name="x" * 101)
+
+
+def test_cross_table_problems_are_bounded() -> None:
+    """300 needs of unknown households built in code: 100 problems kept, one entry counting 200, total 300."""
+    with pytest.raises(InputError) as e:
+        Case(
+            households=(hh("H1"),),
+            needs=tuple(Need(household_id="H9", item=f"i{k}", quantity=1) for k in range(300)),
+            lots=(),
+        )
+    assert e.value.total == 300
+    assert len(e.value.problems) == 101
+    assert str(e.value.problems[-1]) == (
+        "needs[100].household_id: and 200 more errors like these from here on, not listed (only the first 100 are); "
+        "fix those listed and check again"
+    )
+
+
+def test_lookalike_ids_are_warnings_at_their_place() -> None:
+    """A zero-width space in a household id and a full-width twin of a grid (across households and a
+    volunteer's grids) are warnings placed as table[row].field, printed escaped."""
+    case = Case(
+        households=(hh("H1"), hh("H1\u200b"), Household(household_id="H3", grid="Ａ")),
+        needs=(Need(household_id="H1", item="rice", quantity=1),),
+        lots=(Lot(lot_id="L1", item="rice", quantity=1),),
+        volunteers=(Volunteer(volunteer_id="V1", grids=("A", "Ａ"), hours=1),),
+    )
+    assert [str(p) for p in case.warnings] == [
+        "households[1].household_id: household 'H1\\u200b' holds an invisible or control character "
+        "(U+200B ZERO WIDTH SPACE), so it is a different household from 'H1'; delete it",
+        "households[2].grid: grid 'Ａ' and grid 'A' look the same but are different grids (they differ in "
+        "full-width or other look-alike characters); write both the same way",
+    ]
+
+
+def test_lookalike_default_ids_are_not_warned_twice() -> None:
+    """A household id with a zero-width space is warned about once, not again in each need id made from it."""
+    case = Case(
+        households=(hh("H1\u200b"),),
+        needs=(
+            Need(household_id="H1\u200b", item="rice", quantity=1),
+            Need(household_id="H1\u200b", item="oil", quantity=1),
+        ),
+        lots=(Lot(lot_id="L1", item="rice", quantity=1), Lot(lot_id="L2", item="oil", quantity=1)),
+    )
+    assert [(p.table, p.row, p.field) for p in case.warnings] == [("households", 0, "household_id")]
+
+
+def test_overview_prints_tier_names_safely() -> None:
+    """A tier name with an ESC sequence in it (from a policy file) is printed escaped in the overview."""
+    case = Case(
+        households=(hh("H1"),),
+        needs=(Need(household_id="H1", item="rice", quantity=1),),
+        lots=(),
+        policy=Policy(tiers=(Tier(name="\x1b[2Jall"),)),
+    )
+    assert "households: 1 (\\x1b[2Jall 1; without requests 0)" in str(overview(case))

@@ -24,6 +24,7 @@ import click
 from allocate.backends import BackendUnavailable
 from allocate.errors import AllocateError, InputError, NoPlanError, OutputExistsError, Problem
 from allocate.files import SYSTEM_FILES, InterruptedAfterWriting, atomic_folder, check_target, recover
+from allocate.text import printable, printable_json
 
 if TYPE_CHECKING:
     from allocate.plan import Plan
@@ -59,18 +60,23 @@ _DISK_TROUBLE: dict[int, tuple[str, str]] = {
 
 
 def _list_problems(problems: Sequence[Problem], what: str, err: bool = True) -> None:
-    for p in problems[:MAX_LISTED]:
+    """The first `MAX_LISTED` problems, then every entry that counts problems not kept (those say where more
+    start), then how many more there are; each as `file:line:column: message`, safe to print."""
+    counted = [p for p in problems[MAX_LISTED:] if p.count > 1]
+    for p in [*problems[:MAX_LISTED], *counted]:
         click.echo(str(p), err=err)
-    if len(problems) > MAX_LISTED:
-        click.echo(f"... and {len(problems) - MAX_LISTED} more; {len(problems)} {what} in all", err=err)
+    rest = len(problems) - MAX_LISTED - len(counted)
+    if rest > 0:
+        total = sum(p.count for p in problems)
+        click.echo(f"... and {rest:,} more; {total:,} {what} in all", err=err)
 
 
 def _invalid(problems: Sequence[Problem], warnings: Sequence[Problem] = ()) -> NoReturn:
     """List the problems (then any warnings and notes) and the count on stderr, and exit 1."""
     _list_problems(problems, "problems")
     _list_warnings(warnings, err=True)
-    n = len(problems)
-    click.echo(f"invalid input: {n} problem{'s' if n != 1 else ''}", err=True)
+    n = sum(p.count for p in problems)
+    click.echo(f"invalid input: {n:,} problem{'s' if n != 1 else ''}", err=True)
     raise click.exceptions.Exit(EXIT_INPUT)
 
 
@@ -99,12 +105,12 @@ class _Commands(click.Group):
         except InputError as e:
             _invalid(e.problems)
         except NoPlanError as e:
-            click.echo(f"no plan: {e}", err=True)
+            click.echo(printable(f"no plan: {e}"), err=True)
             raise click.exceptions.Exit(EXIT_NO_PLAN) from None
         except (OutputExistsError, BackendUnavailable) as e:
             raise click.UsageError(str(e)) from None
         except AllocateError as e:
-            click.echo(f"error: {e}", err=True)
+            click.echo(printable(f"error: {e}"), err=True)
             raise click.exceptions.Exit(EXIT_INTERNAL) from None
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -137,7 +143,7 @@ class _Commands(click.Group):
 
 
 def _internal(e: Exception) -> NoReturn:
-    click.echo(f"internal error: {type(e).__name__}: {e}", err=True)
+    click.echo(printable(f"internal error: {type(e).__name__}: {e}"), err=True)
     click.echo("please report this with the command you ran", err=True)
     raise click.exceptions.Exit(EXIT_INTERNAL) from None
 
@@ -251,7 +257,7 @@ def _dump_split(found: Sequence[Problem]) -> dict[str, list[dict[str, Any]]]:
 
 
 def _echo_json(data: dict[str, Any]) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    click.echo(printable_json(json.dumps(data, ensure_ascii=False, indent=2, default=str)))
 
 
 @cli.command()
@@ -475,7 +481,7 @@ def verify_command(case: Path, out: Path, policy: Path | None, plan_date: dt.dat
         click.echo(f"the plan does not hold: {len(check.violations)} violations", err=True)
         raise click.exceptions.Exit(EXIT_INTERNAL)
     click.echo(f"ok: the plan in {out} holds for {case}")
-    click.echo(str(check))
+    click.echo(printable(str(check), keep="\n"))
 
 
 @cli.command(name="explain")
@@ -494,7 +500,7 @@ def explain_command(
     c, plan = _case_and_plan(case, out, policy, plan_date)
     if household not in c.household_index:
         raise click.UsageError(f"no household {household!r} in {case}")
-    click.echo(explain_household(plan, explain(plan, marginal=False), household, lang=lang))
+    click.echo(printable(explain_household(plan, explain(plan, marginal=False), household, lang=lang), keep="\n"))
 
 
 @cli.command()

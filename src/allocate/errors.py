@@ -6,9 +6,15 @@ Every problem with a case names where it is. When the case came from files that 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
+
+from allocate.text import printable
+
+MAX_LISTED = 100
+"""Problems of one kind (errors, or warnings and notes) kept per table, and per kind of cross-table check; the
+rest are only counted, in one `Omitted` entry, so that a file of bad rows cannot use up memory and time."""
 
 Severity = Literal["error", "warning", "note"]
 """An error makes the input invalid; a warning is legal but probably a mistake; a note says what was ignored."""
@@ -29,14 +35,73 @@ class Problem(BaseModel):
     column: int | None = None  # 1-based
 
     def __str__(self) -> str:
+        """`file:line:column: message`, or `table[row].field: message`, safe to print: a control or invisible
+        character from a cell (an ESC, U+202E) is written as its escape (`\\x1b`, `\\u202e`)."""
         if self.file is not None:
-            return f"{self.file}:{self.line or 0}:{self.column or 0}: {self.message}"
+            return printable(f"{self.file}:{self.line or 0}:{self.column or 0}: {self.message}")
         where = self.table or "case"
         if self.row is not None:
             where += f"[{self.row}]"
         if self.field is not None:
             where += f".{self.field}"
-        return f"{where}: {self.message}"
+        return printable(f"{where}: {self.message}")
+
+    @property
+    def count(self) -> int:
+        """How many problems this entry stands for: 1, or for an `Omitted` entry the problems it counts."""
+        return 1
+
+
+class Omitted(Problem):
+    """Stands for `omitted` problems of one kind that were found but not kept, after the first `MAX_LISTED`.
+
+    It is placed where the first of them is, and its message says how many there are.
+    """
+
+    omitted: int
+
+    @property
+    def count(self) -> int:
+        """The problems this entry stands for."""
+        return self.omitted
+
+
+class Bounded:
+    """Problems of one kind as they are found: the first `limit` kept, the rest only counted.
+
+    `add` takes what a Problem is made of and makes one only when it is kept (or is the first not kept), so
+    that a million bad rows cost a counter, not a million records.
+    """
+
+    def __init__(self, limit: int = MAX_LISTED) -> None:
+        self.limit = limit
+        self.kept: list[Problem] = []
+        self.first: Problem | None = None  # the first problem not kept: where the `Omitted` entry goes
+        self.more = 0
+
+    def add(self, **fields: Any) -> None:
+        """Keep (or count) the problem with these fields (those of `Problem`)."""
+        if len(self.kept) < self.limit:
+            self.kept.append(Problem(**fields))
+            return
+        if self.first is None:
+            self.first = Problem(**fields)
+        self.more += 1
+
+    def listed(self) -> list[Problem]:
+        """The problems kept, then one `Omitted` entry for the rest, if there are any."""
+        if self.first is None:
+            return list(self.kept)
+        return [*self.kept, omitted(self.first, self.more, self.limit)]
+
+
+def omitted(first: Problem, n: int, limit: int = MAX_LISTED) -> Omitted:
+    """The entry for `n` problems not kept, of which `first` is the first: `and 1,234 more errors ...`."""
+    kind = {"error": "errors", "warning": "warnings", "note": "notes"}[first.severity]
+    message = f"and {n:,} more {kind} like these from here on, not listed (only the first {limit} are)"
+    if first.severity == "error":
+        message += "; fix those listed and check again"
+    return Omitted(**first.model_dump(exclude={"message"}), message=message, omitted=n)
 
 
 class AllocateError(Exception):
@@ -47,6 +112,7 @@ class InputError(AllocateError):
     """The case or policy is invalid; `problems` lists every problem found, in input order.
 
     `warnings` are the warnings and notes found beside them (a misspelt header behind a missing column, say).
+    Past `MAX_LISTED` problems of a kind an `Omitted` entry counts the rest; `total` is every problem found.
     """
 
     def __init__(
@@ -54,9 +120,14 @@ class InputError(AllocateError):
     ) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
         self.warnings: tuple[Problem, ...] = tuple(warnings)
-        n = len(self.problems)
-        head = str(self.problems[0]) if n else "invalid input"
-        super().__init__(head if n == 1 else f"{n} problems in the input; the first: {head}")
+        n = self.total
+        head = str(self.problems[0]) if self.problems else "invalid input"
+        super().__init__(head if n == 1 else f"{n:,} problems in the input; the first: {head}")
+
+    @property
+    def total(self) -> int:
+        """Every problem found, those an `Omitted` entry only counts included."""
+        return sum(p.count for p in self.problems)
 
 
 class OutputExistsError(AllocateError):

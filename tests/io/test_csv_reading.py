@@ -301,12 +301,17 @@ def _problems(path: Path) -> list[Problem]:
 
 
 def test_unreadable_csv_is_placed(tmp_path: Path, data: Path) -> None:
-    """A cell too long for the CSV reader (often an unclosed quote) stops that table with a placed problem."""
+    """A cell too long for the CSV reader (often an unclosed quote) stops that table, placed at the quote."""
     for name in ("households.csv", "supplies.csv"):
         (tmp_path / name).write_bytes((data / "io_minimal" / name).read_bytes())
     (tmp_path / "needs.csv").write_text('household_id,item,quantity\nH1,rice,1\nH1,"oil' + "x" * 200_000 + "\n")
-    assert [(p.line, p.message) for p in _problems(tmp_path)] == [
-        (3, "cannot read the CSV from here on (field larger than field limit (131072)); is a double quote left open?")
+    assert [(p.line, p.column, p.message) for p in _problems(tmp_path)] == [
+        (
+            3,
+            2,
+            "a double quote opens a cell here that runs on past 131,072 characters: is it left open? Close it where "
+            'the cell ends, or write a double quote inside a cell as two ("")',
+        )
     ]
 
 
@@ -337,3 +342,21 @@ def test_broken_policy_hides_only_tier_checks(tmp_path: Path, data: Path) -> Non
         (str(tmp_path / "policy.toml"), 1, "not valid TOML: Invalid value"),
         (str(tmp_path / "supplies.csv"), 3, "lot_id: 'L1' repeats"),
     ]
+
+
+def test_time_below_one_second_is_refused_at_its_place(tmp_path: Path, data: Path) -> None:
+    """`visit_hours = 1e-12` and hours of 1e-12 are typos, not visits: refused at the key and at the cells."""
+    for name in ("households.csv", "needs.csv", "supplies.csv"):
+        (tmp_path / name).write_bytes((data / "io_minimal" / name).read_bytes())
+    (tmp_path / "volunteers.csv").write_text("volunteer_id,grids,hours\nV1,*,1e-12\nV2,*,0\n")
+    (tmp_path / "services.csv").write_text("household_id,skill,hours\nH1,escort,0.0000001\n")
+    assert [(p.line, p.column, p.message) for p in _problems(tmp_path)] == [
+        (2, 3, 'hours: expected 0, or at least 1/3600 (one second), found "1e-12"'),
+        (2, 3, 'hours: expected a finite number >= 1/3600 (one second), found "0.0000001"'),
+    ]
+    (tmp_path / "policy.toml").write_text("visit_hours = 1e-12\n")
+    assert [(p.line, p.column, p.message) for p in _problems(tmp_path)][-1] == (
+        1,
+        1,
+        "visit_hours: expected a number >= 1/3600 (one second), found 1e-12",
+    )

@@ -53,7 +53,7 @@ def test_syntax_error(problems: Problems) -> None:
 def test_semantic_errors(problems: Problems) -> None:
     """Unknown keys and bad values point at the key's line inside the right [[tiers]] block."""
     assert problems("io_policy_semantic") == [
-        "io_policy_semantic/policy.toml:2:1: visit_hours: expected a number > 0, found 0",
+        "io_policy_semantic/policy.toml:2:1: visit_hours: expected a number >= 1/3600 (one second), found 0",
         "io_policy_semantic/policy.toml:10:1: tiers[1].colour: unknown tier setting; allowed: name, when",
         "io_policy_semantic/policy.toml:11:35: tiers[1].when[1].min_agee: unknown condition; allowed: urgency, "
         "min_age, max_age, lives_alone, disabled, chronic_illness, grids, min_members",

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from allocate.schema import Urgency
+from allocate.schema import SECOND, Urgency
 
 Lang = Literal["en", "zh"]
 
@@ -170,7 +170,8 @@ def limit(error_type: str, ctx: dict[str, Any]) -> str | None:
     if error_type not in _LIMITS:
         return None
     op, key = _LIMITS[error_type]
-    return f"{op} {NUMBER.format(ctx[key], 'en')}"
+    bound = ctx[key]
+    return f"{op} 1/3600 (one second)" if bound == SECOND else f"{op} {NUMBER.format(bound, 'en')}"
 
 
 def native_text(value: object) -> str:

@@ -2,10 +2,15 @@
 
 A planner edits this file by hand, so a mistake must point at the line to fix, and the written file must
 explain itself (in English or Chinese) while reading back to the same policy.
+
+A policy is a few kilobytes nested three deep (`when = [{ grids = [...] }]`). A file much larger
+(`MAX_BYTES`) or nested much deeper (`MAX_DEPTH`) is refused before it is parsed, so that neither can take
+minutes or exhaust Python's stack; what a policy may hold is bounded by the schema (`MAX_TIERS` and the rest).
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import os
@@ -15,10 +20,23 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from allocate.errors import InputError, Problem
+from allocate.errors import MAX_LISTED, InputError, Problem, omitted
 from allocate.io.cells import Lang, limit
-from allocate.schema import Clause, Policy, Tier
+from allocate.schema import MAX_TIERS, Clause, Policy, Tier
 
+MAX_BYTES = 1 << 20
+"""Largest policy file read: a real one is a few kilobytes, one with every bound of the schema reached far less
+than this."""
+MAX_DEPTH = 10
+"""Deepest nesting of arrays and inline tables read; a policy needs three."""
+VALUE_MAX = 60
+"""Characters of a value a message quotes."""
+
+_TOKENS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}]',
+    re.DOTALL,
+)
+"""What the nesting check looks at: strings and comments (skipped whole, brackets in them are text) and brackets."""
 _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 _TIERS_HEADER = re.compile(r"^\s*\[\[\s*tiers\s*\]\]")
 _ANY_HEADER = re.compile(r"^\s*\[")
@@ -36,7 +54,12 @@ def read_policy(path: str | os.PathLike[str]) -> Policy:
     file = os.fspath(path)
     try:
         with open(file, "rb") as f:
-            raw = f.read()
+            raw = f.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            msg = (
+                f"the policy is larger than {MAX_BYTES:,} bytes, and a policy is a few thousand: is it the right file?"
+            )
+            raise InputError([Problem(file=file, line=1, table="policy", message=msg)])
         text = raw.decode("utf-8-sig")
     except OSError as e:
         raise InputError([Problem(file=file, table="policy", message=f"cannot read the policy: {e.strerror}")]) from e
@@ -48,6 +71,10 @@ def read_policy(path: str | os.PathLike[str]) -> Policy:
 
 def _parse(text: str, file: str) -> Policy:
     """The policy in TOML `text`; `file` names it in problems."""
+    deep = _too_deep(text)
+    if deep is not None:
+        msg = f"nested more than {MAX_DEPTH} deep in arrays and inline tables; a policy needs at most three"
+        raise InputError([Problem(file=file, line=deep[0], column=deep[1], table="policy", message=msg)])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -55,15 +82,42 @@ def _parse(text: str, file: str) -> Policy:
         line, column = (int(m[1]), int(m[2])) if m else (text.count("\n") + 1, None)
         msg = f"not valid TOML: {_TOML_AT.sub('', str(e)).strip()}"
         raise InputError([Problem(file=file, line=line, column=column, table="policy", message=msg)]) from e
+    except RecursionError as e:  # not expected past the nesting check; still an input error, not a crash
+        msg = "nested too deeply to read; a policy needs at most three levels"
+        raise InputError([Problem(file=file, line=1, table="policy", message=msg)]) from e
     try:
         return Policy.model_validate(data)
     except ValidationError as e:
-        lines = text.splitlines()
-        problems = sorted((_semantic_problem(err, data, lines, file) for err in e.errors()), key=lambda p: p.line or 0)
-        raise InputError(problems) from e
+        places = _Places(text.splitlines())
+        errors = e.errors()
+        listed = sorted(
+            (_semantic_problem(err, data, places, file) for err in errors[:MAX_LISTED]), key=lambda p: p.line or 0
+        )
+        if len(errors) > MAX_LISTED:
+            listed.append(omitted(_semantic_problem(errors[MAX_LISTED], data, places, file), len(errors) - MAX_LISTED))
+        raise InputError(listed) from e
 
 
-def _semantic_problem(err: Any, data: dict[str, Any], lines: list[str], file: str) -> Problem:
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """(line, column) of the first bracket nested deeper than MAX_DEPTH, outside strings and comments, or None.
+
+    tomllib reads nesting by recursion, so a file of 100,000 `[` would otherwise end in RecursionError.
+    """
+    depth = 0
+    for m in _TOKENS.finditer(text):
+        c = m[0]
+        if c in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                at = m.start()
+                line_start = text.rfind("\n", 0, at) + 1
+                return text.count("\n", 0, at) + 1, at - line_start + 1
+        elif c in "]}":
+            depth = max(depth - 1, 0)
+    return None
+
+
+def _semantic_problem(err: Any, data: dict[str, Any], places: _Places, file: str) -> Problem:
     """One pydantic error as a problem on the line of the key it is about."""
     loc: tuple[int | str, ...] = tuple(err["loc"])
     path = "".join(f"[{k}]" if isinstance(k, int) else (f".{k}" if i else k) for i, k in enumerate(loc))
@@ -71,12 +125,12 @@ def _semantic_problem(err: Any, data: dict[str, Any], lines: list[str], file: st
         what, allowed = _UNKNOWN_KEY.get(tuple(k for k in loc[:-1] if isinstance(k, str)), ("unknown key", ()))
         msg = f"{what}; allowed: {', '.join(allowed)}"
     elif rule := limit(err["type"], err.get("ctx") or {}):
-        msg = f"expected a number {rule}, found {_toml_value(err['input'])}"
+        msg = f"expected a number {rule}, found {_quoted(err['input'])}"
     else:
         msg = str(err["msg"]).removeprefix("Value error, ")
         if err["type"] not in ("value_error", "missing"):
-            msg += f", found {_toml_value(err['input'])}"
-    line, column = _locate(loc, msg, data, lines)
+            msg += f", found {_quoted(err['input'])}"
+    line, column = places.locate(loc, msg, data)
     return Problem(
         file=file,
         line=line,
@@ -87,32 +141,44 @@ def _semantic_problem(err: Any, data: dict[str, Any], lines: list[str], file: st
     )
 
 
-def _locate(loc: tuple[int | str, ...], msg: str, data: dict[str, Any], lines: list[str]) -> tuple[int, int | None]:
-    """The best (line, column) for a key path: the k-th `[[tiers]]` block, then the key inside it."""
-    start, end = 0, len(lines)
-    for i, line in enumerate(lines):
-        if _ANY_HEADER.match(line):
-            end = i
-            break
-    if not loc:  # a policy-wide rule, usually about named tiers: the last line naming one the message names
-        tiers = data.get("tiers")
-        names = {t.get("name") for t in tiers if isinstance(t, dict)} if isinstance(tiers, list) else set()
-        named = {n for n in names if isinstance(n, str) and n and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", msg)}
-        hits = [i for i, line in enumerate(lines) if (m := _TIER_NAME.match(line)) and m[1] in named]
-        return (hits[-1] + 1, None) if hits else (1, None)
-    if loc[0] == "tiers" and len(loc) > 1 and isinstance(loc[1], int):
-        headers = [i for i, line in enumerate(lines) if _TIERS_HEADER.match(line)]
-        if loc[1] < len(headers):
-            start = headers[loc[1]]
-            end = next((i for i in range(start + 1, len(lines)) if _ANY_HEADER.match(lines[i])), len(lines))
-    keys = [k for k in loc if isinstance(k, str)]
-    for key in reversed(keys):
-        pattern = re.compile(rf"(?<![\w-]){re.escape(key)}\s*=")
-        for i in range(start, end):
-            m = pattern.search(lines[i].split("#", 1)[0])
-            if m:
-                return i + 1, m.start() + 1
-    return start + 1, None
+class _Places:
+    """Where keys are in a policy's lines: found once per file, for every problem placed in it."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.headers = [i for i, line in enumerate(lines) if _ANY_HEADER.match(line)]  # any [table] line
+        self.tiers = [i for i in self.headers if _TIERS_HEADER.match(lines[i])]  # [[tiers]] lines
+
+    def locate(self, loc: tuple[int | str, ...], msg: str, data: dict[str, Any]) -> tuple[int, int | None]:
+        """The best (line, column) for a key path: the k-th `[[tiers]]` block, then the key inside it."""
+        lines = self.lines
+        start, end = 0, self.headers[0] if self.headers else len(lines)
+        if not loc:  # a policy-wide rule, usually about named tiers: the last line naming one the message names
+            tiers = data.get("tiers")
+            names = {t.get("name") for t in tiers if isinstance(t, dict)} if isinstance(tiers, list) else set()
+            named = {n for n in names if isinstance(n, str) and n and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", msg)}
+            hits = [i for i, line in enumerate(lines) if (m := _TIER_NAME.match(line)) and m[1] in named]
+            return (hits[-1] + 1, None) if hits else (1, None)
+        if loc[0] == "tiers" and len(loc) > 1 and isinstance(loc[1], int) and loc[1] < len(self.tiers):
+            start = self.tiers[loc[1]]
+            after = bisect.bisect_right(self.headers, start)
+            end = self.headers[after] if after < len(self.headers) else len(lines)
+        keys = [k for k in loc if isinstance(k, str)]
+        for key in reversed(keys):
+            pattern = re.compile(rf"(?<![\w-]){re.escape(key)}\s*=")
+            for i in range(start, end):
+                m = pattern.search(lines[i].split("#", 1)[0])
+                if m:
+                    return i + 1, m.start() + 1
+        if loc == ("tiers",) and self.tiers:  # too many [[tiers]]: the first one too many
+            return self.tiers[min(MAX_TIERS, len(self.tiers) - 1)] + 1, None
+        return start + 1, None
+
+
+def _quoted(value: Any) -> str:
+    """A value as a message quotes it: as TOML writes it, cut when long."""
+    text = _toml_value(value)
+    return text if len(text) <= VALUE_MAX else f"{text[:VALUE_MAX]}…"
 
 
 def _toml_value(value: Any) -> str:

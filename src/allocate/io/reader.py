@@ -4,14 +4,17 @@ All tables are read to the end even after a problem, so that a planner fixes eve
 table with a broken header is still checked row by row. Then the case's own cross-table checks run, without
 the tables and policy that could not be read (their absence would only add noise), and their problems are
 placed back at `file:line:column`. Warnings and notes (ignored columns, misspelt headers, columns the policy
-reads that are absent) come with the case, or with the InputError.
+reads that are absent, and the case's own warnings: look-alike ids, unknown grids) come with the case when
+asked for (`read_case_with_warnings`), or with the InputError. Past `MAX_LISTED` problems of a table or of a
+check, an `Omitted` entry counts the rest (`InputError.total` is every problem found).
 """
 
 from __future__ import annotations
 
 import os
 
-from allocate.errors import InputError, Problem
+from allocate.checks import check_read_case
+from allocate.errors import InputError, Omitted, Problem
 from allocate.gc_pause import collector_paused
 from allocate.io.columns import TABLES
 from allocate.io.policy_columns import absent_columns
@@ -30,17 +33,20 @@ def read_case(path: str | os.PathLike[str], *, policy: PolicyArg = None) -> Case
 
     `policy` (a Policy or the path of a policy.toml) overrides the case's own `policy.toml`.
     """
-    return _read(path, policy)[0]
+    check_read_case(path, policy)
+    return _read(path, policy, warn=False)[0]
 
 
 def read_case_with_warnings(path: str | os.PathLike[str], *, policy: PolicyArg = None) -> tuple[Case, list[Problem]]:
     """Like `read_case`, and also the warnings (legal but probably a mistake) and notes (columns and files
     ignored) at `file:line:column`; each says which it is in `severity`."""
-    return _read(path, policy)
+    check_read_case(path, policy)
+    return _read(path, policy, warn=True)
 
 
-def _read(path: str | os.PathLike[str], policy: PolicyArg) -> tuple[Case, list[Problem]]:
-    """The case and its warnings and notes; InputError with every problem (and the warnings) if it is invalid."""
+def _read(path: str | os.PathLike[str], policy: PolicyArg, warn: bool) -> tuple[Case, list[Problem]]:
+    """The case and, if `warn`, its warnings and notes; InputError with every problem (and the reader's
+    warnings) if it is invalid. The case's own warnings cost a pass over every id, so `read_case` skips them."""
     found = find_tables(path)
     with found.resource, collector_paused():
         reads = {sheet.table.name: read_table(sheet) for sheet in found.sheets}
@@ -74,7 +80,7 @@ def _read(path: str | os.PathLike[str], policy: PolicyArg) -> tuple[Case, list[P
         problems += [_locate(p, reads) for p in e.problems if not _follows(p, reads, whole, chosen)]
     if problems:
         raise InputError(problems, warnings)
-    return case, warnings + [_locate(w, reads) for w in case.warnings]
+    return case, (warnings + [_locate(w, reads) for w in case.warnings]) if warn else warnings
 
 
 def _policy(policy: PolicyArg, case_file: str | None) -> Policy:
@@ -98,6 +104,8 @@ def _follows(p: Problem, reads: dict[str, TableRead], whole: set[str], policy: P
         return False
     if "households" not in whole:
         return True
+    if isinstance(p, Omitted):
+        return False  # it counts many; some may follow from a rejected household, not all
     record = reads[p.table].records[p.row]
     return getattr(record, "household_id", None) in reads["households"].rejected_ids
 

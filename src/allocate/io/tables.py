@@ -1,9 +1,10 @@
 """Reading one table: header to columns, each row's cells to one validated record, every problem placed.
 
 Rows stream from the source and become records as they come; only the records, the line each started on
-and the problems are kept. A problem names the header as the planner wrote it, what was expected and what
-was found, at `file:line:column`. Headers the table does not know are listed as notes (never read, never
-copied anywhere), or as warnings when they look like a misspelt known one.
+and the first `MAX_LISTED` problems of each severity are kept (the rest are counted, so that a large file of
+bad rows costs no more memory than a good one). A problem names the header as the planner wrote it, what was
+expected and what was found, at `file:line:column`. Headers the table does not know are listed as notes (never
+read, never copied anywhere), or as warnings when they look like a misspelt known one.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from allocate.errors import Problem, Severity
+from allocate.errors import Bounded, Problem, Severity
+from allocate.files import restore
 from allocate.io.cells import TEXT, CellError, limit
 from allocate.io.columns import Column, Table, header_key
 from allocate.io.names import closest
-from allocate.io.sources import Rows, Sheet, SourceError
+from allocate.io.sources import Overflow, Rows, Sheet, SourceError, header_width
 
 QUOTE_MAX = 60
 SEEN_MAX = 1000
@@ -34,7 +36,8 @@ class TableRead:
     `complete` is False when the table could not be read as a whole (no header, a missing column, a bad
     encoding): then it has no records, and cross-table checks that need it are left out. Its rows are still
     checked as far as its header allows. `rejected_ids` are the ids of rows with problems, so that other
-    tables' references to them are not reported again as unknown. `warnings` holds warnings and notes.
+    tables' references to them are not reported again as unknown. `warnings` holds warnings and notes. Past
+    `MAX_LISTED` of a severity, problems are only counted; `finish` lists them, with an entry for the rest.
     """
 
     sheet: Sheet
@@ -45,6 +48,7 @@ class TableRead:
     warnings: list[Problem] = field(default_factory=list)
     rejected_ids: set[str] = field(default_factory=set)
     complete: bool = True
+    found: dict[Severity, Bounded] = field(default_factory=lambda: {s: Bounded() for s in ("error", "warning", "note")})
 
     def problem(
         self,
@@ -54,8 +58,12 @@ class TableRead:
         name: str | None = None,
         severity: Severity = "error",
     ) -> None:
-        """Record a problem (or a warning or note) at a position of this table (`name`: the field of the cell)."""
-        p = Problem(
+        """Record a problem (or a warning or note) at a position of this table (`name`: the field of the cell).
+
+        Past `MAX_LISTED` of a severity it is only counted; `finish` puts every problem kept into `problems`
+        and `warnings`, with an entry counting the rest.
+        """
+        self.found[severity].add(
             file=self.sheet.file,
             line=line,
             column=column,
@@ -64,7 +72,12 @@ class TableRead:
             message=message,
             severity=severity,
         )
-        (self.problems if severity == "error" else self.warnings).append(p)
+
+    def finish(self) -> None:
+        """Move the problems found into `problems` (errors) and `warnings` (warnings and notes)."""
+        self.problems += self.found["error"].listed()
+        self.warnings += self.found["warning"].listed() + self.found["note"].listed()
+        self.found = {s: Bounded() for s in ("error", "warning", "note")}
 
     def locate(self, p: Problem) -> Problem:
         """A problem the case gave as `table[row].field`, placed at this table's `file:line:column`."""
@@ -91,16 +104,18 @@ def read_table(sheet: Sheet) -> TableRead:
             headers = ", ".join(c.name for c in table.columns)
             out.problem(1, None, f"the table is empty; expected a header row with {headers}")
             out.complete = False
-            return out
-        width = max((i + 1 for i, text in enumerate(header_row[1]) if text.strip()), default=0)
-        plan, stand_ins = _header(out, table, header_row[1][:width])
-        _rows(out, plan, stand_ins, width, rows)
+        else:
+            width = header_width(header_row[1])
+            plan, stand_ins = _header(out, table, header_row[1][:width])
+            _rows(out, plan, stand_ins, width, rows)
     except SourceError as e:
-        out.problem(e.line, None, str(e))
+        out.finish()  # so that what stopped the table is listed, however many problems came before it
+        out.problem(e.line, e.column, str(e))
         out.complete = False
     if not out.complete:
         out.records.clear()
         out.lines = array("q")
+    out.finish()
     return out
 
 
@@ -188,6 +203,8 @@ def _rows(
                 raise CellError("a row no wider than the header")
             for i, name, parse, required, default, seen in cells_of:
                 text = cells[i].strip() if i < n else ""
+                if text[:1] == "'":  # a `'` allocate put before a formula character (files.neutralise) comes off
+                    text = restore(text)
                 if not text:
                     if required:
                         raise CellError("a value")
@@ -216,14 +233,18 @@ def _row(
     cells: list[str],
 ) -> None:
     """One row to one record, or all its problems; blank rows are skipped."""
-    if not "".join(cells).strip():
+    joined = "".join(cells)
+    if not joined.strip():
         return  # a blank row, as spreadsheets leave between blocks
+    quoted = "'" in joined  # cells allocate wrote with a formula guard (files.neutralise) read back as they were
     n = len(cells)
     data: dict[str, Any] = stand_ins.copy()
     raw: dict[str, str] = {}
     bad = False
     for i, col, header in plan:
         text = cells[i] if i < n else ""
+        if quoted:
+            text = restore(text)
         if not text.strip():
             if col.required:
                 out.problem(line, i + 1, f"{header}: expected {col.cell.noun}, found a blank cell", name=col.name)
@@ -235,7 +256,15 @@ def _row(
         except CellError as e:
             out.problem(line, i + 1, f"{header}: expected {e.expected}, found {_quote(text)}", name=col.name)
             bad = True
-    if n > width:
+    if isinstance(cells, Overflow):
+        out.problem(
+            line,
+            cells.column,
+            f"a value beyond the header's {width} columns, found {_quote(cells[-1])}; give its column a header "
+            "or clear it",
+        )
+        bad = True
+    elif n > width:
         extra = next((j for j in range(width, n) if cells[j].strip()), None)
         if extra is not None:
             out.problem(
@@ -276,4 +305,4 @@ def _expected(err: Any, table: Table, name: str) -> str:
         return f"{noun} {rule}"
     if err["type"] == "too_short":
         return "at least one entry"
-    return str(err["msg"]).removeprefix("Value error, ")
+    return str(err["msg"]).removeprefix("Value error, ").removeprefix("expected ")

@@ -12,11 +12,28 @@ from allocate.schema.case import (
     overview,
     tier_rank,
 )
-from allocate.schema.policy import DEFAULT_TIERS, Clause, Policy, Tier, Urgency, default_policy
+from allocate.schema.policy import (
+    DEFAULT_TIERS,
+    MAX_CLAUSES,
+    MAX_LIST,
+    MAX_NAME,
+    MAX_TIERS,
+    SECOND,
+    Clause,
+    Policy,
+    Tier,
+    Urgency,
+    default_policy,
+)
 
 __all__ = [
     "ALL_GRIDS",
     "DEFAULT_TIERS",
+    "MAX_CLAUSES",
+    "MAX_LIST",
+    "MAX_NAME",
+    "MAX_TIERS",
+    "SECOND",
     "Case",
     "CaseOverview",
     "Clause",

@@ -2,21 +2,25 @@
 
 Each record validates itself; `Case` then checks what spans tables (ids, references, tiers) and gives every
 need and service its tier from the policy. Problems are raised together as one `InputError`, each naming
-`table[row].field`, which the file readers turn into `file:line:column`.
+`table[row].field`, which the file readers turn into `file:line:column`; past `MAX_LISTED` of one check they
+are counted, not kept.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cached_property
 from operator import attrgetter
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from allocate.errors import InputError, Problem
-from allocate.schema.policy import Policy, Urgency
+from allocate.errors import Bounded, InputError, Problem
+from allocate.schema.policy import SECOND, Policy, Urgency
+from allocate.text import char_name, invisible, lookalike_key, plain, printable
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 """Ids, items, grids and skills: trimmed, case-sensitive, not empty."""
@@ -33,6 +37,27 @@ ALL_GRIDS = "*"
 
 GRIDS_SHOWN = 10
 """Grids a warning about an unknown grid lists, before it only counts the rest."""
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class ReadOnlyDict(dict[K, V]):
+    """A dict that refuses to be changed, for the lookup tables a frozen `Case` hands out.
+
+    A subclass of dict rather than a `MappingProxyType`, so that lookups stay as fast as a dict's (they are on
+    the hot path of indexing a case) and the case still pickles; `copy()` gives an ordinary dict to change.
+    """
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("this index belongs to a frozen Case and cannot be changed; copy() it to change a copy")
+
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    clear = pop = popitem = setdefault = update = _refuse
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (dict(self),))
 
 
 class _Record(BaseModel):
@@ -124,6 +149,13 @@ class Volunteer(_Record):
     def _lists(cls, v: Any) -> Any:
         return _unique_texts(v)
 
+    @field_validator("hours")
+    @classmethod
+    def _whole_seconds(cls, hours: float) -> float:
+        if 0 < hours < SECOND:
+            raise ValueError("expected 0, or at least 1/3600 (one second)")
+        return hours
+
     def covers(self, grid: str) -> bool:
         """Whether the volunteer may visit households of `grid`."""
         return ALL_GRIDS in self.grids or grid in self.grids
@@ -135,7 +167,7 @@ class Service(_Record):
     service_id: Text
     household_id: Text
     skill: Text
-    hours: float = Field(gt=0, le=MAX_HOURS)
+    hours: float = Field(ge=SECOND, le=MAX_HOURS)
     urgency: Urgency = Urgency.NORMAL
 
     @model_validator(mode="before")
@@ -202,18 +234,25 @@ class Case(BaseModel):
         return Case(**{**fields, **changes})
 
     def problems(self) -> list[Problem]:
-        """Errors that span tables: repeated ids, unknown households and tiers, services nobody can do."""
+        """Errors that span tables: repeated ids, unknown households and tiers, services nobody can do.
+
+        Each check keeps its first `MAX_LISTED` problems and counts the rest, so that a million needs of an
+        unknown household cost a counter, not a million records.
+        """
         out: list[Problem] = []
         tiers = set(self.policy.tier_names)
 
         def repeated(table: str, field: str, ids: list[str], hint: str = "") -> None:
             counts = Counter(ids)
-            seen: set[str] = set()
+            if len(counts) == len(ids):
+                return
+            found, seen = Bounded(), set()
             for row, i in enumerate(ids):
                 if counts[i] > 1:
                     if i in seen:
-                        out.append(Problem(table=table, row=row, field=field, message=f"{i!r} repeats{hint}"))
+                        found.add(table=table, row=row, field=field, message=f"{i!r} repeats{hint}")
                     seen.add(i)
+            out.extend(found.listed())
 
         repeated("households", "household_id", [h.household_id for h in self.households])
         repeated("needs", "need_id", [n.need_id for n in self.needs], self._same_item_hint("need_id"))
@@ -222,30 +261,30 @@ class Case(BaseModel):
         repeated("services", "service_id", [s.service_id for s in self.services], self._same_item_hint("service_id"))
 
         known = {h.household_id for h in self.households}
+        twins: dict[str, str] | None = None  # look-alike key -> household id, made at the first unknown one
         for table, owners in (
             ("needs", [n.household_id for n in self.needs]),
             ("services", [s.household_id for s in self.services]),
         ):
+            found = Bounded()
             for row, hid in enumerate(owners):
                 if hid not in known:
-                    out.append(
-                        Problem(
-                            table=table,
-                            row=row,
-                            field="household_id",
-                            message=f"unknown household {hid!r} (not in households)",
-                        )
-                    )
+                    twins = twins if twins is not None else {lookalike_key(k): k for k in known}
+                    twin = twins.get(lookalike_key(hid))
+                    looks = f"; households has {twin!r}, which looks the same" if twin is not None else ""
+                    message = f"unknown household {hid!r} (not in households){looks}"
+                    found.add(table=table, row=row, field="household_id", message=message)
+            out.extend(found.listed())
+        found = Bounded()
         for row, h in enumerate(self.households):
             if h.tier is not None and h.tier not in tiers:
-                out.append(Problem(table="households", row=row, field="tier", message=self._unknown_tier(h.tier)))
+                found.add(table="households", row=row, field="tier", message=self._unknown_tier(h.tier))
+        out.extend(found.listed())
+        found = Bounded()
         for row, lot in enumerate(self.lots):
             if lot.reserved_for is not None and lot.reserved_for not in tiers:
-                out.append(
-                    Problem(
-                        table="supplies", row=row, field="reserved_for", message=self._unknown_tier(lot.reserved_for)
-                    )
-                )
+                found.add(table="supplies", row=row, field="reserved_for", message=self._unknown_tier(lot.reserved_for))
+        out.extend(found.listed())
         if self.services and self.volunteers is None:
             out.append(
                 Problem(table="services", message="services need volunteers, but the case has no volunteers table")
@@ -261,8 +300,8 @@ class Case(BaseModel):
 
     @cached_property
     def household_index(self) -> dict[str, int]:
-        """Row of each household id."""
-        return {h.household_id: i for i, h in enumerate(self.households)}
+        """Row of each household id (read-only: the case is frozen)."""
+        return ReadOnlyDict({h.household_id: i for i, h in enumerate(self.households)})
 
     @cached_property
     def need_tiers(self) -> tuple[int, ...]:
@@ -298,11 +337,17 @@ class Case(BaseModel):
     @cached_property
     def warnings(self) -> tuple[Problem, ...]:
         """Legal but probably a mistake: unsupplied items, expired lots, grids named that no household is in,
-        uncovered grids, unmatched skills."""
+        uncovered grids, unmatched skills, look-alike ids. Past `MAX_LISTED` of a check, counted, not kept."""
         out: list[Problem] = []
+        found = Bounded()
 
         def warn(table: str, row: int | None, field: str, message: str) -> None:
-            out.append(Problem(table=table, row=row, field=field, message=message, severity="warning"))
+            found.add(table=table, row=row, field=field, message=message, severity="warning")
+
+        def checked() -> None:
+            nonlocal found
+            out.extend(found.listed())
+            found = Bounded()
 
         supplied = {lot.item for lot in self.lots}
         flagged: set[str] = set()
@@ -310,45 +355,162 @@ class Case(BaseModel):
             if n.item not in supplied and n.item not in flagged:
                 flagged.add(n.item)
                 warn("needs", row, "item", f"no lot supplies {n.item!r}; its needs cannot be met")
+        checked()
         day = self.policy.effective_date()
         grids = dict.fromkeys(h.grid for h in self.households)
+        unknown_grid = self._unknown_grid(grids)
         for row, lot in enumerate(self.lots):
             if not lot.usable_on(day):
                 warn("supplies", row, "expires", f"lot {lot.lot_id!r} expired on {lot.expires} (plan date {day})")
+        checked()
+        for row, lot in enumerate(self.lots):
             for g in lot.grids or ():
                 if g not in grids:
-                    warn("supplies", row, "grids", f"lot {lot.lot_id!r} names {self._unknown_grid(g, grids)}")
+                    warn("supplies", row, "grids", f"lot {lot.lot_id!r} names {unknown_grid(g)}")
+        checked()
         if self.volunteers is not None:
             vols = self.volunteers
             for row, v in enumerate(vols):
                 for g in v.grids:
                     if g != ALL_GRIDS and g not in grids:
+                        warn("volunteers", row, "grids", f"volunteer {v.volunteer_id!r} names {unknown_grid(g)}")
+            checked()
+            covered = {g for v in vols for g in v.grids}
+            if ALL_GRIDS not in covered:
+                for g in grids:
+                    if g not in covered:
                         warn(
                             "volunteers",
-                            row,
+                            None,
                             "grids",
-                            f"volunteer {v.volunteer_id!r} names {self._unknown_grid(g, grids)}",
+                            f"no volunteer covers grid {g!r}; its households get no deliveries",
                         )
-            for g in grids:
-                if not any(v.covers(g) for v in vols):
-                    warn(
-                        "volunteers", None, "grids", f"no volunteer covers grid {g!r}; its households get no deliveries"
-                    )
+            checked()
             skills = {s for v in vols for s in v.skills}
             flagged = set()
             for row, s in enumerate(self.services):
                 if s.skill not in skills and s.skill not in flagged:
                     flagged.add(s.skill)
                     warn("services", row, "skill", f"no volunteer has skill {s.skill!r}")
+            checked()
+        out += self._lookalikes()
         return tuple(out)
 
     @staticmethod
-    def _unknown_grid(grid: str, grids: dict[str, None]) -> str:
-        """`grid 'G9', which no household is in (grids are: ...)`, the known grids cut at GRIDS_SHOWN."""
+    def _unknown_grid(grids: dict[str, None]) -> Callable[[str], str]:
+        """`grid 'G9', which no household is in (grids are: ...)` for a grid, the known grids cut at GRIDS_SHOWN."""
         known = sorted(grids)
         shown = ", ".join(map(repr, known[:GRIDS_SHOWN]))
         more = f" and {len(known) - GRIDS_SHOWN} more" if len(known) > GRIDS_SHOWN else ""
-        return f"grid {grid!r}, which no household is in (grids are: {shown or 'none'}{more})"
+        return lambda grid: f"grid {grid!r}, which no household is in (grids are: {shown or 'none'}{more})"
+
+    def _lookalikes(self) -> list[Problem]:
+        """Ids that hold characters a person cannot see, and ids that look the same as another of their kind
+        but differ in full-width or invisible characters: each kind of id, grid, item and skill is checked once
+        over all its cells (almost free when, as usual, there is nothing to find)."""
+        hh, needs, lots, vols, services = self.households, self.needs, self.lots, self.volunteers or (), self.services
+        kinds: list[tuple[str, list[_Cells]]] = [
+            ("household", [_cells("households", "household_id", (h.household_id for h in hh))]),
+            (
+                "grid",
+                [
+                    _cells("households", "grid", (h.grid for h in hh)),
+                    _cells("supplies", "grids", (lot.grids or () for lot in lots), listed=True),
+                    _cells("volunteers", "grids", (v.grids for v in vols), listed=True),
+                ],
+            ),
+            (
+                "item",
+                [_cells("needs", "item", (n.item for n in needs)), _cells("supplies", "item", (x.item for x in lots))],
+            ),
+            (
+                "skill",
+                [
+                    _cells("services", "skill", (s.skill for s in services)),
+                    _cells("volunteers", "skills", (v.skills for v in vols), listed=True),
+                ],
+            ),
+            ("need", [_cells("needs", "need_id", (n.need_id for n in needs))]),
+            ("lot", [_cells("supplies", "lot_id", (x.lot_id for x in lots))]),
+            ("volunteer", [_cells("volunteers", "volunteer_id", (v.volunteer_id for v in vols))]),
+            ("service", [_cells("services", "service_id", (s.service_id for s in services))]),
+        ]
+        defaults = {  # an id left blank is made of others already checked: warned about there, not again
+            "need": lambda row: f"{needs[row].household_id}/{needs[row].item}",
+            "service": lambda row: f"{services[row].household_id}/{services[row].skill}",
+        }
+        out: list[Problem] = []
+        for noun, columns in kinds:
+            if all(plain(c.texts) for c in columns):
+                continue
+            found = Bounded()
+            default = defaults.get(noun)
+            first: dict[str, tuple[str, int, str]] = {}  # each distinct text: where it first is (table, row, field)
+            for c in columns:
+                for row, text in c.occurrences():
+                    if default is None or text != default(row):
+                        first.setdefault(text, (c.table, row, c.field))
+            twins: dict[str, list[str]] = {}
+            for text in first:
+                twins.setdefault(lookalike_key(text), []).append(text)
+            for text, (table, row, field) in first.items():
+                message = _lookalike(noun, text, twins[lookalike_key(text)])
+                if message:
+                    found.add(table=table, row=row, field=field, message=message, severity="warning")
+            out += found.listed()
+        return out
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """The texts of one id column (or list column) of a table, for the look-alike check."""
+
+    table: str
+    field: str
+    texts: list[str]  # every text, list entries one by one
+    rows: list[int] | None  # the row of each text when the column holds lists; None: text i is in row i
+
+    def occurrences(self) -> Iterable[tuple[int, str]]:
+        """(row, text) of every text."""
+        return zip(self.rows, self.texts, strict=True) if self.rows is not None else enumerate(self.texts)
+
+
+def _cells(table: str, field: str, values: Iterable[Any], listed: bool = False) -> _Cells:
+    if not listed:
+        return _Cells(table, field, list(values), None)
+    texts: list[str] = []
+    rows: list[int] = []
+    for row, entries in enumerate(values):
+        for e in entries:
+            if e != ALL_GRIDS:
+                texts.append(e)
+                rows.append(row)
+    return _Cells(table, field, texts, rows)
+
+
+def _lookalike(noun: str, text: str, twins: list[str]) -> str | None:
+    """The warning about one id, `twins` being every id of its kind that looks the same (itself included, in
+    the order first seen), or None when it needs none: no invisible character, and no look-alike it should be."""
+    hidden = [c for c in dict.fromkeys(text) if invisible(c)]
+    if hidden:
+        names = ", ".join(map(char_name, hidden[:3])) + (f" and {len(hidden) - 3} more" if len(hidden) > 3 else "")
+        chars = "an invisible or control character" if len(hidden) == 1 else "invisible or control characters"
+        other = next((t for t in twins if t != text), None)
+        key = lookalike_key(text)
+        if other is not None:
+            so = f", so it is a different {noun} from {other!r}"
+        elif key:
+            so = f", so it is not the {noun} {key!r} it looks like"
+        else:
+            so = ""
+        return f"{noun} {text!r} holds {chars} ({names}){so}; delete {'it' if len(hidden) == 1 else 'them'}"
+    canonical = next((t for t in twins if lookalike_key(t) == t), twins[0])
+    if text == canonical:
+        return None
+    return (
+        f"{noun} {text!r} and {noun} {canonical!r} look the same but are different {noun}s (they differ in "
+        "full-width or other look-alike characters); write both the same way"
+    )
 
 
 class CaseOverview(BaseModel):
@@ -381,7 +543,7 @@ class CaseOverview(BaseModel):
         else:
             lines.append(f"volunteers: {self.volunteers} offering {self.volunteer_hours:g} hours")
         lines.append(f"services: {self.services}")
-        return "\n".join(lines)
+        return printable("\n".join(lines), keep="\n")  # tier names come from the policy file
 
 
 def overview(case: Case) -> CaseOverview:

@@ -2,15 +2,39 @@
 
 A planner must be able to read it, so it is plain data: each tier has `when` clauses, a clause holds when
 all its conditions hold, and a need's tier is the first tier with a clause that holds.
+
+What a policy may hold is bounded (`MAX_TIERS`, `MAX_CLAUSES`, `MAX_LIST`, `MAX_NAME`) far above any real one,
+so that a policy file cannot make reading or solving run for minutes; each bound is checked before what it
+bounds is read, and says what it is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SECOND = 1 / 3600
+"""The engine counts volunteer time in whole seconds: a visit or service must take at least one."""
+
+MAX_TIERS = 100
+"""Tiers a policy may have; each is solved in turn, and a real policy has a handful."""
+MAX_CLAUSES = 100
+"""`when` clauses one tier may have."""
+MAX_LIST = 1000
+"""Entries of one condition's list (`urgency`, `grids`)."""
+MAX_NAME = 100
+"""Characters of a tier name, which messages, reports and sheets print."""
+
+
+def _at_most(values: Any, most: int, what: str, where: str) -> Any:
+    """`values` if it is not a list longer than `most`; else the error that says so, before its entries are read."""
+    if isinstance(values, list | tuple) and len(values) > most:
+        raise ValueError(f"{where} may have at most {most} {what}; this one has {len(values):,}")
+    return values
 
 
 class Urgency(StrEnum):
@@ -38,6 +62,11 @@ class Clause(BaseModel):
     chronic_illness: bool | None = None
     grids: tuple[str, ...] | None = None
     min_members: int | None = Field(default=None, ge=1)
+
+    @field_validator("urgency", "grids", mode="before")
+    @classmethod
+    def _short(cls, values: Any) -> Any:
+        return _at_most(values, MAX_LIST, "entries", "a condition's list")
 
     @model_validator(mode="after")
     def _not_empty(self) -> Clause:
@@ -88,7 +117,14 @@ class Tier(BaseModel):
         name = name.strip()
         if not name:
             raise ValueError("a tier needs a name")
+        if len(name) > MAX_NAME:
+            raise ValueError(f"a tier name may have at most {MAX_NAME} characters; this one has {len(name):,}")
         return name
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _few_clauses(cls, when: Any) -> Any:
+        return _at_most(when, MAX_CLAUSES, "clauses", "a tier")
 
     @property
     def catch_all(self) -> bool:
@@ -113,17 +149,22 @@ class Policy(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     plan_date: dt.date | None = None  # None: the day the plan is made
-    visit_hours: float = Field(default=0.25, gt=0, le=24, allow_inf_nan=False)
+    visit_hours: float = Field(default=0.25, ge=SECOND, le=24, allow_inf_nan=False)
     fairness: Literal["leximin", "none"] = "leximin"
     seed: int = 0
     tiers: tuple[Tier, ...] = DEFAULT_TIERS
+
+    @field_validator("tiers", mode="before")
+    @classmethod
+    def _few_tiers(cls, tiers: Any) -> Any:
+        return _at_most(tiers, MAX_TIERS, "tiers", "a policy")
 
     @model_validator(mode="after")
     def _tiers_well_formed(self) -> Policy:
         if not self.tiers:
             raise ValueError("the policy needs at least one tier")
-        names = [t.name for t in self.tiers]
-        dup = sorted({n for n in names if names.count(n) > 1})
+        counts = Counter(t.name for t in self.tiers)
+        dup = sorted(n for n, k in counts.items() if k > 1)
         if dup:
             raise ValueError(f"tier names must be unique; repeated: {', '.join(dup)}")
         if not self.tiers[-1].catch_all:
