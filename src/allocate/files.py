@@ -28,12 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from allocate.errors import OutputExistsError
-
-FORMULA_START = frozenset("=+-@\t\r\n\0'")
-"""First characters that make a spreadsheet read a cell as a formula (OWASP's `= + - @`, tab and carriage return,
-and line feed and NUL as ASVS adds), and `'`, the escape itself, so that escaping can be undone exactly."""
-
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+from allocate.text import neutralise
 
 SYSTEM_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 """Files the operating system drops into any folder it shows; they never stop a folder from being replaced."""
@@ -41,25 +36,6 @@ SYSTEM_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 _LEFTOVER = re.compile(r"(?P<pid>[0-9]+)\.[0-9a-f]{8}\.(?P<kind>tmp|old)")
 _ACTIVE: set[str] = set()  # leftover-style names this process is using right now (other threads may write too)
 _ACTIVE_LOCK = threading.Lock()
-
-
-def neutralise(cell: str) -> str:
-    """`cell` as written to a CSV: prefixed with `'` if it starts with a character in `FORMULA_START`.
-
-    A plain number (`-1`, `+2.5`) is left as it is: a spreadsheet reads it as a number, never as a formula. Every
-    other cell, including one that really starts with `'`, is escaped, so `restore(neutralise(c)) == c` always.
-    """
-    if cell[:1] in FORMULA_START and not _PLAIN_NUMBER.fullmatch(cell):
-        return "'" + cell
-    return cell
-
-
-def restore(cell: str) -> str:
-    """Undo `neutralise`: drop a leading `'` that stands before a character in `FORMULA_START`.
-
-    A cell such as `'abc` (which `neutralise` never writes) is read as it is.
-    """
-    return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_START else cell
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:

@@ -13,6 +13,7 @@ there. `invisible` and `lookalike_key` find such characters and ids for the warn
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 ASCII_SPACE = " "
@@ -94,3 +95,31 @@ def plain(texts: list[str]) -> bool:
     if joined.isascii():
         return joined.isprintable()
     return joined.isprintable() and unicodedata.is_normalized("NFKC", joined)
+
+
+# -- cells a spreadsheet would read as a formula -------------------------------------------------------------
+
+FORMULA_START = frozenset("=+-@\t\r\n\0'")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP's `= + - @`, tab and carriage return,
+and line feed and NUL as ASVS adds), and `'`, the escape itself, so that escaping can be undone exactly."""
+
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+
+
+def neutralise(cell: str) -> str:
+    """`cell` as written to a CSV: prefixed with `'` if it starts with a character in `FORMULA_START`.
+
+    A plain number (`-1`, `+2.5`) is left as it is: a spreadsheet reads it as a number, never as a formula. Every
+    other cell, including one that really starts with `'`, is escaped, so `restore(neutralise(c)) == c` always.
+    """
+    if cell[:1] in FORMULA_START and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def restore(cell: str) -> str:
+    """Undo `neutralise`: drop a leading `'` that stands before a character in `FORMULA_START`.
+
+    A cell such as `'abc` (which `neutralise` never writes) is read as it is.
+    """
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_START else cell

@@ -3,11 +3,13 @@ terminal would act on (an ESC, a bidi override) is ever printed raw."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 
+from allocate import Case, Household, Lot, Need, Policy
 from allocate.errors import InputError, Problem
 from allocate.io import read_case, read_case_with_warnings
 from allocate.text import char_name, invisible, lookalike_key, printable, printable_json
@@ -116,3 +118,16 @@ def test_printable_json_is_the_same_json() -> None:
     assert all(line.isprintable() for line in text.splitlines())
     assert "一网格" in text
     assert printable("a\nb\x1b", keep="\n") == "a\nb\\x1b"
+
+
+def test_ids_a_spreadsheet_reads_as_a_formula_are_warned_about_once() -> None:
+    """An id, item or grid starting with = + - @ gets one warning at its first cell; a plain number and a default
+    need id made of them do not."""
+    case = Case(
+        households=(Household(household_id="=H1", grid="g"), Household(household_id="-5", grid="g")),
+        needs=(Need(household_id="=H1", item="@rice", quantity=1), Need(household_id="-5", item="@rice", quantity=2)),
+        lots=(Lot(lot_id="L1", item="@rice", quantity=3),),
+        policy=Policy(plan_date=dt.date(2026, 12, 1)),
+    )
+    formula = [w for w in case.warnings if "read as a formula" in w.message]
+    assert [(w.table, w.row, w.field) for w in formula] == [("households", 0, "household_id"), ("needs", 0, "item")]

@@ -15,13 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from allocate.errors import InputError, Problem
-from allocate.files import restore
 from allocate.io.cells import NUMBER, TEXT, WHOLE
 from allocate.io.columns import Column, Table
 from allocate.io.sources import Rows, Sheet, csv_rows
 from allocate.io.tables import read_table
 from allocate.plan import Allocation, Plan, Status, Visit
 from allocate.schema import Case
+from allocate.text import restore
 
 ALLOCATIONS = Table(
     "allocation",

@@ -17,11 +17,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from allocate.errors import Bounded, Problem, Severity
-from allocate.files import restore
 from allocate.io.cells import TEXT, CellError, limit
 from allocate.io.columns import Column, Table, header_key
 from allocate.io.names import closest
 from allocate.io.sources import Overflow, Rows, Sheet, SourceError, header_width
+from allocate.text import restore
 
 QUOTE_MAX = 60
 SEEN_MAX = 1000

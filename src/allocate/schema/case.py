@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from allocate.errors import Bounded, InputError, Problem
 from allocate.schema.policy import SECOND, Policy, Urgency
-from allocate.text import char_name, invisible, lookalike_key, plain, printable
+from allocate.text import FORMULA_START, char_name, invisible, lookalike_key, neutralise, plain, printable
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 """Ids, items, grids and skills: trimmed, case-sensitive, not empty."""
@@ -441,6 +441,7 @@ class Case(BaseModel):
         }
         out: list[Problem] = []
         for noun, columns in kinds:
+            out += _formulas(noun, columns, defaults.get(noun))
             if all(plain(c.texts) for c in columns):
                 continue
             found = Bounded()
@@ -486,6 +487,29 @@ def _cells(table: str, field: str, values: Iterable[Any], listed: bool = False) 
                 texts.append(e)
                 rows.append(row)
     return _Cells(table, field, texts, rows)
+
+
+def _formulas(noun: str, columns: list[_Cells], default: Callable[[int], str] | None) -> list[Problem]:
+    """Warnings for ids a spreadsheet would read as a formula (`=`, `+`, `-`, `@` first): allocate writes them
+    with a leading `'` and reads them back as they were, but a planner opening its CSVs sees the quote. An id
+    left blank (`default`) is made of others, warned about there."""
+    found = Bounded()
+    seen: set[str] = set()
+    for c in columns:
+        if not any(t[:1] in FORMULA_START for t in c.texts):
+            continue
+        for row, text in c.occurrences():
+            if text not in seen and neutralise(text) != text and (default is None or text != default(row)):
+                seen.add(text)
+                found.add(
+                    table=c.table,
+                    row=row,
+                    field=c.field,
+                    message=f"{noun} {text!r} starts with {text[0]!r}, which spreadsheets read as a formula: "
+                    "allocate's CSV files write it with a leading ' (and read it back as it is); better rename it",
+                    severity="warning",
+                )
+    return found.listed()
 
 
 def _lookalike(noun: str, text: str, twins: list[str]) -> str | None:
