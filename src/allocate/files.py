@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from allocate.errors import OutputExistsError
-from allocate.text import neutralise
+from allocate.text import FORMULA_START, neutralise
 
 SYSTEM_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 """Files the operating system drops into any folder it shows; they never stop a folder from being replaced."""
@@ -41,12 +41,16 @@ _ACTIVE_LOCK = threading.Lock()
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """One CSV as UTF-8 with BOM and CRLF line ends (what Excel opens cleanly), composed in memory, one write.
 
-    Every cell goes through `neutralise`, so no cell can start a formula in Excel, WPS or LibreOffice.
+    Every cell goes through `neutralise`, so no cell can start a formula in Excel, WPS or LibreOffice (the
+    first-character test is written out inline: it runs for every cell of a plan).
     """
     text = io.StringIO(newline="")
     out = csv.writer(text, lineterminator="\r\n")
     out.writerow([neutralise(h) for h in header])
-    out.writerows([neutralise("" if c is None else str(c)) for c in row] for row in rows)
+    out.writerows(
+        [t if not t or t[0] not in FORMULA_START else neutralise(t) for t in ("" if c is None else str(c) for c in row)]
+        for row in rows
+    )
     path.write_text(text.getvalue(), encoding="utf-8-sig", newline="")
 
 

@@ -27,7 +27,7 @@ def test_work_on_a_generated_city_district() -> None:
         "components": 36,
         "classes": 145,
         "arcs": 436,
-        "flow_solves": 891,
+        "flow_solves": 881,
         "lp_solves": 0,
         "mip_solves": 0,
     }
@@ -49,7 +49,7 @@ def test_work_with_total_fill() -> None:
         "components": 38,
         "classes": 112,
         "arcs": 225,
-        "flow_solves": 256,
+        "flow_solves": 246,
         "lp_solves": 78,
         "mip_solves": 187,
     }

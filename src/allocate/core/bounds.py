@@ -67,7 +67,7 @@ def tier_bounds(
         time_bound = _TimeBound(index, crew, reach, doable)
         for t in range(n_t):
             if bound[t] - reached[t] > CLOSE_ENOUGH * entries[t]:
-                bound[t] = min(bound[t], time_bound.solve(t, reached, count))
+                bound[t] = min(bound[t], time_bound.solve(t, reached, int(bound[t]), count))
     out = []
     for t in range(n_t):
         fills = np.concatenate([fill[index.need_tier == t], done[s_tier == t].astype(np.float64)])
@@ -185,6 +185,8 @@ its entries: it could tighten them by a handful at most."""
 LAGRANGE_ROUNDS = 8
 """Subgradient rounds of the Lagrangian bound: each is one min-cost flow, and every round's value is a bound. On
 generated M the eighth round's bound on the general tier is within 0.3% of the LP optimum, at a fifth of its time."""
+HOPELESS_AFTER = 3
+"""Rounds after which a Lagrangian bound still above the cheaper bounds is given up (see `_TimeBound._lagrange`)."""
 _SCALE = 10**9
 """Value per tick is rounded up to 1/_SCALE in the flows, so their optimum stays an upper bound."""
 
@@ -234,19 +236,24 @@ class _TimeBound:
         self.dp_f, self.dp_k = np.nonzero(covers[:, self.d_grid].T)
         self.sp_s, self.sp_g = np.nonzero(groups[:, n_grids:][:, self.s_ability].T)
 
-    def solve(self, tier: int, reached: IntArray, count: Counter) -> int:
+    def solve(self, tier: int, reached: IntArray, known: int, count: Counter) -> int:
         """An upper bound on `tier`'s reach, every higher tier reaching at least `reached`: the least of
-        `LAGRANGE_ROUNDS` Lagrangian bounds."""
+        `LAGRANGE_ROUNDS` Lagrangian bounds (fewer when they stay above the `known` bound, see `_lagrange`)."""
         d_live = np.asarray((self.d_w[:, : tier + 1] > 0).any(axis=1), np.bool_)  # the others only take time
-        return self._lagrange(tier, reached, d_live, self.s_tier <= tier, count)
+        return self._lagrange(tier, reached, known, d_live, self.s_tier <= tier, count)
 
-    def _lagrange(self, tier: int, reached: IntArray, d_live: BoolArray, s_live: BoolArray, count: Counter) -> int:
+    def _lagrange(
+        self, tier: int, reached: IntArray, known: int, d_live: BoolArray, s_live: BoolArray, count: Counter
+    ) -> int:
         """The least of `LAGRANGE_ROUNDS` Lagrangian bounds: the higher tiers' rows priced by multipliers `mu`,
         moved by Polyak subgradient steps aimed halfway between the best bound so far and the plan's own reach
-        (which the bound cannot go below)."""
+        (which the bound cannot go below). After `HOPELESS_AFTER` rounds still above the `known` bound, the rest
+        are not run: the bound falls a little more each round, and could not tighten anything."""
         mu = np.zeros(tier)
         best = np.inf
-        for _ in range(LAGRANGE_ROUNDS):
+        for k in range(LAGRANGE_ROUNDS):
+            if k == HOPELESS_AFTER and best > known:
+                break
             d_value = self.d_w[:, tier] + self.d_w[:, :tier] @ mu
             priced = np.zeros(self.index.n_tiers)
             priced[:tier] = mu
