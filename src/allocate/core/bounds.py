@@ -27,6 +27,7 @@ import numpy as np
 from allocate.backends.base import Backend, FloatArray, LinearProgram, SolveStatus
 from allocate.core.goods import Counter, GoodsProblem
 from allocate.core.index import BoolArray, CaseIndex, IntArray
+from allocate.core.network import min_cost_flow
 from allocate.core.volunteers import Crew
 
 
@@ -105,8 +106,6 @@ class _GoodsBound:
 
     def solve(self, tier: int, higher: IntArray, count: Counter) -> int:
         """The bound for `tier`, the tiers above it reaching at least `higher` needs each."""
-        from ortools.graph.python import min_cost_flow
-
         n_l, n_c = self.stock.size, self.cls_size.size
         live = self.cls_tier <= tier
         arcs = np.flatnonzero(live[self.arc_cls])
@@ -128,14 +127,7 @@ class _GoodsBound:
         supplies[0], supplies[1] = total, -total
         supplies[t0 : t0 + tier] -= higher  # at least `higher` units must pass each higher tier's node
         supplies[1] += int(higher.sum())
-        solver = min_cost_flow.SimpleMinCostFlow()
-        solver.add_arcs_with_capacity_and_unit_cost(
-            tails.astype(np.int64), heads.astype(np.int64), caps.astype(np.int64), costs.astype(np.int64)
-        )
-        solver.set_nodes_supplies(np.arange(supplies.size), supplies)
-        count("flow_solves", 1)
-        if solver.solve() != solver.OPTIMAL:
-            raise RuntimeError("goods bound flow failed")  # the plan itself satisfies the lower bounds
+        solver = min_cost_flow((tails, heads, caps, costs), supplies, count, "goods bound")  # the plan is feasible
         return int(-solver.optimal_cost())
 
 
@@ -281,8 +273,6 @@ class _TimeBound:
     def _flow(self, d_value: FloatArray, s_value: FloatArray, count: Counter) -> tuple[float, FloatArray, FloatArray]:
         """max (d_value . deliveries + s_value . services) over the time the groups have, as one min-cost flow in
         ticks; its value (rounded up, so still a bound), and the deliveries and services per family."""
-        from ortools.graph.python import min_cost_flow
-
         visit = int(self.crew.visit)
         n_f, n_s, n_g = self.d_size.size, self.s_size.size, self.hours.size
         n_k = int(self.coverage.max(initial=-1)) + 1
@@ -317,15 +307,8 @@ class _TimeBound:
                 np.zeros(2 * n_g + 1),
             ]
         )
-        solver = min_cost_flow.SimpleMinCostFlow()
-        solver.add_arcs_with_capacity_and_unit_cost(
-            tails.astype(np.int64), heads.astype(np.int64), caps.astype(np.int64), costs.astype(np.int64)
-        )
         supplies = np.zeros(g0 + n_g, np.int64)
         supplies[0], supplies[1] = supply, -supply
-        solver.set_nodes_supplies(np.arange(supplies.size), supplies)
-        count("flow_solves", 1)
-        if solver.solve() != solver.OPTIMAL:
-            raise RuntimeError("time bound flow failed")
+        solver = min_cost_flow((tails, heads, caps, costs), supplies, count, "time bound")
         out = np.asarray(solver.flows(np.arange(n_f + n_s)), np.float64)
         return -solver.optimal_cost() / _SCALE, out[:n_f] / visit, out[n_f:] / np.maximum(self.s_ticks, 1)

@@ -385,12 +385,7 @@ class ExactPart:
         i = 0
         while i < len(levels):
             v = levels[i]
-            terms: dict[int, float] = defaultdict(float)
-            for e in entries:
-                cols = e.at_least(v)
-                if cols is not None:
-                    for c, w in cols.items():
-                        terms[c] += w
+            terms = _at_least(entries, v)
             if not terms:
                 break
             x, _ = self._run(backend, limits, terms, upper, x, count)
@@ -400,14 +395,9 @@ class ExactPart:
                 i += 1
                 continue
             top = min(above)
-            held: dict[int, float] = defaultdict(float)
-            for e in entries:
-                cols = e.at_least(top)
-                if cols is not None:
-                    for c, w in cols.items():
-                        held[c] += w
+            held = _at_least(entries, top)
             got = sum(w * x[c] for c, w in held.items())
-            self.m.row(dict(held), got - 0.5, np.inf)
+            self.m.row(held, got - 0.5, np.inf)
             while i < len(levels) and levels[i] <= top:
                 i += 1
         return x
@@ -532,6 +522,17 @@ class ExactPart:
                 units = sum(1 for k in counts if k > i)
                 out.amount[n] = units * int(index.need_qty[n]) if whole else units
         return out
+
+
+def _at_least(entries: list[_Entry], v: Fraction) -> dict[int, float]:
+    """Column -> weight of the linear count of `entries` with fill at least `v` (constants left out)."""
+    terms: dict[int, float] = defaultdict(float)
+    for e in entries:
+        cols = e.at_least(v)
+        if cols is not None:
+            for c, w in cols.items():
+                terms[c] += w
+    return dict(terms)
 
 
 class _StoppedError(Exception):

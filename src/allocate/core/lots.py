@@ -13,6 +13,7 @@ import numpy as np
 
 from allocate.core.goods import Component, Counter, GoodsProblem
 from allocate.core.index import CaseIndex, IntArray
+from allocate.core.network import min_cost_flow
 
 
 def assign_lots(
@@ -49,8 +50,6 @@ def assign_lots(
 
 def _class_lots(index: CaseIndex, comp: Component, count: Counter) -> tuple[IntArray, IntArray, IntArray]:
     """(local class, local lot, units) of every lot -> class arc with flow, from a min-cost flow on expiry rank."""
-    from ortools.graph.python import min_cost_flow
-
     net = comp.net
     n_l, n_c = net.n_lots, len(comp.classes)
     demand = int(comp.totals.sum())
@@ -59,15 +58,9 @@ def _class_lots(index: CaseIndex, comp: Component, count: Counter) -> tuple[IntA
     heads = np.concatenate([lot0 + np.arange(n_l), cls0 + net.arc_cls, np.ones(n_c, np.int64)])
     caps = np.concatenate([net.stock, np.full(net.arc_lot.size, demand, np.int64), comp.totals])
     costs = np.concatenate([np.zeros(n_l, np.int64), index.lot_cost[comp.lots][net.arc_lot], np.zeros(n_c, np.int64)])
-    solver = min_cost_flow.SimpleMinCostFlow()
-    solver.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
     supplies = np.zeros(2 + n_l + n_c, np.int64)
     supplies[0], supplies[1] = demand, -demand
-    solver.set_nodes_supplies(np.arange(supplies.size), supplies)
-    count("flow_solves", 1)
-    status = solver.solve()
-    if status != solver.OPTIMAL:
-        raise RuntimeError(f"min-cost flow failed with status {status}")
+    solver = min_cost_flow((tails, heads, caps, costs), supplies, count, "lot choice")
     flows = np.asarray(solver.flows(np.arange(n_l, n_l + net.arc_lot.size)), np.int64)
     used = np.flatnonzero(flows)
     return net.arc_cls[used], net.arc_lot[used], flows[used]

@@ -18,6 +18,7 @@ import numpy as np
 
 from allocate.core.goods import Counter
 from allocate.core.index import BoolArray, CaseIndex, IntArray, seeded_rank
+from allocate.core.network import min_cost_flow
 from allocate.schema import ALL_GRIDS, Case
 
 TICKS = 3600
@@ -155,8 +156,6 @@ def deliver_by_flow(
     """
     if not households.size:
         return
-    from ortools.graph.python import min_cost_flow
-
     top = int(worth.max()) + 1
     keys, group = np.unique(grid[households] * top + worth, return_inverse=True)
     group = group.reshape(-1)
@@ -171,20 +170,16 @@ def deliver_by_flow(
     pair_group, pair_v = pair_group[keep].astype(np.int64), pair_v[keep]
     n_g, n_v, n_p, n = keys.size, crew.n_volunteers, pair_v.size, int(households.size)
     g0, v0 = 2, 2 + n_g
-    solver = min_cost_flow.SimpleMinCostFlow()
-    # arcs: bypass (a household not delivered), source -> group, group -> volunteer, volunteer -> sink
-    solver.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate([[0], np.zeros(n_g, np.int64), g0 + pair_group, v0 + np.arange(n_v)]).astype(np.int64),
-        np.concatenate([[1], g0 + np.arange(n_g), v0 + pair_v, np.ones(n_v, np.int64)]).astype(np.int64),
-        np.concatenate([[n], size, np.full(n_p, n), cap_v]).astype(np.int64),
-        np.concatenate([[0], -key_worth * big, use_cost[pair_v], np.zeros(n_v, np.int64)]).astype(np.int64),
-    )
     supplies = np.zeros(v0 + n_v, np.int64)
     supplies[0], supplies[1] = n, -n
-    solver.set_nodes_supplies(np.arange(supplies.size), supplies)
-    count("flow_solves", 1)
-    if solver.solve() != solver.OPTIMAL:
-        raise RuntimeError("delivery flow failed")
+    # arcs: bypass (a household not delivered), source -> group, group -> volunteer, volunteer -> sink
+    arcs = (
+        np.concatenate([[0], np.zeros(n_g, np.int64), g0 + pair_group, v0 + np.arange(n_v)]),
+        np.concatenate([[1], g0 + np.arange(n_g), v0 + pair_v, np.ones(n_v, np.int64)]),
+        np.concatenate([[n], size, np.full(n_p, n), cap_v]),
+        np.concatenate([[0], -key_worth * big, use_cost[pair_v], np.zeros(n_v, np.int64)]),
+    )
+    solver = min_cost_flow(arcs, supplies, count, "delivery")
     flow = np.asarray(solver.flows(np.arange(1 + n_g, 1 + n_g + n_p)), np.int64)
     used = np.flatnonzero(flow > 0)  # already in (group, narrowest volunteer first) order
     members = households[np.lexsort((rank[households], group))]
