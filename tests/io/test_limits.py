@@ -18,6 +18,7 @@ from allocate.errors import MAX_LISTED, InputError, Omitted, Problem
 from allocate.io import read_case, read_case_with_warnings, read_policy
 from allocate.io.sources import _stored_cells, find_tables
 from allocate.schema import MAX_CLAUSES, MAX_LIST, MAX_TIERS
+from support.workbooks import workbook
 
 NEEDS = "household_id,item,quantity\nH1,rice,1\n"
 SUPPLIES = "lot_id,item,quantity\nL1,rice,5\n"
@@ -68,7 +69,7 @@ def test_bad_rows_of_a_csv_are_counted_not_kept(tmp_path: Path) -> None:
 
 def test_bad_rows_of_a_workbook_are_counted_not_kept(tmp_path: Path) -> None:
     """The same in a workbook: 2,000 rows of three bad cells keep 100 problems and count the rest."""
-    path = _workbook(
+    path = workbook(
         tmp_path / "case.xlsx",
         {"households": _bad_households(2000), "needs": [["household_id", "item", "quantity"]], "supplies": []},
     )
@@ -82,21 +83,10 @@ def test_bad_rows_of_a_workbook_are_counted_not_kept(tmp_path: Path) -> None:
     assert error.total == 6001
 
 
-def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
-
-
 def test_sparse_workbook_rows_are_read_by_their_cells(tmp_path: Path) -> None:
     """300 rows with one cell each at column XFD (16,384): no row is made 16,384 cells long, and each far cell
     is a problem at its own column."""
-    path = _workbook(tmp_path / "case.xlsx", {"households": [["household_id", "grid"]], "needs": [], "supplies": []})
+    path = workbook(tmp_path / "case.xlsx", {"households": [["household_id", "grid"]], "needs": [], "supplies": []})
     book = openpyxl.load_workbook(path)
     for row in range(2, 302):
         book["households"].cell(row=row, column=16384, value=row)
@@ -116,7 +106,7 @@ def test_sparse_workbook_rows_are_read_by_their_cells(tmp_path: Path) -> None:
 def test_a_workbook_row_count_that_is_wrong_loses_no_rows(tmp_path: Path) -> None:
     """A sheet that claims fewer rows than it holds (a stale `dimension`, as some exporters write) is read to
     its last row; openpyxl's own rows stop where the claim ends."""
-    path = _workbook(
+    path = workbook(
         tmp_path / "case.xlsx",
         {
             "households": [["household_id", "grid"]] + [[f"H{i}", "north"] for i in range(5)],

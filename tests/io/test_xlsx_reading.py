@@ -5,26 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from allocate.errors import InputError
 from allocate.io import read_case, read_case_with_warnings
 from allocate.schema import Urgency
-
-Rows = list[list[object]]
-
-
-def _workbook(path: Path, sheets: dict[str, Rows]) -> Path:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
-
+from support.workbooks import Rows, workbook
 
 HOUSEHOLDS: Rows = [
     ["household_id", "grid", "members", "oldest_age", "lives_alone", "phone"],
@@ -37,7 +23,7 @@ SUPPLIES: Rows = [["lot_id", "item", "quantity", "expires"], ["L1", "大米", 5,
 
 def test_native_values(tmp_path: Path) -> None:
     """Numbers, whole floats, booleans and dates stored natively read like their text; Chinese sheet names work."""
-    path = _workbook(tmp_path / "case.xlsx", {"households": HOUSEHOLDS, "需求": NEEDS, "supplies": SUPPLIES})
+    path = workbook(tmp_path / "case.xlsx", {"households": HOUSEHOLDS, "需求": NEEDS, "supplies": SUPPLIES})
     case = read_case(path)
     assert [(h.household_id, h.members, h.oldest_age, h.lives_alone) for h in case.households] == [
         ("101", 3, 72, True),
@@ -54,7 +40,7 @@ def test_native_values(tmp_path: Path) -> None:
 def test_problems_name_sheet_row_and_column(tmp_path: Path) -> None:
     """A bad cell is placed as `book.xlsx[sheet]:row:column`, and cross-checks too."""
     needs: Rows = [*NEEDS, ["H2", "大米", 2.5, None], ["H9", "大米", 1, None]]
-    path = _workbook(tmp_path / "case.xlsx", {"households": HOUSEHOLDS, "需求": needs, "supplies": SUPPLIES})
+    path = workbook(tmp_path / "case.xlsx", {"households": HOUSEHOLDS, "需求": needs, "supplies": SUPPLIES})
     with pytest.raises(InputError) as info:
         read_case(path)
     assert [str(p) for p in info.value.problems] == [
@@ -66,7 +52,7 @@ def test_problems_name_sheet_row_and_column(tmp_path: Path) -> None:
 def test_table_in_two_sheets(tmp_path: Path) -> None:
     """A needs sheet and a 需求 sheet together are refused."""
     sheets = {"households": HOUSEHOLDS, "needs": NEEDS, "需求": NEEDS, "supplies": SUPPLIES}
-    path = _workbook(tmp_path / "case.xlsx", sheets)
+    path = workbook(tmp_path / "case.xlsx", sheets)
     with pytest.raises(InputError) as info:
         read_case(path)
     assert [p.message for p in info.value.problems] == ["needs and 需求 both hold the needs table; keep one"]
@@ -74,7 +60,7 @@ def test_table_in_two_sheets(tmp_path: Path) -> None:
 
 def test_missing_sheet(tmp_path: Path) -> None:
     """A workbook without a supplies sheet says which sheet it expected."""
-    path = _workbook(tmp_path / "case.xlsx", {"households": HOUSEHOLDS, "needs": NEEDS})
+    path = workbook(tmp_path / "case.xlsx", {"households": HOUSEHOLDS, "needs": NEEDS})
     with pytest.raises(InputError) as info:
         read_case(path)
     assert [str(p) for p in info.value.problems] == [
@@ -82,7 +68,7 @@ def test_missing_sheet(tmp_path: Path) -> None:
     ]
 
 
-def test_not_a_workbook(tmp_path: Path) -> None:
+def test_not_aworkbook(tmp_path: Path) -> None:
     """A file named .xlsx that is not a workbook is a problem, not a traceback."""
     path = tmp_path / "case.xlsx"
     path.write_text("household_id,grid\n")
@@ -94,7 +80,7 @@ def test_not_a_workbook(tmp_path: Path) -> None:
 def test_ignored_columns_and_sheets_are_notes(tmp_path: Path) -> None:
     """In a workbook too: the phone column and an instructions sheet are listed as notes at their places."""
     sheets = {"说明": [["fill in every sheet"]], "households": HOUSEHOLDS, "需求": NEEDS, "supplies": SUPPLIES}
-    path = _workbook(tmp_path / "case.xlsx", sheets)
+    path = workbook(tmp_path / "case.xlsx", sheets)
     _, found = read_case_with_warnings(path)
     assert [str(p) for p in found if p.severity == "note"] == [
         f"{path}[说明]:0:0: not a table of a case: ignored",
