@@ -40,11 +40,6 @@ from allocate.gc_pause import collector_paused
 from allocate.plan import Allocation, Plan, Reason, Status, Termination, TierBound, Visit
 from allocate.schema import Case, Policy
 
-REPLANS = 1
-"""Times the volunteers are re-planned when delivered households end up with no goods (their visits are dropped)
-while other households or services wait: the second plan skips those households, so the freed hours reach someone
-else."""
-
 _ALLOCATIONS = TypeAdapter(tuple[Allocation, ...])
 _VISITS = TypeAdapter(tuple[Visit, ...])
 """Rows are validated in bulk, several times faster than one model at a time; the plan around them is assembled

@@ -40,12 +40,11 @@ a tier settles in two or three."""
 
 @dataclass
 class FastPlan:
-    """Units per need and, with volunteers, who does what; `rounds` counts step 4's rounds over all tiers;
-    `stopped` says why a total-fill MIP (fairness "none") was not proven, if one was not."""
+    """Units per need and, with volunteers, who does what; `stopped` says why a total-fill MIP (fairness "none")
+    was not proven, if one was not."""
 
     amount: IntArray
     roster: Roster | None
-    rounds: int
     stopped: str = ""
 
 
@@ -69,7 +68,7 @@ def plan_fast(
         everyone = np.ones(index.need_qty.size, np.bool_)
         for t in range(index.n_tiers):
             goods.solve_tier(t, everyone)
-        return FastPlan(goods.amount, None, 0, goods.stopped)
+        return FastPlan(goods.amount, None, goods.stopped)
     planner = _Planner(index, problem, crew, goods, Roster.empty(crew, n_hh) if settled is None else settled.copy())
     for t in range(index.n_tiers):
         planner.tier(t, count)
@@ -78,7 +77,7 @@ def plan_fast(
         for t in range(index.n_tiers):
             goods.solve_tier(t, active)
     planner.drop_empty()
-    return FastPlan(goods.amount, planner.roster, planner.rounds, goods.stopped)
+    return FastPlan(goods.amount, planner.roster, goods.stopped)
 
 
 class _Planner:
