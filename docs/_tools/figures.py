@@ -143,7 +143,8 @@ def architecture() -> str:
         ("allocate.core.bounds", "if not proven: a certified bound per tier (reach, goods, volunteer time)", "core"),
         ("allocate.Plan", "allocations and visits, frozen; status, termination, bounds, stats", "model"),
         ("allocate.verify", "every rule of the case, trusting nothing the solver did", "check"),
-        ("allocate.explain, allocate.report", "reason codes, marginal values, summary.json, report.html", "io"),
+        ("allocate.explain", "reasons: a code per shortfall · marginal: solve again · household: in words", "io"),
+        ("allocate.report", "summary.json; report.html from a template; words from allocate.catalog", "io"),
         ("output folder", "allocation.csv, visits.csv, unmet.csv, summary.json, report.html", "files"),
     ]
     colours = {"files": "#eef1f5", "io": "#e3ecf8", "model": "#fdf0dc", "core": "#dcefe4", "check": "#f8e1dc"}

@@ -24,9 +24,6 @@ class _NoMip:
 
     name: str = "highs"
     install: str = "pip install highspy"
-    supports_lp: bool = True
-    supports_mip: bool = True
-    supports_time_limit: bool = True
     mips: int = 0
 
     def is_available(self) -> bool:

@@ -121,7 +121,7 @@ def make_explanation() -> Explanation:
                 tier="general",
                 min_fill_gain=0.0,
                 mean_fill_gain=0.0625,
-                method="dual",
+                method="resolve",
                 shortage=6,
             ),
             MarginalValue(
@@ -137,7 +137,7 @@ def make_explanation() -> Explanation:
                 kind="item", resource=OIL, tier=None, min_fill_gain=0.0, mean_fill_gain=0.0, method="resolve"
             ),
             MarginalValue(
-                kind="volunteer_hours", resource="A", tier=None, min_fill_gain=0.0, mean_fill_gain=0.0, method="dual"
+                kind="volunteer_hours", resource="A", tier=None, min_fill_gain=0.0, mean_fill_gain=0.0, method="resolve"
             ),
             MarginalValue(
                 kind="volunteer_hours",

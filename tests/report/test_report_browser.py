@@ -16,7 +16,8 @@ import pytest
 from allocate.explain import Explanation, explain
 from allocate.generate import demo_case
 from allocate.report import Lang, build_summary, render_html
-from allocate.report.html import UNMET_ROWS, _int, _pct
+from allocate.report.html import UNMET_ROWS
+from allocate.report.numbers import pct, thousands
 from allocate.solve import solve
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install playwright")
@@ -76,9 +77,9 @@ def test_report_shows_key_numbers_without_network(
     rice = next(i for i in summary["items"] if i["item"] == "大米(袋)")
     assert rice["shortage"] > 0
     checks = {
-        'tr[data-tier="general"] td.min-fill': _pct(general["min_fill"]),
-        'tr[data-item="大米(袋)"] td.shortage': _int(rice["shortage"]),
-        '.card[data-key="unmet"] .value': _int(summary["totals"]["unmet"]),
+        'tr[data-tier="general"] td.min-fill': pct(general["min_fill"]),
+        'tr[data-item="大米(袋)"] td.shortage': thousands(rice["shortage"]),
+        '.card[data-key="unmet"] .value': thousands(summary["totals"]["unmet"]),
     }
     for selector, text in checks.items():
         cell = page.locator(selector)

@@ -97,13 +97,11 @@ def no_solution(bound: float = float("inf")) -> Solution:
 
 @runtime_checkable
 class Backend(Protocol):
-    """An LP/MIP engine. Capabilities are declared so the core can ask before relying on them."""
+    """An LP/MIP engine. Every backend solves LPs and MIPs within a time limit, so there is nothing to ask before
+    relying on that; `is_available` is the one question the registry asks."""
 
     name: str
     install: str  # the command that installs it, e.g. pip install "allocate[pulp]"
-    supports_lp: bool
-    supports_mip: bool
-    supports_time_limit: bool
 
     def is_available(self) -> bool:
         """Whether the native library can be imported (cheap; does not build a model)."""

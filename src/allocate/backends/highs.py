@@ -51,9 +51,6 @@ class HighsBackend:
 
     name = "highs"
     install = "pip install highspy"
-    supports_lp = True
-    supports_mip = True
-    supports_time_limit = True
 
     def is_available(self) -> bool:
         """Whether highspy is installed."""

@@ -23,9 +23,6 @@ class OrtoolsBackend:
 
     name = "ortools"
     install = "pip install ortools"
-    supports_lp = True
-    supports_mip = True
-    supports_time_limit = True
 
     def is_available(self) -> bool:
         """Whether ortools is installed."""

@@ -34,9 +34,6 @@ class PulpCbcBackend:
 
     name = "pulp"
     install = 'pip install "allocate[pulp]"'
-    supports_lp = True
-    supports_mip = True
-    supports_time_limit = True
 
     def is_available(self) -> bool:
         """Whether a PuLP this backend supports is installed: 3.3.1 or newer (it builds models with `add_variable`)

@@ -26,8 +26,8 @@ Layout (schema_version 2); fills are fractions in [0, 1], `null` where there is 
   on the plan date), requested, allocated, shortage (requested - allocated), unused (supplied - allocated) and
   the marginal value of one more unit;
 - a marginal value is null or `tier` (the highest-priority tier it would help, null: nobody), `min_fill_gain`,
-  `mean_fill_gain`, `method` (dual | resolve), `measured` (false: left out to save time, gains 0) and `shortage`
-  (what the tiers are short of it, units or hours);
+  `mean_fill_gain`, `method` (resolve: measured by solving again), `measured` (false: left out to save time,
+  gains 0) and `shortage` (what the tiers are short of it, units or hours);
 - `volunteers`: null without a volunteers table, else volunteers, hours offered and used (deliveries, services);
 - `shortfalls`: total and count per reason (every reason, in `Reason` order);
 - `fairness`: Gini and Jain indices over need fill rates, overall and per tier (see `gini`, `jain`).

@@ -1,18 +1,43 @@
-"""The report's words in English and Chinese: one table, so a label cannot exist in one language only.
+"""Every word allocate shows a planner, in English and Chinese: one table, so no text exists in one language only.
 
-Case text (ids, items, grids, tier names) is the planner's own and is shown as written; only the default
-policy's English tier names get a Chinese gloss, since a Chinese planner who kept the default policy reads them.
+`report.html` and `explain_household` both read it (the report imports `explain`, so the words live below both).
+Each message is a key with an (English, Chinese) pair of `str.format` templates, and both sides take the same
+`{fields}` (tests/test_catalog.py checks it), so a sentence can be reworded in one language without touching the
+code. Values are inserted as given: the report escapes after filling in.
+
+Case text (ids, items, grids, tier names) is the planner's own and is shown as written; only the default policy's
+tier names and the urgency levels have a Chinese form. Messages for errors are English only and stay with the
+code that raises them.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal
 
 Lang = Literal["en", "zh"]
-"""The report languages."""
+"""The languages of the report and the explanations."""
 
-LABELS: dict[str, tuple[str, str]] = {
-    # key: (English, Chinese); `{name}` fields are filled by `label(key, lang, name=...)`
+MESSAGES: Final[dict[str, tuple[str, str]]] = {
+    # key: (English, Chinese)
+    # --- shared ---------------------------------------------------------------------------------------------------
+    "colon": (": ", "："),
+    "list_sep": ("; ", "；"),  # between clauses
+    "comma": (", ", "，"),  # between parts of one sentence
+    "enum_comma": (", ", "、"),  # between the items of a list (Chinese 顿号)
+    "default_tier_critical": ("critical", "危急"),
+    "default_tier_vulnerable": ("vulnerable", "困难群体"),
+    "default_tier_elderly": ("elderly", "老年人"),
+    "default_tier_general": ("general", "一般"),
+    "tier_glossed": ("{gloss} ({name})", "{gloss}（{name}）"),  # a default tier in the report: 危急（critical）
+    "quoted_name": ("{name}", "“{name}”"),  # a tier the planner named, inside a sentence
+    "urgency_critical": ("critical", "紧急"),
+    "urgency_high": ("high", "高"),
+    "urgency_normal": ("normal", "普通"),
+    "urgency_low": ("low", "低"),
+    "quantity": ("{n} {unit}", "{n}{unit}"),  # only in languages of UNITS_AFTER_NUMBERS
+    "measure_word": ("units", "份"),  # the unit of an item whose name gives none
+    # --- report.html ----------------------------------------------------------------------------------------------
+    "html_lang": ("en", "zh-CN"),  # the page's `lang` attribute
     "title": ("Allocation report", "物资与志愿服务分配报告"),
     "plan_date": ("Plan date", "计划日期"),
     "status": ("Status", "状态"),
@@ -30,8 +55,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "step_volunteers": ("who gets the volunteer hours", "志愿者时间给谁"),
     "step_all_or_nothing": ("which whole-or-nothing needs are given", "哪些整份需求得到满足"),
     "step_total_fill": ("how a tier's total is shared", "同一优先级内总量如何分配"),
-    "colon": (": ", "："),
-    "list_sep": ("; ", "；"),
     "tier_best": (
         "{tier}: no plan reaches more, or lifts the worst fill higher",
         "{tier}：没有方案能覆盖更多，或让最低满足率更高",
@@ -121,13 +144,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "min_gain": ("Lowest fill rises by", "最低满足率提高"),
     "mean_gain": ("Mean fill rises by", "平均满足率提高"),
     "method": ("Method", "计算方法"),
-    "method_dual": ("dual prices", "对偶价格"),
     "method_resolve": ("solved again", "重新求解"),
     "methods_note": (
-        "Dual prices are read from the plan's linear program and hold for a small change; "
-        "“solved again” values were measured by solving with one more unit or hour. "
-        "Gains are in percentage points.",
-        "对偶价格取自方案的线性规划，适用于小幅变化；“重新求解”为增加一份或一小时后重新求解测得。提高幅度以百分点计。",
+        "Each value was measured by solving again with one more unit or hour. Gains are in percentage points.",
+        "每项数值均为增加一份或一小时后重新求解测得。提高幅度以百分点计。",
     ),
     "more_help": ("{n} more in summary.json.", "其余 {n} 项见 summary.json。"),
     "not_measured": (
@@ -193,20 +213,108 @@ LABELS: dict[str, tuple[str, str]] = {
         "完整数据见 summary.json、allocation.csv、visits.csv、unmet.csv。",
     ),
     "none": ("none", "无"),
+    # --- explain_household: one household in plain words ----------------------------------------------------------
+    "hh_header": (
+        "household {id} (grid {grid}, {facts}), plan of {date}",
+        "住户 {id}（{grid}，{facts}），计划日期 {date}",
+    ),
+    "hh_members": ("{n} member(s)", "{n}口人"),
+    "hh_oldest": ("oldest {age}", "最大年龄{age}岁"),
+    "hh_asks_nothing": ("this household asks for nothing", "本户没有申请"),
+    "hh_tier": ("tier: {tier}, because {why}", "优先级：{tier}，因为{why}"),
+    "hh_need": ("need {id}: {item}{whole}", "需求 {id}：{item}{whole}"),
+    "hh_whole": (", all-or-nothing", "，须整份"),
+    "hh_asked": ("asked {asked}, received {got}{sources}", "申请{asked}，获得{got}{sources}"),
+    "hh_source": ("{q} from lot {lot}{donor}", "批次{lot}{donor}{q}"),
+    "hh_donor": (" (donor {donor})", "（{donor}）"),
+    "hh_short": ("short by {short}: {why}", "缺{short}：{why}"),
+    "hh_service": ("service {id}: {skill}, {hours} h", "服务 {id}：{skill}，{hours}小时"),
+    "hh_done_by": ("done by volunteer {volunteer}", "由志愿者{volunteer}完成"),
+    "hh_not_done": ("not done: {why}", "未完成：{why}"),
+    # why a need or service is in its tier: the policy clause that matched, in the household's own values
+    "clause_urgency": ("urgency {urgency}", "紧急程度为{urgency}"),
+    "clause_age": ("aged {age}", "{age}岁"),
+    "clause_lives_alone": ("lives alone", "独居"),
+    "clause_not_lives_alone": ("does not live alone", "非独居"),
+    "clause_disabled": ("disabled", "有残疾"),
+    "clause_not_disabled": ("not disabled", "无残疾"),
+    "clause_chronic_illness": ("chronic illness", "有慢性病"),
+    "clause_not_chronic_illness": ("no chronic illness", "无慢性病"),
+    "clause_grid": ("in grid {grid}", "位于{grid}"),
+    "clause_members": ("{n} members", "{n}口人"),
+    "clause_catch_all": ("no higher tier's condition holds", "不符合更高优先级的条件"),
+    "raised_by_hand": (
+        "raised by hand in the households table (by the policy it would be {by_policy}: {why})",
+        "住户表中手动提升至{tier}（按政策应为{by_policy}：{why}）",
+    ),
+    # why a need is short, one message per reason code, with the numbers
+    "short_no_supply": ("no lot of {item} was donated", "没有任何批次捐赠{item}"),
+    "short_not_eligible": (
+        "{n} lot(s) of {item} exist, but none may go to this household (grid {grid}, tier {tier}): {lots}{more}",
+        "有{n}个{item}批次，但都不能发给本户（{grid}，{tier}）：{lots}{more}",
+    ),
+    "lot_expired": ("{lot} expired on {date}", "{lot}已于{date}过期"),
+    "lot_reserved": ("{lot} is reserved for {tier} and higher", "{lot}定向给{tier}及更高优先级"),
+    "lot_grids": ("{lot} is only for grid(s) {grids}", "{lot}只限{grids}"),
+    "lots_more": ("; and {n} more", "等（另有{n}个）"),
+    "short_no_delivery": ("; this household got no delivery", "，本户未获送货上门"),
+    "short_all_or_nothing": (
+        "{item} is all-or-nothing for this household (all {asked} at once): only {spare} unit(s) it could receive "
+        "were left, fewer than {asked}",
+        "{item}须整份发放（一次{asked}）：可发给本户的仅剩{spare}，不足一份",
+    ),
+    "short_fair_share": (
+        "{item} was short: the {households} {tier} households asking for it received about {pct}% of what they "
+        "asked on average; this household received {got} of {asked}",
+        "{item}短缺：{tier}层级中申请{item}的{households}户平均获得约{pct}%，本户获得{asked}中的{got}",
+    ),
+    "short_supply_exhausted": (
+        "{item} ran out: the lots this household may receive held {held} units; higher-priority tiers took "
+        "{higher}{by}, and this household received {got} of {asked}",
+        "{item}已发完：本户可领取的批次共{held}，更高优先级领走{higher}{by}，本户获得{asked}中的{got}",
+    ),
+    "taken_by": (" ({tiers})", "（{tiers}）"),
+    "taken_by_tier": ("{tier} {units}", "{tier}{units}"),
+    # why no volunteer came; {skill} is empty for a delivery, else "skill_part"
+    "skill_part": (" with skill {skill}", "且具备“{skill}”技能"),
+    "no_volunteer_covers": ("no volunteer{skill} covers grid {grid}", "没有负责{grid}{skill}的志愿者"),
+    "no_volunteer_offers": (
+        "no volunteer{skill} covering grid {grid} offers the {hours} h it takes",
+        "负责{grid}{skill}的志愿者可用时长都不足{hours}小时",
+    ),
+    "hours_ran_out": (
+        "volunteer time ran out: the {n} volunteer(s){skill} covering grid {grid} offer {offered} h, all booked for "
+        "other visits; none has {hours} h left{most}",
+        "志愿者时间已用完：负责{grid}{skill}的{n}位志愿者共{offered}小时，都已安排给其他上门，剩余都不足{hours}小时{most}",
+    ),
+    "at_most_left": (" (at most {hours} h)", "（最多剩{hours}小时）"),
 }
 
-DEFAULT_TIERS_ZH = {"critical": "危急", "vulnerable": "困难群体", "elderly": "老年人", "general": "一般"}
-"""Chinese glosses of the default policy's tier names (SPEC section 2), the words `explain` uses too."""
+UNPAIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
+    "raised_by_hand": frozenset({"tier"}),  # English says the tier just before ("tier: elderly, because ...")
+}
+"""Fields one language leaves out on purpose, per message; every other message takes the same fields in both."""
+
+UNITS_AFTER_NUMBERS: Final[frozenset[Lang]] = frozenset({"zh"})
+"""Languages that name an item without the unit in its brackets and put the unit after each number ("大米" and
+"3袋" for the item "大米(袋)"); English keeps the item's own name and gives bare numbers."""
+
+_DEFAULT_TIERS = frozenset({"critical", "vulnerable", "elderly", "general"})
 
 
-def label(key: str, lang: Lang, **fields: str) -> str:
-    """The label `key` in `lang`, with `{name}` fields filled in (values are inserted as given: escape after)."""
-    en, zh = LABELS[key]
+def message(key: str, lang: Lang, **fields: object) -> str:
+    """The message `key` in `lang`, with its `{fields}` filled in (values are inserted as given: escape after)."""
+    en, zh = MESSAGES[key]
     text = zh if lang == "zh" else en
     return text.format(**fields) if fields else text
 
 
+def default_tier(name: str, lang: Lang) -> str | None:
+    """The name of the default policy's tier `name` in `lang` (SPEC section 2), or None for a tier of the planner's."""
+    return message(f"default_tier_{name}", lang) if name in _DEFAULT_TIERS else None
+
+
 def tier_label(name: str, lang: Lang) -> str:
-    """A tier's name as shown: in Chinese a default tier reads `危急（critical）`, keeping the name files use."""
-    gloss = DEFAULT_TIERS_ZH.get(name) if lang == "zh" else None
-    return name if gloss is None else f"{gloss}（{name}）"
+    """A tier's name as the report shows it: a translated default tier keeps the name files use, `危急（critical）`."""
+    shown = default_tier(name, lang)
+    return name if shown is None or shown == name else message("tier_glossed", lang, gloss=shown, name=name)
