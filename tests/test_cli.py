@@ -278,20 +278,6 @@ def test_solve_invalid_input_writes_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_no_plan_is_exit_3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """When the engine finds no plan in time, the command exits 3 and writes nothing."""
-    from allocate.errors import NoPlanError
-
-    def none(*_: object, **__: object) -> None:
-        raise NoPlanError("no feasible plan within 1 s")
-
-    monkeypatch.setattr(SOLVE_MODULE, "solve", none)
-    r = solve(write_case(tmp_path / "c"), tmp_path / "out")
-    assert r.exit_code == 3
-    assert "no feasible plan" in r.output
-    assert not (tmp_path / "out").exists()
-
-
 def test_failed_verification_is_exit_4_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A plan that fails its own verification is never written: exit 4."""
     from allocate.plan import Allocation

@@ -1,9 +1,10 @@
 """The `allocate` command: thin wrappers over the library that turn exceptions into exit codes.
 
-Exit codes (SPEC section 5): 0 done, 1 invalid input, 2 usage, 3 infeasible or no plan in time, 4 internal error;
-and, added for what is neither (docs/reference/codes.md): 5 a file could not be written (a full or read-only disk,
-no permission), 6 not enough memory, 130 interrupted (Ctrl-C, the shell's code for SIGINT), each saying whether
-anything was written. Results go to files; what is printed is messages only (and `--json` data where asked for).
+Exit codes (SPEC section 5): 0 done, 1 invalid input, 2 usage, 4 internal error (3, "no plan", is no longer used:
+a run always returns the plan in hand); and, added for what is neither (docs/reference/codes.md): 5 a file could
+not be written (a full or read-only disk, no permission), 6 not enough memory, 130 interrupted (Ctrl-C, the
+shell's code for SIGINT), each saying whether anything was written. Results go to files; what is printed is
+messages only (and `--json` data where asked for).
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 import click
 
 from allocate.backends import BackendUnavailable
-from allocate.errors import AllocateError, InputError, NoPlanError, OutputExistsError, Problem
+from allocate.errors import AllocateError, InputError, OutputExistsError, Problem, VerificationError
 from allocate.files import SYSTEM_FILES, InterruptedAfterWriting, atomic_folder, check_target, recover
 from allocate.text import printable, printable_json
 
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
 MAX_LISTED = 50
 """Problems printed before the rest are only counted, so a broken file does not flood the terminal."""
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_NO_PLAN, EXIT_INTERNAL = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 4
 EXIT_DISK = 5
 """A file could not be written (or read) because of the disk or the system: full, read-only, no permission."""
 EXIT_MEMORY = 6
@@ -104,9 +106,10 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except InputError as e:
             _invalid(e.problems)
-        except NoPlanError as e:
-            click.echo(printable(f"no plan: {e}"), err=True)
-            raise click.exceptions.Exit(EXIT_NO_PLAN) from None
+        except VerificationError as e:  # a bug: say what the plan breaks, and that nothing was written
+            _list_problems([Problem(message=f"{v.rule}: {v.message}") for v in e.violations], "violations")
+            click.echo("internal error: the plan failed verification; nothing was written", err=True)
+            raise click.exceptions.Exit(EXIT_INTERNAL) from None
         except (OutputExistsError, BackendUnavailable) as e:
             raise click.UsageError(str(e)) from None
         except AllocateError as e:
@@ -370,41 +373,34 @@ def _solve_to(
     marginal_limit: int = 3,
     force: bool = False,
 ) -> Path:
-    """The whole path: read, solve, verify, explain, write; returns the report's path."""
-    from allocate.explain import explain
+    """Read the case, `run` it (solve, verify, explain) with progress shown, write the result; returns the
+    report's path. The output is checked before any work, and a plan that fails verification is never written."""
     from allocate.io import case_files, read_case
-    from allocate.outputs import input_hashes, write_outputs
-    from allocate.report import build_summary
-    from allocate.solve import solve as solve_case
-    from allocate.verify import verify
+    from allocate.run import run
 
-    deadline = None if time_limit is None else time.monotonic() + time_limit  # one budget for every solver call
     inputs = [Path(f) for f in case_files(case)] + ([policy] if policy else [])
     _check_output(out, [case, *inputs], force)
     steps = _Steps()
     with steps("reading the case"):
         c = read_case(case, policy=policy)
     new_policy = c.policy.model_copy(update={"plan_date": plan_date.date()}) if plan_date else None
-    with steps("solving"):
-        plan = solve_case(c, new_policy, backend=backend, time_limit=_left(deadline))
-    with steps("verifying the plan"):
-        check = verify(plan.case, plan)
-    if not check.ok:
-        _list_problems([Problem(message=f"{v.rule}: {v.message}") for v in check.violations], "violations")
-        click.echo("internal error: the plan failed verification; nothing was written", err=True)
-        raise click.exceptions.Exit(EXIT_INTERNAL)
-    with steps("explaining shortfalls"):
-        explanation = explain(plan, backend=backend, limit=marginal_limit, time_limit=_left(deadline))
-    with steps("writing"):
-        summary = build_summary(plan, explanation, inputs=input_hashes(inputs), timings=steps.timings)
-        with _writing(out, "the plan"):
-            write_outputs(out, plan, explanation, summary, lang=lang, overwrite=force)
+    result = run(
+        c,
+        new_policy,
+        backend=backend,
+        time_limit=time_limit,
+        marginal_limit=marginal_limit,
+        progress=lambda step: steps(_STEP_WORDS[step]),
+    )
+    timings = {"reading": steps.timings["reading"], **result.summary["timings"]}
+    result = replace(result, summary={**result.summary, "timings": timings})
+    with steps("writing"), _writing(out, "the plan"):
+        result.write(out, lang=lang, overwrite=force, inputs=inputs)
     return out / "report.html"
 
 
-def _left(deadline: float | None) -> float | None:
-    """Seconds left of the run's budget (a sliver at least: a solver then returns the best it has), or None."""
-    return None if deadline is None else max(deadline - time.monotonic(), 0.01)
+_STEP_WORDS = {"solving": "solving", "verifying": "verifying the plan", "explaining": "explaining shortfalls"}
+"""How progress names the steps of `allocate.run`."""
 
 
 def _check_output(out: Path, inputs: list[Path], force: bool) -> None:

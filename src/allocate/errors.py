@@ -1,16 +1,21 @@
 """The project's own exceptions and the typed problem record behind input errors.
 
 Every problem with a case names where it is. When the case came from files that is `file:line:column`
-(what a planner can find in a spreadsheet); when it was built in code it is `table[row].field`.
+(what a planner can find in a spreadsheet), from frames `table:line:column` (`allocate.frames`); when it was
+built in code it is `table.field`, or `table[row].field` for a record inside a case.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from allocate.text import printable
+
+if TYPE_CHECKING:
+    from allocate.verify import Violation
 
 MAX_LISTED = 100
 """Problems of one kind (errors, or warnings and notes) kept per table, and per kind of cross-table check; the
@@ -108,11 +113,14 @@ class AllocateError(Exception):
     """Base of every error this library raises on purpose."""
 
 
-class InputError(AllocateError):
+class InputError(AllocateError, ValueError):
     """The case or policy is invalid; `problems` lists every problem found, in input order.
 
-    `warnings` are the warnings and notes found beside them (a misspelt header behind a missing column, say).
-    Past `MAX_LISTED` problems of a kind an `Omitted` entry counts the rest; `total` is every problem found.
+    Raised for every bad input, however it came: files (`file:line:column`), frames (`table:line:column`) and
+    records built in code (`table[row].field`). It is a ValueError too, as pydantic's ValidationError is, so
+    code that caught that keeps working. `warnings` are the warnings and notes found beside the problems (a
+    misspelt header behind a missing column, say). Past `MAX_LISTED` problems of a kind an `Omitted` entry counts
+    the rest; `total` is every problem found.
     """
 
     def __init__(
@@ -134,5 +142,15 @@ class OutputExistsError(AllocateError):
     """The output folder exists and is not empty (or is a file); nothing was written, nothing overwritten."""
 
 
-class NoPlanError(AllocateError):
-    """No feasible plan was found (within the time limit, where one was set)."""
+class VerificationError(AllocateError):
+    """A plan `allocate.run` made failed its own verification: a bug in allocate, never the input's fault.
+
+    Nothing was written; `violations` lists what the plan breaks (`allocate.verify.Violation`), so the report
+    of the bug can say it.
+    """
+
+    def __init__(self, violations: Sequence[Violation]) -> None:
+        self.violations: tuple[Violation, ...] = tuple(violations)
+        n = len(self.violations)
+        first = f"; the first: {self.violations[0]}" if n else ""
+        super().__init__(f"the plan failed its own verification ({n:,} violation{'s' if n != 1 else ''}){first}")

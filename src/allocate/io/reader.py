@@ -19,7 +19,7 @@ from allocate.gc_pause import collector_paused
 from allocate.io.columns import TABLES
 from allocate.io.policy_columns import absent_columns
 from allocate.io.policy_file import read_policy
-from allocate.io.sources import find_tables
+from allocate.io.sources import Found, find_tables
 from allocate.io.tables import TableRead, read_table
 from allocate.schema import Case, Policy
 
@@ -47,7 +47,12 @@ def read_case_with_warnings(path: str | os.PathLike[str], *, policy: PolicyArg =
 def _read(path: str | os.PathLike[str], policy: PolicyArg, warn: bool) -> tuple[Case, list[Problem]]:
     """The case and, if `warn`, its warnings and notes; InputError with every problem (and the reader's
     warnings) if it is invalid. The case's own warnings cost a pass over every id, so `read_case` skips them."""
-    found = find_tables(path)
+    return read_found(find_tables(path), policy, warn=warn)
+
+
+def read_found(found: Found, policy: PolicyArg = None, *, warn: bool = False) -> tuple[Case, list[Problem]]:
+    """`_read` for tables found anywhere: files, or frames (`allocate.frames`), whose rows are cells of text
+    as a file's are, so that both give the same checks and the same messages."""
     with found.resource, collector_paused():
         reads = {sheet.table.name: read_table(sheet) for sheet in found.sheets}
     problems = found.problems + [p for r in reads.values() for p in r.problems]

@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from operator import attrgetter
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any, ClassVar, NoReturn, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from allocate.errors import Bounded, InputError, Problem
+from allocate.schema.checked import Checked, field_problems
 from allocate.schema.policy import SECOND, Policy, Urgency
 from allocate.text import FORMULA_START, char_name, invisible, lookalike_key, neutralise, plain, printable
 
@@ -60,7 +61,7 @@ class ReadOnlyDict(dict[K, V]):
         return (type(self), (dict(self),))
 
 
-class _Record(BaseModel):
+class _Record(Checked):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
@@ -84,6 +85,8 @@ def _unique_texts(values: Any) -> Any:
 class Household(_Record):
     """A household of a grid, with what the policy reads to decide its tier."""
 
+    problem_table: ClassVar[str] = "households"
+
     household_id: Text
     grid: Text
     members: int = Field(default=1, ge=1)
@@ -97,7 +100,9 @@ class Household(_Record):
 class Need(_Record):
     """A household's request for whole units of one item."""
 
-    need_id: Text
+    problem_table: ClassVar[str] = "needs"
+
+    need_id: Text = ""  # left out or blank: `household_id/item`
     household_id: Text
     item: Text
     quantity: int = Field(ge=1, le=MAX_UNITS)
@@ -116,6 +121,8 @@ class Need(_Record):
 
 class Lot(_Record):
     """A donated lot of one item, and who may receive it."""
+
+    problem_table: ClassVar[str] = "supplies"
 
     lot_id: Text
     item: Text
@@ -138,6 +145,8 @@ class Lot(_Record):
 
 class Volunteer(_Record):
     """A volunteer's hours in this plan period, the grids they cover and their skills."""
+
+    problem_table: ClassVar[str] = "volunteers"
 
     volunteer_id: Text
     grids: tuple[str, ...] = Field(min_length=1)  # ("*",) covers every grid
@@ -164,7 +173,9 @@ class Volunteer(_Record):
 class Service(_Record):
     """A household's request for a volunteer's time with a skill, done whole or not at all."""
 
-    service_id: Text
+    problem_table: ClassVar[str] = "services"
+
+    service_id: Text = ""  # left out or blank: `household_id/skill`
     household_id: Text
     skill: Text
     hours: float = Field(ge=SECOND, le=MAX_HOURS)
@@ -206,8 +217,12 @@ def tier_rank(policy: Policy, household: Household, urgency: Urgency) -> int:
     return rank
 
 
-class Case(BaseModel):
-    """A whole case. `volunteers=None` means no volunteers table: deliveries are not limited."""
+class Case(Checked):
+    """A whole case. `volunteers=None` means no volunteers table: deliveries are not limited.
+
+    Building one (or `Case.model_validate` from dicts) raises `InputError` with every problem at once: a record's
+    field at `table[row].field`, then the problems that span tables.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -222,8 +237,16 @@ class Case(BaseModel):
     def _cross_check(self) -> Case:
         problems = self.problems()
         if problems:
-            raise InputError(problems)
+            raise InputError(problems)  # pydantic wraps it (a ValueError); `field_problems` takes it back out
         return self
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        """A case from plain data (dicts, records); InputError with every problem, as the constructor."""
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except ValidationError as e:
+            raise InputError(field_problems(e, cls)) from None
 
     def replace(self, **changes: Any) -> Case:
         """A new case with some tables or the policy replaced, checked again (unlike `model_copy`).

@@ -13,9 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
+
+from allocate.schema.checked import Checked
 
 SECOND = 1 / 3600
 """The engine counts volunteer time in whole seconds: a visit or service must take at least one."""
@@ -46,13 +48,14 @@ class Urgency(StrEnum):
     LOW = "low"
 
 
-class Clause(BaseModel):
+class Clause(Checked):
     """Conditions that must all hold; an unset condition does not constrain.
 
     `urgency` reads the need or service; every other condition reads the household.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    problem_table: ClassVar[str] = "policy"
 
     urgency: tuple[Urgency, ...] | None = None
     min_age: int | None = Field(default=None, ge=0, le=130)
@@ -103,10 +106,11 @@ class Clause(BaseModel):
         return self.min_members is None or members >= self.min_members
 
 
-class Tier(BaseModel):
+class Tier(Checked):
     """A priority tier; without `when` it matches everything (the catch-all, which must come last)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    problem_table: ClassVar[str] = "policy"
 
     name: str = Field(min_length=1)
     when: tuple[Clause, ...] | None = None
@@ -143,10 +147,11 @@ DEFAULT_TIERS: tuple[Tier, ...] = (
 )
 
 
-class Policy(BaseModel):
+class Policy(Checked):
     """How to prioritise and share; the default is SPEC section 2's."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    problem_table: ClassVar[str] = "policy"
 
     plan_date: dt.date | None = None  # None: the day the plan is made
     visit_hours: float = Field(default=0.25, ge=SECOND, le=24, allow_inf_nan=False)
