@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from allocate import cli as cli_module
+from allocate import demo
 from allocate.cli import cli
 
 SOLVE_MODULE = importlib.import_module("allocate.solve")  # the package's `solve` attribute is the function
@@ -176,20 +177,44 @@ def test_generate_then_validate(tmp_path: Path) -> None:
     assert run("validate", str(folder)).exit_code == 0
 
 
-def test_demo_solves_and_refuses_non_empty_folder(tmp_path: Path) -> None:
-    """`demo` writes the bundled case and its verified plan; a non-empty OUT is refused without --force."""
+def test_demo_solves_and_runs_again(tmp_path: Path) -> None:
+    """`demo` writes the bundled case and its verified plan; run again (the README's first command twice), it
+    replaces its own earlier output and says so."""
     out = tmp_path / "demo"
     r = run("demo", str(out))
     assert r.exit_code == 0, r.output
+    assert "replaced" not in r.output
     assert (out / "plan" / "report.html").is_file()
     assert run("verify", str(out / "case"), str(out / "plan")).exit_code == 0
     unmet = (out / "plan" / "unmet.csv").read_bytes()
     assert unmet.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8 Chinese correctly
     assert "大米(袋)" in unmet.decode("utf-8-sig")
+    (out / ".DS_Store").write_bytes(b"")  # what the system leaves does not count
     again = run("demo", str(out))
-    assert again.exit_code == 2
-    assert "--force" in again.output
+    assert again.exit_code == 0, again.output
+    assert f"replaced the demo written earlier in {out}" in again.output
+    assert (out / "plan" / "unmet.csv").read_bytes() == unmet
+
+
+def test_demo_never_replaces_what_it_did_not_write(tmp_path: Path) -> None:
+    """A re-run stops (exit 2, nothing changed) at a file the demo did not write, or at a case file edited since,
+    which only --force replaces; a file of the planner's own is never replaced, --force or not."""
+    out = tmp_path / "demo"
+    assert run("demo", str(out)).exit_code == 0
+    needs = out / "case" / "需求.csv"
+    needs.write_text("户号,物资,数量\n1-1-101,大米(袋),9\n", encoding="utf-8")
+    edited = run("demo", str(out))
+    assert edited.exit_code == 2
+    assert "需求.csv changed since the demo wrote them" in edited.output
+    assert "--force" in edited.output
+    assert needs.read_text(encoding="utf-8").startswith("户号,物资,数量\n1-1-101")
+    (out / "plan" / "notes.txt").write_text("mine")
+    mine = run("demo", str(out), "--force")
+    assert mine.exit_code == 2
+    assert "notes.txt, which allocate did not write there" in mine.output
+    (out / "plan" / "notes.txt").unlink()
     assert run("demo", str(out), "--force").exit_code == 0
+    assert needs.read_bytes() == (demo.path() / "需求.csv").read_bytes()
 
 
 def solve(case: Path, out: Path, *extra: str) -> Result:
@@ -516,3 +541,84 @@ def test_ids_with_control_characters_are_printed_escaped(tmp_path: Path) -> None
     assert "\x1b" not in r.output
     assert "\u200b" not in r.output
     assert "rice\\u200b" in r.output
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_template_xlsx_is_the_csv_template_as_a_workbook(tmp_path: Path, lang: str) -> None:
+    """`template --xlsx` writes case.xlsx, a sheet per table with the CSV template's headers (Chinese with --lang
+    zh) and example row, beside policy.toml; it validates as it is, and writing it again gives the same bytes."""
+    import openpyxl
+
+    csv_folder, folder = tmp_path / "csv", tmp_path / "t"
+    assert run("template", str(csv_folder), "--lang", lang).exit_code == 0
+    r = run("template", str(folder), "--lang", lang, "--xlsx")
+    assert r.exit_code == 0, r.output
+    assert f"allocate validate {folder / 'case.xlsx'}" in r.output
+    assert sorted(p.name for p in folder.iterdir()) == ["case.xlsx", "policy.toml"]
+    assert (folder / "policy.toml").read_bytes() == (csv_folder / "policy.toml").read_bytes()
+    book = openpyxl.load_workbook(folder / "case.xlsx", read_only=True)
+    assert book.sheetnames == sorted((p.stem for p in csv_folder.glob("*.csv")), key=book.sheetnames.index)
+    for name in book.sheetnames:
+        header, example = ([str(v) for v in row] for row in book[name].iter_rows(values_only=True))
+        with open(csv_folder / f"{name}.csv", encoding="utf-8-sig", newline="") as f:
+            csv_header, csv_example = list(__import__("csv").reader(f))
+        assert header == csv_header
+        assert [v if v != "None" else "" for v in example] == csv_example
+    book.close()
+    checked = run("validate", str(folder / "case.xlsx"))
+    assert checked.exit_code == 0, checked.output
+    assert run("template", str(tmp_path / "again"), "--lang", lang, "--xlsx").exit_code == 0
+    assert (tmp_path / "again" / "case.xlsx").read_bytes() == (folder / "case.xlsx").read_bytes()
+
+
+@pytest.mark.parametrize("written", ["2026/12/1", "2026年12月1日", "2026-12-01", "２０２６.12.1"])
+def test_date_takes_what_a_date_cell_takes(tmp_path: Path, written: str) -> None:
+    """--date reads a date as cells do (the same parser), so 2026/12/1 and 2026年12月1日 work on the command too."""
+    case, out = write_case(tmp_path / "c"), tmp_path / "out"
+    r = run("solve", str(case), "-o", str(out), "--date", written)
+    assert r.exit_code == 0, r.output
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["plan_date"] == "2026-12-01"
+    assert run("verify", str(case), str(out), "--date", written).exit_code == 0
+
+
+def test_a_bad_date_is_a_usage_error_saying_what_is_expected(tmp_path: Path) -> None:
+    """A --date that is no date, or a day that does not exist, is exit 2 with the cell's words, not a traceback."""
+    case = write_case(tmp_path / "c")
+    r = run("solve", str(case), "-o", str(tmp_path / "o"), "--date", "12/1")
+    assert r.exit_code == 2
+    assert "Invalid value for '--date': expected a date like 2026-03-01 (or 2026/3/1, 2026年3月1日), found '12/1'" in (
+        r.output
+    )
+    r = run("solve", str(case), "-o", str(tmp_path / "o"), "--date", "2026/2/30")
+    assert r.exit_code == 2
+    assert "expected a date that exists, found '2026/2/30'" in r.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_progress_says_counts_and_time_taken(tmp_path: Path) -> None:
+    """Each step says what it works on where known (the case's counts) and, when done, how long it took."""
+    r = run("solve", str(write_case(tmp_path / "c")), "-o", str(tmp_path / "o"), "--date", "2026-12-01")
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert "reading the case…" in lines
+    assert any(line.startswith("reading the case: 2 households, 2 needs, 1 lot, done in ") for line in lines)
+    assert "solving for 2 households, 2 needs, 1 lot…" in lines
+    for step in ("solving", "verifying the plan", "explaining shortfalls", "writing the plan"):
+        assert any(line.startswith(f"{step}: done in ") and line.endswith(" s") for line in lines), step
+
+
+def test_progress_on_a_terminal_shows_the_time_so_far() -> None:
+    """On a terminal the spinner line carries the time taken so far, and a line with the step's time stays."""
+    import io
+    import re
+
+    from rich.console import Console
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=100, color_system=None)
+    with cli_module._Steps(console)("reading the case") as step:
+        step.found = "2 households"
+    shown = screen.getvalue()
+    assert "reading the case…" in shown
+    assert "0:00:00" in shown  # rich's elapsed-time column
+    assert re.search(r"reading the case: 2 households, done in [0-9]+\.[0-9]{2} s", shown)

@@ -29,6 +29,8 @@ from allocate.files import SYSTEM_FILES, InterruptedAfterWriting, atomic_folder,
 from allocate.text import printable, printable_json
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from allocate.plan import Plan
     from allocate.schema import Case
 
@@ -266,15 +268,22 @@ def _echo_json(data: dict[str, Any]) -> None:
 @cli.command()
 @click.argument("folder", type=click.Path(path_type=Path))
 @_lang_opt
-def template(folder: Path, lang: Literal["en", "zh"]) -> None:
-    """Write empty tables (headers and one example row) and the default policy.toml to FOLDER."""
+@click.option("--xlsx", is_flag=True, help="Write the tables as the sheets of one workbook, FOLDER/case.xlsx.")
+def template(folder: Path, lang: Literal["en", "zh"], xlsx: bool) -> None:
+    """Write empty tables (headers and one example row) and the default policy.toml to FOLDER.
+
+    With --xlsx the tables are the sheets of one workbook, case.xlsx, which reads the policy.toml beside it.
+    """
     from allocate.io import write_template
+    from allocate.io.template import WORKBOOK
 
     _recovered(folder)
     _writable(folder)
     with _writing(folder, "the template"):
-        write_template(folder, lang=lang)
-    click.echo(f"wrote a case template to {folder}; fill it in, then run: allocate validate {folder}")
+        write_template(folder, lang=lang, xlsx=xlsx)
+    case = folder / WORKBOOK if xlsx else folder
+    what = f"a workbook template to {case} (with policy.toml beside it)" if xlsx else f"a case template to {folder}"
+    click.echo(f"wrote {what}; fill it in, then run: allocate validate {case}")
 
 
 @cli.command()
@@ -298,11 +307,38 @@ def generate(households: int, seed: int, lang: Literal["en", "zh"], folder: Path
 _policy_opt = click.option(
     "--policy", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="policy.toml to use instead."
 )
+
+
+if TYPE_CHECKING:  # click 8.2 and later type their ParamType; 8.1 cannot be subscripted at run time
+    _DateType = click.ParamType[dt.date, Any]
+else:
+    _DateType = click.ParamType
+
+
+class _Date(_DateType):
+    """A date written as a date cell may be (`2026-12-01`, `2026/12/1`, `2026年12月1日`), read by the same parser."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        from allocate.io.cells import DATE, CellError
+
+        try:
+            parsed: dt.date = DATE.parse(str(value))
+        except CellError as e:
+            also = " (or 2026/3/1, 2026年3月1日)" if e.expected == DATE.noun else ""
+            self.fail(f"expected {e.expected}{also}, found {printable(repr(value))}", param, ctx)
+        return parsed
+
+
 _date_opt = click.option(
     "--date",
     "plan_date",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Plan date (default: the policy's, or today).",
+    type=_Date(),
+    help="Plan date, written as in a date cell: 2026-12-01, 2026/12/1 or 2026年12月1日 (default: the policy's, or "
+    "today).",
 )
 
 
@@ -341,7 +377,7 @@ def solve(
     policy: Path | None,
     backend: str,
     time_limit: float | None,
-    plan_date: dt.datetime | None,
+    plan_date: dt.date | None,
     lang: Literal["en", "zh"],
     marginal_limit: int,
     force: bool,
@@ -368,7 +404,7 @@ def _solve_to(
     policy: Path | None = None,
     backend: str = "auto",
     time_limit: float | None = None,
-    plan_date: dt.datetime | None = None,
+    plan_date: dt.date | None = None,
     lang: Literal["en", "zh"] = "en",
     marginal_limit: int = 3,
     force: bool = False,
@@ -381,26 +417,40 @@ def _solve_to(
     inputs = [Path(f) for f in case_files(case)] + ([policy] if policy else [])
     _check_output(out, [case, *inputs], force)
     steps = _Steps()
-    with steps("reading the case"):
+    with steps("reading the case") as step:
         c = read_case(case, policy=policy)
-    new_policy = c.policy.model_copy(update={"plan_date": plan_date.date()}) if plan_date else None
+        step.found = _counts(c)
+    new_policy = c.policy.model_copy(update={"plan_date": plan_date}) if plan_date else None
     result = run(
         c,
         new_policy,
         backend=backend,
         time_limit=time_limit,
         marginal_limit=marginal_limit,
-        progress=lambda step: steps(_STEP_WORDS[step]),
+        progress=lambda step: steps(*_step_words(step, c)),
     )
     timings = {"reading": steps.timings["reading"], **result.summary["timings"]}
     result = replace(result, summary={**result.summary, "timings": timings})
-    with steps("writing"), _writing(out, "the plan"):
+    with steps("writing the plan", f"to {out}"), _writing(out, "the plan"):
         result.write(out, lang=lang, overwrite=force, inputs=inputs)
     return out / "report.html"
 
 
-_STEP_WORDS = {"solving": "solving", "verifying": "verifying the plan", "explaining": "explaining shortfalls"}
-"""How progress names the steps of `allocate.run`."""
+def _counts(case: Case) -> str:
+    """What a case holds, as progress says it: `274 households, 841 needs, 14 lots, 15 volunteers, 11 services`."""
+    parts = [(len(case.households), "household"), (len(case.needs), "need"), (len(case.lots), "lot")]
+    if case.volunteers is not None:
+        parts.append((len(case.volunteers), "volunteer"))
+    if case.services:
+        parts.append((len(case.services), "service"))
+    return ", ".join(f"{n:,} {noun}{'s' if n != 1 else ''}" for n, noun in parts)
+
+
+def _step_words(step: str, case: Case) -> tuple[str, str]:
+    """How progress names a step of `allocate.run`, and what it works on where that is known."""
+    if step == "solving":
+        return "solving", f"for {_counts(case)}"
+    return {"verifying": "verifying the plan", "explaining": "explaining shortfalls"}.get(step, step), ""
 
 
 def _check_output(out: Path, inputs: list[Path], force: bool) -> None:
@@ -422,31 +472,65 @@ def _check_output(out: Path, inputs: list[Path], force: bool) -> None:
     _writable(out)
 
 
-class _Steps:
-    """Progress on stderr (a spinner on a terminal, plain lines otherwise) and the time each step took."""
+class _Step:
+    """One step under way; what it found (`274 households, ...`) goes on the line that ends it."""
 
-    def __init__(self) -> None:
+    found = ""
+
+
+class _Steps:
+    """Progress on stderr and the time each step took.
+
+    On a terminal a spinner shows the step, its counts and the time it has taken so far, and a line stays when
+    it ends; otherwise a plain line when a step starts and one when it ends, with its time (for logs).
+    """
+
+    def __init__(self, console: Console | None = None) -> None:
         from rich.console import Console
 
-        self.console = Console(stderr=True)
+        self.console = console or Console(stderr=True)
         self.timings: dict[str, float] = {}
 
     @contextmanager
-    def __call__(self, what: str) -> Iterator[None]:
+    def __call__(self, what: str, detail: str = "") -> Iterator[_Step]:
+        """Show the step `what` (and `detail`, what it works on) while it runs, then its time and what it found."""
         ctx = click.get_current_context(silent=True)
         if ctx is not None:
             ctx.meta[_STEP] = what
+        step = _Step()
+        label = printable(f"{what} {detail}" if detail else what)
         start = time.perf_counter()
         if self.console.is_terminal:
-            with self.console.status(what + "…"):
-                yield
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            columns = (SpinnerColumn(), TextColumn("{task.description}…"), TimeElapsedColumn())
+            with Progress(*columns, console=self.console, transient=True) as shown:
+                shown.add_task(label, total=None)
+                yield step
         else:
-            click.echo(f"{what}…", err=True)
-            yield
-        self.timings[what.split()[0]] = round(time.perf_counter() - start, 3)
+            click.echo(f"{label}…", err=True)
+            yield step
+        took = time.perf_counter() - start
+        self.timings[what.split()[0]] = round(took, 3)
+        found = f"{step.found}, " if step.found else ""
+        done = printable(f"{what}: {found}done in {_seconds(took)}")
+        if self.console.is_terminal:
+            self.console.out(done, highlight=False)
+        else:
+            click.echo(done, err=True)
 
 
-def _case_and_plan(case: Path, out: Path, policy: Path | None, plan_date: dt.datetime | None) -> tuple[Case, Plan]:
+def _seconds(took: float) -> str:
+    """A step's time as progress says it: `0.21 s`, `12.4 s`, `3 min 5 s`."""
+    if took < 10:
+        return f"{took:.2f} s"
+    if took < 60:
+        return f"{took:.1f} s"
+    minutes, seconds = divmod(round(took), 60)
+    return f"{minutes} min {seconds} s"
+
+
+def _case_and_plan(case: Path, out: Path, policy: Path | None, plan_date: dt.date | None) -> tuple[Case, Plan]:
     """The case and the plan in `out`, on the plan's date: --date, else the one summary.json records (as solve
     wrote it), else the policy's."""
     from allocate.io import read_case, read_plan, recorded_plan_date
@@ -455,7 +539,7 @@ def _case_and_plan(case: Path, out: Path, policy: Path | None, plan_date: dt.dat
     if not out.is_dir():
         raise click.BadParameter(f"Folder {str(out)!r} does not exist.", param_hint="'OUT'")
     c = read_case(case, policy=policy)
-    day = plan_date.date() if plan_date else recorded_plan_date(out)
+    day = plan_date or recorded_plan_date(out)
     if day is not None and c.policy.plan_date != day:
         c = c.replace(policy=c.policy.model_copy(update={"plan_date": day}))
     return c, read_plan(c, out, plan_date=day)
@@ -466,7 +550,7 @@ def _case_and_plan(case: Path, out: Path, policy: Path | None, plan_date: dt.dat
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @_policy_opt
 @_date_opt
-def verify_command(case: Path, out: Path, policy: Path | None, plan_date: dt.datetime | None) -> None:
+def verify_command(case: Path, out: Path, policy: Path | None, plan_date: dt.date | None) -> None:
     """Check the plan in OUT (ours, hand-made or another tool's) against CASE; exit 4 with every violation."""
     from allocate.verify import verify
 
@@ -488,7 +572,7 @@ def verify_command(case: Path, out: Path, policy: Path | None, plan_date: dt.dat
 @_date_opt
 @_lang_opt
 def explain_command(
-    case: Path, out: Path, household: str, policy: Path | None, plan_date: dt.datetime | None, lang: Literal["en", "zh"]
+    case: Path, out: Path, household: str, policy: Path | None, plan_date: dt.date | None, lang: Literal["en", "zh"]
 ) -> None:
     """Say, for one household, what it asked, what it got from which lots, and why."""
     from allocate.explain import explain, explain_household
@@ -502,11 +586,14 @@ def explain_command(
 @cli.command()
 @click.argument("out", type=click.Path(path_type=Path), default=Path("allocate-demo"))
 @_lang_opt
-@click.option("--force", is_flag=True, help="Replace OUT if it holds an earlier demo (and nothing else).")
+@click.option("--force", is_flag=True, help="Replace OUT's demo files even where they were edited (nothing else).")
 def demo(out: Path, lang: Literal["en", "zh"], force: bool) -> None:
-    """Solve the bundled example community: its case goes to OUT/case, the plan and report to OUT/plan."""
+    """Solve the bundled example community: its case goes to OUT/case, the plan and report to OUT/plan.
+
+    Run again, it replaces the demo it wrote before, when OUT holds nothing else and its case files are as the
+    demo wrote them (--force replaces edited ones too); anything else in OUT stops it, and nothing is deleted.
+    """
     from allocate import demo as bundled
-    from allocate.plan import PLAN_FILES
 
     source = bundled.path()
     files = sorted(f.name for f in source.iterdir() if f.is_file() and f.suffix in (".csv", ".toml"))
@@ -515,25 +602,44 @@ def demo(out: Path, lang: Literal["en", "zh"], force: bool) -> None:
         _recovered(folder)
     if out.exists() and not out.is_dir():
         raise click.UsageError(f"{out} is a file, not a folder; choose another output folder")
-    if out.exists() and any(out.iterdir()) and not force:
-        raise click.UsageError(f"{out} exists and is not empty; choose another folder or pass --force")
-    if out.is_dir():  # --force replaces only what demo wrote
-        foreign = sorted(n for n in os.listdir(out) if n not in ("case", "plan", *SYSTEM_FILES))
-        if foreign:
-            raise click.UsageError(
-                f"{out} holds {', '.join(foreign[:3])}, which allocate demo did not write there, so it will not "
-                "replace it; move those away, or choose another folder"
-            )
-        check_target(case_dir, overwrite=True, replaceable=files)
-        check_target(plan_dir, overwrite=True, replaceable=PLAN_FILES)
+    if out.is_dir() and any(out.iterdir()):
+        _earlier_demo(out, source, files, force)
+    earlier = case_dir.is_dir() or plan_dir.is_dir()
     _writable(case_dir)
     with _writing(case_dir, "the demo case"), atomic_folder(case_dir, overwrite=True, replaceable=files) as tmp:
         for name in files:
             (tmp / name).write_bytes((source / name).read_bytes())
+    if earlier:
+        click.echo(f"replaced the demo written earlier in {out}")
     click.echo(f"the demo case is in {case_dir}")
-    report = _solve_to(case_dir, out / "plan", lang=lang, force=True)
-    click.echo(f"the plan is in {out / 'plan'}; open {report} to read the report")
-    click.echo(f"explain one household: allocate explain {case_dir} {out / 'plan'} --household 1-1-101")
+    report = _solve_to(case_dir, plan_dir, lang=lang, force=True)
+    click.echo(f"the plan is in {plan_dir}; open {report} to read the report")
+    click.echo(f"explain one household: allocate explain {case_dir} {plan_dir} --household 1-1-101")
+
+
+def _earlier_demo(out: Path, source: Path, files: list[str], force: bool) -> None:
+    """Refuse (exit 2) unless `out` holds only an earlier demo: `case` with the demo's files, unedited unless
+    `force`, and `plan` with a plan's files. What the demo did not write is never replaced."""
+    from allocate.plan import PLAN_FILES
+
+    foreign = sorted(n for n in os.listdir(out) if n not in ("case", "plan", *SYSTEM_FILES))
+    if foreign:
+        raise click.UsageError(
+            f"{out} holds {', '.join(foreign[:3])}, which allocate demo did not write there, so it will not "
+            "replace it; move those away, or choose another folder"
+        )
+    check_target(out / "case", overwrite=True, replaceable=files)
+    check_target(out / "plan", overwrite=True, replaceable=PLAN_FILES)
+    edited = [
+        n
+        for n in files
+        if (out / "case" / n).is_file() and (out / "case" / n).read_bytes() != (source / n).read_bytes()
+    ]
+    if edited and not force:
+        raise click.UsageError(
+            f"{out / 'case'} holds {', '.join(edited[:3])} changed since the demo wrote them, so it will not "
+            "replace them; pass --force to replace them anyway, or choose another folder"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> None:

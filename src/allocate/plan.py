@@ -23,6 +23,7 @@ from allocate.checks import check_flag, check_path
 from allocate.errors import OutputExistsError
 from allocate.files import atomic_folder, write_csv
 from allocate.schema import Case
+from allocate.text import display_width, pad
 
 
 class Status(StrEnum):
@@ -278,13 +279,13 @@ class Plan(BaseModel):
         case = self.case
         head = f"{self.status.value} plan for {self.plan_date.isoformat()} (backend {self.backend})"
         lines = [head, *self._standing(), ""]
-        width = max(len("tier"), *(len(t.name) for t in case.policy.tiers))
+        width = max(len("tier"), *(display_width(t.name) for t in case.policy.tiers))
         lines.append(f"{'tier':<{width}}  needs  services  households  min fill  mean fill  fully served")
         for t in self.tiers:
             low = "-" if t.min_fill is None else f"{t.min_fill:.3f}"
             mean = "-" if t.mean_fill is None else f"{t.mean_fill:.3f}"
             lines.append(
-                f"{t.tier:<{width}}  {t.needs:>5}  {t.services:>8}  {t.households:>10}  {low:>8}  {mean:>9}"
+                f"{pad(t.tier, width)}  {t.needs:>5}  {t.services:>8}  {t.households:>10}  {low:>8}  {mean:>9}"
                 f"  {t.fully_served:>12}"
             )
         asked: dict[str, int] = {}
@@ -303,10 +304,10 @@ class Plan(BaseModel):
                 given[item] = given.get(item, 0) + a.quantity
         items = sorted(asked.keys() | supplied.keys())
         if items:
-            width = max(len("item"), *(len(i) for i in items))
+            width = max(len("item"), *(display_width(i) for i in items))  # columns, not characters: 大米 is 4
             lines += ["", f"{'item':<{width}}  allocated  asked  usable supply"]
             lines += [
-                f"{i:<{width}}  {given.get(i, 0):>9}  {asked.get(i, 0):>5}  {supplied.get(i, 0):>13}" for i in items
+                f"{pad(i, width)}  {given.get(i, 0):>9}  {asked.get(i, 0):>5}  {supplied.get(i, 0):>13}" for i in items
             ]
         if case.volunteers is not None:
             used = sum(v.hours for v in self.visits)

@@ -97,6 +97,25 @@ def plain(texts: list[str]) -> bool:
     return joined.isprintable() and unicodedata.is_normalized("NFKC", joined)
 
 
+# -- columns of text in a terminal ----------------------------------------------------------------------------
+
+
+def display_width(text: str) -> int:
+    """The columns `text` takes in a terminal: a wide or full-width character (Chinese, `Ｈ`) takes two, a
+    combining mark none, any other one; so that a column of Chinese names lines up with an English one."""
+    if text.isascii():
+        return len(text)
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text
+    )
+
+
+def pad(text: str, width: int, align: str = "<") -> str:
+    """`text` padded with spaces to `width` display columns (`display_width`), on the right (`<`) or left (`>`)."""
+    fill = " " * max(0, width - display_width(text))
+    return text + fill if align == "<" else fill + text
+
+
 # -- cells a spreadsheet would read as a formula -------------------------------------------------------------
 
 FORMULA_START = frozenset("=+-@\t\r\n\0'")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from allocate.errors import InputError
-from allocate.io import read_case, read_case_with_warnings
-from allocate.schema import Urgency
+from allocate.io import case_files, read_case, read_case_with_warnings
+from allocate.schema import Policy, Urgency
 from support.workbooks import Rows, workbook
 
 HOUSEHOLDS: Rows = [
@@ -59,12 +59,13 @@ def test_table_in_two_sheets(tmp_path: Path) -> None:
 
 
 def test_missing_sheet(tmp_path: Path) -> None:
-    """A workbook without a supplies sheet says which sheet it expected."""
-    path = workbook(tmp_path / "case.xlsx", {"households": HOUSEHOLDS, "needs": NEEDS})
+    """A workbook without a supplies sheet says which sheet it expected, and lists the sheets it has."""
+    path = workbook(tmp_path / "case.xlsx", {"households": HOUSEHOLDS, "needs": NEEDS, "Sheet1": SUPPLIES})
     with pytest.raises(InputError) as info:
         read_case(path)
     assert [str(p) for p in info.value.problems] == [
-        f"{path}:0:0: missing the supplies table: expected a sheet named supplies or 物资"
+        f"{path}:0:0: missing the supplies table: expected a sheet named supplies or 物资; the workbook's sheets "
+        "are households, needs, Sheet1"
     ]
 
 
@@ -86,3 +87,57 @@ def test_ignored_columns_and_sheets_are_notes(tmp_path: Path) -> None:
         f"{path}[说明]:0:0: not a table of a case: ignored",
         f"{path}[households]:1:6: column 'phone' is not a column of households: ignored, never copied into any output",
     ]
+
+
+POLICY_BESIDE = """plan_date = 2026-04-01
+
+[[tiers]]
+name = "first"
+when = [{ urgency = ["critical"] }]
+
+[[tiers]]
+name = "rest"
+"""
+
+
+def test_policy_toml_beside_the_workbook(tmp_path: Path) -> None:
+    """A workbook takes policy.toml from its own folder, as a CSV folder does, and a note says where from."""
+    path = workbook(tmp_path / "case.xlsx", {"households": HOUSEHOLDS, "需求": NEEDS, "supplies": SUPPLIES})
+    (tmp_path / "policy.toml").write_text(POLICY_BESIDE, encoding="utf-8")
+    case, found = read_case_with_warnings(path)
+    assert case.policy.tier_names == ("first", "rest")
+    assert case.policy.plan_date == dt.date(2026, 4, 1)
+    assert str(found[0]) == (
+        f"{tmp_path / 'policy.toml'}:0:0: the policy of case.xlsx, read from beside it (a workbook holds no policy "
+        "of its own)"
+    )
+    assert case_files(path) == [str(path), str(tmp_path / "policy.toml")]  # its hash is recorded too
+
+
+def test_policy_given_wins_over_the_one_beside_the_workbook(tmp_path: Path) -> None:
+    """`policy=` (the command's --policy) is used instead, and then no note speaks of the file beside it."""
+    path = workbook(tmp_path / "case.xlsx", {"households": HOUSEHOLDS, "需求": NEEDS, "supplies": SUPPLIES})
+    (tmp_path / "policy.toml").write_text(POLICY_BESIDE, encoding="utf-8")
+    case, found = read_case_with_warnings(path, policy=Policy())
+    assert case.policy == Policy()
+    assert not any("read from beside it" in p.message for p in found)
+
+
+def test_bad_policy_beside_the_workbook_is_placed(tmp_path: Path) -> None:
+    """A broken policy.toml beside the workbook is an error at its own file:line:column."""
+    path = workbook(tmp_path / "case.xlsx", {"households": HOUSEHOLDS, "需求": NEEDS, "supplies": SUPPLIES})
+    (tmp_path / "policy.toml").write_text("fairness = 'most'\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_case(path)
+    assert [p.file for p in info.value.problems] == [str(tmp_path / "policy.toml")]
+
+
+def test_a_folder_holding_a_workbook_says_to_give_its_path(tmp_path: Path) -> None:
+    """A folder of no CSV tables but a workbook (as `template --xlsx` writes) says how to read the workbook."""
+    workbook(tmp_path / "case.xlsx", {"households": HOUSEHOLDS, "需求": NEEDS, "supplies": SUPPLIES})
+    with pytest.raises(InputError) as info:
+        read_case(tmp_path)
+    assert info.value.problems[0].message == (
+        "missing the households table: expected a .csv file named households or 住户 (this folder holds case.xlsx: "
+        "to read a workbook, give its path)"
+    )

@@ -12,9 +12,11 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from allocate.catalog import default_tier, tier_label
 from allocate.schema import SECOND, Urgency
 
 Lang = Literal["en", "zh"]
@@ -140,6 +142,42 @@ class _Urgency(Cell):
         if value is None:
             return ""
         return _URGENCY_NAMES_ZH[Urgency(value)] if lang == "zh" else Urgency(value).value
+
+
+def _label_key(text: str) -> str:
+    """How a tier label is compared: NFKC, case-folded, without spaces (`困难群体 (vulnerable)` is the report's
+    `困难群体（vulnerable）`)."""
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+@dataclass(frozen=True)
+class TierCell(Cell):
+    """A tier of the policy (a household's manual tier, a lot's earmark): its name as the policy spells it, or
+    the label the report and explanations show for it (困难群体 or 困难群体（vulnerable）for `vulnerable`), any
+    case, read as that name. Text that is no tier's name or label is kept as written, for the case's check to
+    report with the policy's tiers; a label of more than one tier is an error here."""
+
+    labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    names: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, names: Sequence[str]) -> TierCell:
+        """The cell kind for the tiers `names` (highest priority first)."""
+        labels: dict[str, list[str]] = {}
+        for name in names:
+            forms = {name, tier_label(name, "en"), tier_label(name, "zh"), default_tier(name, "zh") or name}
+            for key in {_label_key(f) for f in forms}:
+                labels.setdefault(key, []).append(name)
+        return cls("a tier of the policy", {k: tuple(v) for k, v in labels.items()}, frozenset(names))
+
+    def parse(self, text: str) -> str:
+        if text in self.names:
+            return text
+        meant = self.labels.get(_label_key(text), ())
+        if len(meant) > 1:
+            either = " or ".join(repr(m) for m in meant)
+            raise CellError(f"one tier's name as policy.toml spells it: this could be {either}")
+        return meant[0] if meant else text
 
 
 class _List(Cell):

@@ -1,6 +1,7 @@
 """Which encoding a CSV file is in: UTF-8 (with or without BOM) or GB18030/GBK, decided from the bytes.
 
-Excel on a Chinese Windows saves "CSV" as GBK and "CSV UTF-8" as UTF-8 with BOM; WPS does either. Guessing
+Excel on a Chinese Windows saves "CSV" as GBK and "CSV UTF-8" as UTF-8 with BOM; WPS does either. Its "Unicode
+text" (a `.txt` table, tab-separated) is UTF-16 with a BOM, accepted where the caller allows it. Guessing
 from a sample can be wrong deep into a file, so each candidate decodes the whole file strictly, streamed in
 chunks (a few MB of memory whatever the file's size). Anything else fails with the byte offset to look at.
 
@@ -38,12 +39,17 @@ class UndecodableError(ValueError):
         self.line = line
 
 
-def detect_encoding(f: BinaryIO) -> str:
-    """The codec to read `f` with (`utf-8-sig` or `gb18030`); leaves `f` at its start."""
+def detect_encoding(f: BinaryIO, *, utf16: bool = False) -> str:
+    """The codec to read `f` with (`utf-8-sig` or `gb18030`, or `utf-16` when `utf16` allows a file that starts
+    with a UTF-16 mark, as Excel's "Unicode text" does); leaves `f` at its start."""
     head = f.read(4)
     f.seek(0)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise _utf16(0, 1)
+        if not utf16:
+            raise _utf16(0, 1)
+        _check_utf16(f, "utf-16-le" if head.startswith(codecs.BOM_UTF16_LE) else "utf-16-be")
+        f.seek(0)
+        return "utf-16"
     not_utf8 = _first_bad_byte(f, "utf-8")
     f.seek(0)
     if not_utf8 is None:
@@ -161,6 +167,32 @@ def _first_bad_byte(
             return None
         offset += len(chunk)
         line += chunk.count(b"\n")
+
+
+def _check_utf16(f: BinaryIO, codec: str) -> None:
+    """Decode all of `f` (after its 2-byte mark) as `codec`, streamed; UndecodableError at the first bad bytes.
+
+    Lines are counted in the decoded text: in UTF-16 a 0x0A byte is often half of a character (上 is 0A 4E).
+    """
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    f.seek(2)
+    offset, line = 2, 1
+    while True:
+        chunk = f.read(CHUNK)
+        pending = len(decoder.getstate()[0])
+        try:
+            text = decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as e:
+            line += e.object[: e.start].decode(codec, "replace").count("\n")
+            raise UndecodableError(
+                f"cannot decode the file as UTF-16 (byte offset {offset - pending + e.start}: {e.reason}); "
+                'save it again as "Unicode text", or as "CSV UTF-8"',
+                line,
+            ) from None
+        if not chunk:
+            return
+        offset += len(chunk)
+        line += text.count("\n")
 
 
 def _utf16(offset: int, line: int) -> UndecodableError:

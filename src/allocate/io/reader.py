@@ -16,10 +16,11 @@ import os
 from allocate.checks import check_read_case
 from allocate.errors import InputError, Omitted, Problem
 from allocate.gc_pause import collector_paused
+from allocate.io.cells import TierCell
 from allocate.io.columns import TABLES
 from allocate.io.policy_columns import absent_columns
 from allocate.io.policy_file import read_policy
-from allocate.io.sources import Found, find_tables
+from allocate.io.sources import Found, find_tables, policy_beside
 from allocate.io.tables import TableRead, read_table
 from allocate.schema import Case, Policy
 
@@ -53,16 +54,21 @@ def _read(path: str | os.PathLike[str], policy: PolicyArg, warn: bool) -> tuple[
 def read_found(found: Found, policy: PolicyArg = None, *, warn: bool = False) -> tuple[Case, list[Problem]]:
     """`_read` for tables found anywhere: files, or frames (`allocate.frames`), whose rows are cells of text
     as a file's are, so that both give the same checks and the same messages."""
-    with found.resource, collector_paused():
-        reads = {sheet.table.name: read_table(sheet) for sheet in found.sheets}
-    problems = found.problems + [p for r in reads.values() for p in r.problems]
-    warnings = found.warnings + [w for r in reads.values() for w in r.warnings]
     chosen: Policy | None = None
-    try:
+    policy_problems: list[Problem] = []
+    try:  # first, so that cells naming a tier may use the labels of the policy's tiers
         chosen = _policy(policy, found.policy)
-        warnings += absent_columns(chosen, reads)
     except InputError as e:
-        problems += e.problems
+        policy_problems = list(e.problems)
+    tiers = TierCell.of(chosen.tier_names) if chosen is not None else None
+    with found.resource, collector_paused():
+        reads = {sheet.table.name: read_table(sheet, tiers) for sheet in found.sheets}
+    problems = found.problems + [p for r in reads.values() for p in r.problems] + policy_problems
+    warnings = found.warnings + [w for r in reads.values() for w in r.warnings]
+    if policy is None and found.policy_note is not None:
+        warnings.insert(0, found.policy_note)
+    if chosen is not None:
+        warnings += absent_columns(chosen, reads)
     warnings.sort(key=lambda p: (TABLE_ORDER.get(p.table or "", -1), p.line or 0, p.column or 0))
     whole = {name for name, r in reads.items() if r.complete}
 
@@ -118,7 +124,8 @@ def _follows(p: Problem, reads: dict[str, TableRead], whole: set[str], policy: P
 def case_files(path: str | os.PathLike[str]) -> list[str]:
     """The files a case is read from (its tables and `policy.toml`, or the workbook), for recording their hashes."""
     if os.path.isfile(path):
-        return [os.fspath(path)]
+        policy = policy_beside(os.fspath(path))
+        return [os.fspath(path)] + ([policy] if policy else [])
     found = find_tables(path)
     with found.resource:
         return [s.file for s in found.sheets] + ([found.policy] if found.policy else [])

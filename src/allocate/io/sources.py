@@ -1,5 +1,9 @@
 """Where a case's tables come from: CSV files in a folder or sheets of one xlsx workbook.
 
+A table in a folder may also be a `.txt` file, as Excel saves "Unicode text" (UTF-16 with a BOM) or "Text (Tab
+delimited)": its cells are separated by tabs, and it is read by the same rules as a CSV file with a tab for the
+comma. A workbook takes `policy.toml` from its own folder, as a folder of CSV tables does.
+
 Both give the same thing, a `Sheet`: the table it holds, the name problems use for it, and a stream of
 `(line, cells)` with cells as text, so one table reader serves both.
 
@@ -38,6 +42,10 @@ SCAN_MAX = 1 << 22
 131,072 characters, long before this)."""
 
 QUOTE_FIX = 'close it where the cell ends, or write a double quote inside a cell as two ("")'
+
+TABLE_FILES = {".csv": ",", ".txt": "\t"}
+"""File endings a folder's tables may have, and the character that separates their cells."""
+_SEPARATOR_NAMES = {",": ("comma", "commas"), "\t": ("tab", "tabs")}
 
 
 class SourceError(ValueError):
@@ -80,7 +88,8 @@ class Found:
     """The tables found at a path, what is missing or twice, a `policy.toml` if there is one, and what to close.
 
     `warnings` are notes on files or sheets that hold no table, or warnings where one looks like a misspelt
-    table name.
+    table name. `policy_note` says where a workbook's `policy.toml` came from, for when it is used (no
+    `--policy` given instead).
     """
 
     sheets: list[Sheet]
@@ -88,10 +97,11 @@ class Found:
     policy: str | None
     resource: AbstractContextManager[Any]
     warnings: list[Problem] = field(default_factory=list)
+    policy_note: Problem | None = None
 
 
 def find_tables(path: str | os.PathLike[str]) -> Found:
-    """The tables of a case folder of CSV files or of one `.xlsx` workbook."""
+    """The tables of a case folder of CSV (or tab-separated `.txt`) files or of one `.xlsx` workbook."""
     where = os.fspath(path)
     if os.path.isdir(where):
         return _find_csv(where)
@@ -101,15 +111,18 @@ def find_tables(path: str | os.PathLike[str]) -> Found:
     return Found([], [Problem(file=where, message=f"the case {what}")], None, nullcontext())
 
 
-def _match(stems: dict[str, str], where: str, kind: str) -> tuple[dict[str, str], list[Problem], list[str]]:
-    """Table name -> the one entry (by its stem) that holds it, in English or Chinese; what is missing or twice;
-    and the entries that hold no table."""
+def _match(
+    stems: dict[str, str], where: str, kind: str, listed: str = ""
+) -> tuple[dict[str, str], list[Problem], list[str]]:
+    """Table name -> the one entry (entry -> its stem) that holds it, in English or Chinese; what is missing or
+    twice (a missing table's message ends with `listed`, what there is instead); and the entries that hold no
+    table."""
     found: dict[str, str] = {}
     problems: list[Problem] = []
     matched: set[str] = set()
     for table in TABLES:
         keys = {header_key(table.name), header_key(table.alias)}
-        hits = [name for stem, name in stems.items() if header_key(stem) in keys]
+        hits = [name for name, stem in stems.items() if header_key(stem) in keys]
         matched.update(hits)
         if len(hits) > 1:
             msg = f"{' and '.join(hits)} both hold the {table.name} table; keep one"
@@ -117,18 +130,18 @@ def _match(stems: dict[str, str], where: str, kind: str) -> tuple[dict[str, str]
         elif hits:
             found[table.name] = hits[0]
         elif table.required:
-            msg = f"missing the {table.name} table: expected a {kind} named {table.name} or {table.alias}"
+            msg = f"missing the {table.name} table: expected a {kind} named {table.name} or {table.alias}{listed}"
             problems.append(Problem(file=where, table=table.name, message=msg))
-    return found, problems, [stem for stem, name in stems.items() if name not in matched]
+    return found, problems, [name for name in stems if name not in matched]
 
 
 def _not_tables(files: dict[str, str]) -> list[Problem]:
-    """A note for each file or sheet (stem -> where) that is no table; a warning where its name looks misspelt.
+    """A note for each file or sheet (where -> stem) that is no table; a warning where its name looks misspelt.
 
     Past `MAX_LISTED` of each, they are counted (a folder of a hundred thousand files is still read)."""
     names = {name: table for table in TABLES for name in (table.name, table.alias)}
     notes, warnings = Bounded(), Bounded()
-    for stem, where in files.items():
+    for where, stem in files.items():
         meant = closest(stem, names)
         if meant is None:
             notes.add(file=where, message="not a table of a case: ignored", severity="note")
@@ -136,33 +149,47 @@ def _not_tables(files: dict[str, str]) -> list[Problem]:
             table = names[meant]
             msg = f"not a table of a case, so it is ignored; did you mean {table.name} ({table.alias})?"
             warnings.add(file=where, message=msg, severity="warning")
-    order = {where: i for i, where in enumerate(files.values())}
+    order = {where: i for i, where in enumerate(files)}
     return sorted(warnings.listed() + notes.listed(), key=lambda p: order[p.file or ""])
 
 
 def _find_csv(folder: str) -> Found:
     entries = sorted(e.name for e in os.scandir(folder) if e.is_file())
-    stems = {n[:-4]: n for n in entries if n.lower().endswith(".csv")}
-    by_table, problems, others = _match(stems, folder, ".csv file")
+    stems = {n: n[:-4] for n in entries if n[-4:].lower() in TABLE_FILES}
+    workbooks = [n for n in entries if n.lower().endswith((".xlsx", ".xlsm")) and not n.startswith("~$")]
+    listed = f" (this folder holds {_names(workbooks)}: to read a workbook, give its path)" if workbooks else ""
+    by_table, problems, others = _match(stems, folder, ".csv file", listed)
     files = {name: os.path.join(folder, entry) for name, entry in by_table.items()}
     sheets = [Sheet(table, files[table.name], csv_rows(files[table.name])) for table in TABLES if table.name in files]
-    policy = next((os.path.join(folder, n) for n in entries if n.lower() == POLICY_FILE), None)
-    warnings = _not_tables({stem: os.path.join(folder, stems[stem]) for stem in others})
-    return Found(sheets, problems, policy, nullcontext(), warnings)
+    warnings = _not_tables({os.path.join(folder, name): stems[name] for name in others})
+    return Found(sheets, problems, _policy_in(folder, entries), nullcontext(), warnings)
+
+
+def _policy_in(folder: str, entries: list[str]) -> str | None:
+    """The `policy.toml` among a folder's files (any case), or None."""
+    return next((os.path.join(folder, n) for n in entries if n.lower() == POLICY_FILE), None)
+
+
+def _names(names: list[str], most: int = 10) -> str:
+    """Names as a list in a message: the first `most`, then how many more."""
+    more = f" and {len(names) - most} more" if len(names) > most else ""
+    return ", ".join(names[:most]) + more
 
 
 def csv_rows(file: str) -> Callable[[], Rows]:
-    """Rows of one CSV file, its encoding detected first, each with the line it starts on; problems raise
-    SourceError with the line (and, for a quote, the cell) where they start."""
+    """Rows of one CSV file (or tab-separated `.txt` file, which may also be UTF-16), its encoding detected
+    first, each with the line it starts on; problems raise SourceError with the line (and, for a quote, the
+    cell) where they start."""
+    separator = TABLE_FILES.get(file[-4:].lower(), ",")
 
     def rows() -> Rows:
         line = 1
         encoding = "utf-8-sig"
         try:
             with open(file, "rb") as raw:
-                encoding = detect_encoding(raw)
+                encoding = detect_encoding(raw, utf16=separator == "\t")
             with open(file, encoding=encoding, newline="") as text:
-                reader = csv.reader(text, strict=True)
+                reader = csv.reader(text, strict=True, delimiter=separator)
                 header = next(reader, None)
                 if header is None:
                     return
@@ -176,7 +203,7 @@ def csv_rows(file: str) -> Callable[[], Rows]:
                 for cells in reader:
                     end = reader.line_num
                     if end != line:  # a quoted cell spans lines: is it one cell, or rows taken in by a stray quote?
-                        trouble = spanning_trouble(cells, width, cells_in_header, line, end)
+                        trouble = spanning_trouble(cells, width, cells_in_header, line, end, separator)
                         if trouble:
                             raise SourceError(*trouble)
                     yield line, cells
@@ -184,14 +211,16 @@ def csv_rows(file: str) -> Callable[[], Rows]:
         except UndecodableError as e:
             raise SourceError(str(e), e.line) from e
         except csv.Error as e:
-            raise SourceError(*_quoting_error(file, encoding, line, str(e))) from e
+            raise SourceError(*_quoting_error(file, encoding, line, str(e), separator)) from e
         except OSError as e:
             raise SourceError(f"cannot read the file: {e.strerror}", None) from e
 
     return rows
 
 
-def spanning_trouble(cells: list[str], width: int, most: int, line: int, end: int) -> tuple[str, int, int] | None:
+def spanning_trouble(
+    cells: list[str], width: int, most: int, line: int, end: int, separator: str = ","
+) -> tuple[str, int, int] | None:
     """Why a record over lines `line`-`end` looks like rows taken into a cell by a stray quote, or None.
 
     A quote left open is closed by the next quote that ends a cell. If that quote ends a cell of a row k cells
@@ -199,8 +228,10 @@ def spanning_trouble(cells: list[str], width: int, most: int, line: int, end: in
     (`width` up to its last named column, `most` with the blank header cells after it). If it is in the same
     column, the cell holds a whole row's commas (`width - 1`). If it opens a quoted cell of a later row, the
     cell ends with the comma or line break before that quote. So a cell that spans lines is one cell only when
-    none of these holds. Returns (message, line, column) of the opening quote.
+    none of these holds. Returns (message, line, column) of the opening quote. `separator` is the comma, or
+    the tab of a `.txt` table.
     """
+    one, many = _SEPARATOR_NAMES[separator]
     spanning = [i for i, text in enumerate(cells) if "\n" in text or "\r" in text]
     if not spanning:
         return None
@@ -210,32 +241,41 @@ def spanning_trouble(cells: list[str], width: int, most: int, line: int, end: in
     if n < width or n > max(width, most):
         message = f"{where}, and leaves its row {n} cells where the header has {width}: is a quote left open? "
         return message + QUOTE_FIX, line, column
-    commas = sum(cells[i].count(",") for i in spanning)
+    commas = sum(cells[i].count(separator) for i in spanning)
     if commas >= width - 1:
-        rule = f"may hold at most {width - 2} commas" if width > 1 else "is not possible in a table of one column"
+        rule = f"may hold at most {width - 2} {many}" if width > 1 else "is not possible in a table of one column"
         message = (
-            f"{where} and holds {commas} commas, as many as a whole row of {width} cells: does a quote left "
-            f"open take rows into it? {QUOTE_FIX.capitalize()} (a cell that does span lines {rule})"
+            f"{where} and holds {commas} {many}, as many as a whole row of {width} cells: does a quote left "
+            f"open take rows into it? {_fix(separator).capitalize()} (a cell that does span lines {rule})"
         )
         return message, line, column
-    ragged = next((i for i in spanning if cells[i].endswith((",", "\n", "\r"))), None)
+    ragged = next((i for i in spanning if cells[i].endswith((separator, "\n", "\r"))), None)
     if ragged is not None:
-        ends = "a comma" if cells[ragged].endswith(",") else "a line break"
+        ends = f"a {one}" if cells[ragged].endswith(separator) else "a line break"
         message = (
             f"a double quote opens a cell here that runs over lines {line}-{end} and ends with {ends}, as a "
-            f"quote left open ends where a later row's quoted cell begins: {QUOTE_FIX} (a cell that does span "
-            "lines must not end with a comma or a line break)"
+            f"quote left open ends where a later row's quoted cell begins: {_fix(separator)} (a cell that does "
+            f"span lines must not end with a {one} or a line break)"
         )
         return message, line, ragged + 1
     return None
 
 
-def _quoting_error(file: str, encoding: str, line: int, reason: str) -> tuple[str, int, int | None]:
+def _fix(separator: str) -> str:
+    """`QUOTE_FIX` for a table whose cells `separator` separates."""
+    return QUOTE_FIX if separator == "," else QUOTE_FIX.replace("the cell ends", "the cell ends (before a tab)")
+
+
+def _quoting_error(
+    file: str, encoding: str, line: int, reason: str, separator: str = ","
+) -> tuple[str, int, int | None]:
     """The message, line and cell of a CSV error in the record that starts on `line`: where its stray quote
     opened, found by reading that record again (it is short: csv stops a runaway cell at its field limit)."""
+    fix = _fix(separator)
+    one = _SEPARATOR_NAMES[separator][0]
     try:
         with open(file, encoding=encoding, newline="") as text:
-            found = _scan_record(islice(text, line - 1, None))
+            found = _scan_record(islice(text, line - 1, None), separator)
     except (OSError, UnicodeDecodeError):
         found = _Scan()
     if found.long is not None and found.opened is None:
@@ -248,16 +288,16 @@ def _quoting_error(file: str, encoding: str, line: int, reason: str) -> tuple[st
     if found.long is not None:
         limit = f"{csv.field_size_limit():,}"
         message = f"a double quote opens a cell here that runs on past {limit} characters: is it left open? "
-        return message + QUOTE_FIX.capitalize(), line + at, column
+        return message + fix.capitalize(), line + at, column
     if found.after is None:
         last = line + found.lines - 1
         rest = "the rest of the line" if last == line + at else f"lines {line + at}-{last}"
         message = f"a double quote opens a cell here and is never closed, so {rest} would be one cell; "
-        return message + QUOTE_FIX, line + at, column
+        return message + fix, line + at, column
     closes = "on the same line" if found.closed == at else f"on line {line + found.closed}"
     message = (
-        f"a double quote opens a cell here and closes {closes} followed by {found.after!r}, not by a comma or "
-        f"the end of the line; {QUOTE_FIX}"
+        f"a double quote opens a cell here and closes {closes} followed by {found.after!r}, not by a {one} or "
+        f"the end of the line; {fix}"
     )
     return message, line + at, column
 
@@ -276,9 +316,9 @@ class _Scan:
 _START, _FIELD, _QUOTED, _QUOTE = range(4)
 
 
-def _scan_record(lines: Iterable[str]) -> _Scan:
-    """Follow one record's quoting as csv's strict reader does (a comma delimits, `"` quotes, `""` is a quote
-    inside a quoted cell), up to where it fails: the error path only, and at most SCAN_MAX characters."""
+def _scan_record(lines: Iterable[str], separator: str = ",") -> _Scan:
+    """Follow one record's quoting as csv's strict reader does (`separator` delimits, `"` quotes, `""` is a
+    quote inside a quoted cell), up to where it fails: the error path only, and at most SCAN_MAX characters."""
     out = _Scan()
     limit, seen = csv.field_size_limit(), 0
     cell, length, state = 1, 0, _START
@@ -288,7 +328,7 @@ def _scan_record(lines: Iterable[str]) -> _Scan:
             if state == _QUOTE:  # the character after a quote inside a quoted cell
                 if c == '"':
                     state, length = _QUOTED, length + 1
-                elif c == ",":
+                elif c == separator:
                     state, cell, length, out.opened = _START, cell + 1, 0, None
                     continue
                 elif c in "\r\n":
@@ -302,7 +342,7 @@ def _scan_record(lines: Iterable[str]) -> _Scan:
                     state = _QUOTE
                     continue
                 length += 1
-            elif c == ",":
+            elif c == separator:
                 state, cell, length = _START, cell + 1, 0
                 continue
             elif c in "\r\n":
@@ -329,13 +369,30 @@ def _find_xlsx(file: str) -> Found:
     except Exception as e:  # openpyxl raises many kinds on a file that is not a workbook
         problem = Problem(file=file, message=f"cannot open the workbook ({type(e).__name__}: {e}); save it as .xlsx")
         return Found([], [problem], None, nullcontext())
-    by_table, problems, others = _match({n: n for n in book.sheetnames}, file, "sheet")
+    names = list(book.sheetnames)
+    listed = f"; the workbook's sheets are {_names(names)}" if names else "; the workbook has no sheets"
+    by_table, problems, others = _match({n: n for n in names}, file, "sheet", listed)
     sheets = [
         Sheet(table, f"{file}[{by_table[table.name]}]", _xlsx_rows(book[by_table[table.name]]))
         for table in TABLES
         if table.name in by_table
     ]
-    return Found(sheets, problems, None, closing(book), _not_tables({n: f"{file}[{n}]" for n in others}))
+    policy = policy_beside(file)
+    note = None
+    if policy is not None:
+        msg = f"the policy of {os.path.basename(file)}, read from beside it (a workbook holds no policy of its own)"
+        note = Problem(file=policy, message=msg, severity="note")
+    warnings = _not_tables({f"{file}[{n}]": n for n in others})
+    return Found(sheets, problems, policy, closing(book), warnings, note)
+
+
+def policy_beside(file: str) -> str | None:
+    """The `policy.toml` in the folder of a workbook, or None: a workbook holds no policy of its own."""
+    folder = os.path.dirname(file) or "."
+    try:
+        return _policy_in(folder, sorted(e.name for e in os.scandir(folder) if e.is_file()))
+    except OSError:  # a folder one may read a file in but not list
+        return None
 
 
 def _xlsx_rows(sheet: Any) -> Callable[[], Rows]:

@@ -11,18 +11,20 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from allocate.errors import Bounded, Problem, Severity
-from allocate.io.cells import TEXT, CellError, limit
+from allocate.io.cells import TEXT, CellError, TierCell, limit
 from allocate.io.columns import Column, Table, header_key
 from allocate.io.names import closest
 from allocate.io.sources import Overflow, Rows, Sheet, SourceError, header_width
 from allocate.text import restore
 
+TIER_FIELDS = frozenset({"tier", "reserved_for"})
+"""Fields whose cells name a tier of the policy, by its name or by the label the report shows for it."""
 QUOTE_MAX = 60
 SEEN_MAX = 1000
 """Parsed values kept per column: most cells of a column repeat a few texts (`1`, `normal`, `false`)."""
@@ -93,8 +95,11 @@ def _quote(text: str) -> str:
     return f'"{text}"' if len(text) <= QUOTE_MAX else f'"{text[:QUOTE_MAX]}…"'
 
 
-def read_table(sheet: Sheet) -> TableRead:
-    """Read `sheet` into records of its table's model; never raises for anything in the file's content."""
+def read_table(sheet: Sheet, tiers: TierCell | None = None) -> TableRead:
+    """Read `sheet` into records of its table's model; never raises for anything in the file's content.
+
+    `tiers`, the policy's tiers when it is known, reads the cells of `TIER_FIELDS`: a label such as 困难群体
+    becomes the tier's name (`vulnerable`)."""
     out = TableRead(sheet)
     table = sheet.table
     try:
@@ -107,6 +112,8 @@ def read_table(sheet: Sheet) -> TableRead:
         else:
             width = header_width(header_row[1])
             plan, stand_ins = _header(out, table, header_row[1][:width])
+            if tiers is not None:
+                plan = [(i, replace(c, cell=tiers) if c.name in TIER_FIELDS else c, h) for i, c, h in plan]
             _rows(out, plan, stand_ins, width, rows)
     except SourceError as e:
         out.finish()  # so that what stopped the table is listed, however many problems came before it
