@@ -54,6 +54,15 @@ FEATURES: dict[str, Callable[[Case], bool]] = {
     "empty lot": lambda c: any(lot.quantity == 0 for lot in c.lots),
     "fairness none": lambda c: c.policy.fairness == "none",
     "half-hour visits": lambda c: c.policy.visit_hours == 0.5,
+    "quarantined household, designated volunteer": lambda c: (
+        any(h.quarantined for h in c.households) and any(v.designated for v in c.volunteers or ())
+    ),
+    "cap of one quarantined visit": lambda c: (
+        c.policy.max_quarantined_visits == 1 and any(h.quarantined for h in c.households)
+    ),
+    "cap of no quarantined visit": lambda c: (
+        c.policy.max_quarantined_visits == 0 and any(h.quarantined for h in c.households)
+    ),
 }
 
 

@@ -184,6 +184,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "reason_no_supply": ("no supply", "无捐赠"),
     "reason_not_eligible": ("not eligible", "不符合领取条件"),
     "reason_no_volunteer": ("no volunteer", "无志愿者"),
+    "reason_no_designated_volunteer": ("no designated volunteer", "无防疫专班志愿者"),
     "reason_volunteer_hours_exhausted": ("volunteer hours used up", "志愿者时长用尽"),
     "reason_all_or_nothing": ("all or nothing", "须整份"),
     "reason_fair_share": ("fair share", "平均分配"),
@@ -196,6 +197,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "有库存，但定向、限定网格或有效期使此户不能领取",
     ),
     "why_no_volunteer": ("no volunteer covers the grid or has the skill", "没有覆盖该网格或具备该技能的志愿者"),
+    "why_no_designated_volunteer": (
+        "quarantined: no designated volunteer covers the grid (or has the skill)",
+        "居家隔离：没有覆盖该网格（或具备该技能）的防疫专班志愿者",
+    ),
     "why_volunteer_hours_exhausted": ("volunteer hours went to higher priorities", "志愿者时长已用于更高优先级"),
     "why_all_or_nothing": ("needs the whole quantity; not enough left", "须整份发放，剩余不足"),
     "why_fair_share": ("scarce item shared evenly inside the tier", "紧缺物资在同一优先级内平均分配"),
@@ -286,6 +291,26 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "volunteer time ran out: the {n} volunteer(s){skill} covering grid {grid} offer {offered} h, all booked for "
         "other visits; none has {hours} h left{most}",
         "志愿者时间已用完：负责{grid}{skill}的{n}位志愿者共{offered}小时，都已安排给其他上门，剩余都不足{hours}小时{most}",
+    ),
+    "no_designated_covers": (
+        "the household is quarantined and no designated volunteer{skill} covers grid {grid}",
+        "该户居家隔离，没有负责{grid}{skill}的防疫专班志愿者",
+    ),
+    "no_designated_offers": (
+        "the household is quarantined and no designated volunteer{skill} covering grid {grid} offers the {hours} h "
+        "it takes",
+        "该户居家隔离，负责{grid}{skill}的防疫专班志愿者可用时长都不足{hours}小时",
+    ),
+    "no_quarantined_visits": (
+        "the household is quarantined and the policy allows no visits to quarantined households",
+        "该户居家隔离，而政策不允许上门隔离户",
+    ),
+    "designated_ran_out": (
+        "the household is quarantined and designated volunteers' time ran out: the {n} volunteer(s){skill} who may "
+        "visit it in grid {grid} offer {offered} h and may each make {cap} visit(s) to quarantined households, all "
+        "booked; none has {hours} h and a visit left{most}",
+        "该户居家隔离，防疫专班志愿者时间已用完：可上门{grid}{skill}的{n}位志愿者共{offered}小时，每人最多上门隔离户{cap}次，"
+        "都已安排；没有人同时剩余{hours}小时和上门次数{most}",
     ),
     "at_most_left": (" (at most {hours} h)", "（最多剩{hours}小时）"),
 }

@@ -106,7 +106,7 @@ def _solve(case: Case, engine: Backend, deadline: float | None, params: SolvePar
 
     index = build_index(case, plan_date)
     problem = build_problem(index)
-    crew = build_crew(case, index)
+    crew = build_crew(case)
     settled = settle(index, problem, crew, count)
     fast = plan_fast(
         index,
@@ -237,10 +237,9 @@ def _merge(
                 service[s] = v
     got = np.bincount(index.need_hh, weights=amount, minlength=index.hh_grid.size)
     delivery[got == 0] = -1
-    used = np.bincount(delivery[delivery >= 0], minlength=crew.n_volunteers) * crew.visit
-    done = service >= 0
-    used += np.bincount(service[done], weights=crew.service_ticks[done], minlength=crew.n_volunteers).astype(np.int64)
-    return amount, Roster(delivery=delivery, service=service, left=crew.hours - used)
+    merged = Roster(delivery=delivery, service=service, left=crew.hours.copy(), capped_left=roster.capped_left.copy())
+    merged.recount(crew)
+    return amount, merged
 
 
 def _proven_bounds(

@@ -21,7 +21,8 @@ from pydantic import BaseModel, ConfigDict
 
 from allocate.checks import check_verify
 from allocate.plan import Plan, TierStats, format_hours, tier_stats
-from allocate.schema import ALL_GRIDS, Case
+from allocate.rules import DELIVERY, VISIT_RULES, VisitFacts, allowed, visit_cap, visit_classes
+from allocate.schema import Case
 
 HOURS_TOLERANCE = 1e-9
 """Hours within this of each other are equal: volunteer totals, delivery and service visit lengths."""
@@ -51,6 +52,8 @@ class Rule(StrEnum):
     SERVICE_NOT_WHOLE = "service_not_whole"  # a service visit shorter than the service
     SERVICE_REPEATED = "service_repeated"  # a service with more than one visit
     SERVICE_SKILL = "service_skill"  # the volunteer lacks the service's skill
+    NOT_DESIGNATED = "not_designated"  # a volunteer not designated visits a quarantined household
+    QUARANTINED_VISITS_OVER_CAP = "quarantined_visits_over_cap"  # more visits to quarantined households than the cap
     VOLUNTEER_OVERBOOKED = "volunteer_overbooked"  # a volunteer given more hours than offered
     PRIORITY_INVERSION = "priority_inversion"  # units reach a lower tier while an eligible higher-tier need is short
     WASTE = "waste"  # usable units left while an eligible need in a delivered household is short
@@ -151,6 +154,8 @@ class _Checker:
         self.need_grid = self.hh_grid[self.need_hh]
         last = len(self.tier_names) - 1
         self.lot_usable = np.array([lot.usable_on(plan.plan_date) for lot in lots], dtype=bool)
+        self.facts = VisitFacts(case)
+        self.cap = visit_cap(self.facts) if case.volunteers is not None else None
         self.lot_reserve = np.array(
             [last if lot.reserved_for is None else case.policy.rank(lot.reserved_for) for lot in lots],
             dtype=np.int64,
@@ -306,8 +311,8 @@ class _Checker:
     def in_grids(
         self, lists: Sequence[tuple[str, ...]], everywhere: Sequence[bool], owner: IntArray, grid: IntArray
     ) -> npt.NDArray[np.bool_]:
-        """Whether each `grid` code is in the grid list of its `owner` (a lot or a volunteer row), or the owner
-        goes `everywhere`; one sorted membership test instead of a Python loop over rows."""
+        """Whether each `grid` code is in the grid list of its `owner` (a lot's row), or the owner goes
+        `everywhere`; one sorted membership test instead of a Python loop over rows."""
         n_grids = len(self.grid_code)
         pairs = [i * n_grids + self.grid_code[g] for i, gs in enumerate(lists) for g in gs if g in self.grid_code]
         inside = np.isin(owner * n_grids + grid, np.array(pairs, dtype=np.int64))
@@ -318,7 +323,7 @@ class _Checker:
 
         Deliveries (the bulk) are checked as arrays; service visits one by one.
         """
-        case, policy, visits = self.case, self.case.policy, self.plan.visits
+        case, policy, visits, facts = self.case, self.case.policy, self.plan.visits, self.facts
         vols = case.volunteers or ()
         hh = case.households
         vol_at = _lookup({v.volunteer_id: i for i, v in enumerate(vols)}, _column(visits, "volunteer_id"))
@@ -365,21 +370,16 @@ class _Checker:
                 abs(v.hours - policy.visit_hours),
             )
         by_known = delivery[vol_at[delivery] >= 0]
-        covered = self.in_grids(
-            [v.grids for v in vols],
-            [ALL_GRIDS in v.grids for v in vols],
-            vol_at[by_known],
-            self.hh_grid[hh_at[by_known]],
-        )
-        for r in by_known[~covered].tolist():
-            v = visits[r]
-            self.add(
-                Rule.VISIT_NOT_COVERING_GRID,
-                f"volunteer {v.volunteer_id} delivers to household {v.household_id} in grid {hh[hh_at[r]].grid}, "
-                "which they do not cover",
-                (v.volunteer_id, v.household_id),
-                v.hours,
-            )
+        for rule in VISIT_RULES:
+            ok = rule.allows(facts, vol_at[by_known], hh_at[by_known], np.full(by_known.size, DELIVERY))
+            for r in by_known[~ok].tolist():
+                v = visits[r]
+                self.add(
+                    Rule(rule.code),
+                    rule.message(facts, int(vol_at[r]), int(hh_at[r]), DELIVERY, None),
+                    (v.volunteer_id, v.household_id),
+                    v.hours,
+                )
         deliveries = np.bincount(hh_at[delivery], minlength=len(hh))
 
         services = {s.service_id: (i, s) for i, s in enumerate(case.services)}
@@ -428,22 +428,15 @@ class _Checker:
                 )
             if vol_at[r] < 0:
                 continue
-            vol = vols[vol_at[r]]
-            if s.skill not in vol.skills:
-                self.add(
-                    Rule.SERVICE_SKILL,
-                    f"volunteer {vol.volunteer_id} does service {s.service_id} without its skill {s.skill}",
-                    (vol.volunteer_id, s.service_id),
-                    v.hours,
-                )
-            grid = hh[case.household_index[s.household_id]].grid
-            if not vol.covers(grid):
-                self.add(
-                    Rule.VISIT_NOT_COVERING_GRID,
-                    f"volunteer {vol.volunteer_id} does service {s.service_id} in grid {grid}, which they do not cover",
-                    (vol.volunteer_id, s.service_id),
-                    v.hours,
-                )
+            at = (np.asarray([vol_at[r]]), facts.service_hh[i : i + 1], facts.service_skill[i : i + 1])
+            for rule in VISIT_RULES:
+                if not rule.allows(facts, *at)[0]:
+                    self.add(
+                        Rule(rule.code),
+                        rule.message(facts, int(vol_at[r]), int(at[1][0]), int(at[2][0]), s.service_id),
+                        (v.volunteer_id, s.service_id),
+                        v.hours,
+                    )
 
         for sid, count in service_visits.items():
             if count > 1:
@@ -454,6 +447,20 @@ class _Checker:
                     count - 1,
                 )
         known = vol_at >= 0
+        self.vol_capped = np.zeros(len(vols), np.int64)
+        if self.cap is not None:
+            counted = known & (hh_at >= 0)
+            counted[counted] = self.cap.households[hh_at[counted]]
+            self.vol_capped = np.bincount(vol_at[counted], minlength=len(vols))
+            for i in np.flatnonzero(self.vol_capped > self.cap.limit).tolist():
+                extra = int(self.vol_capped[i] - self.cap.limit)
+                self.add(
+                    Rule.QUARANTINED_VISITS_OVER_CAP,
+                    f"volunteer {vols[i].volunteer_id} makes {self.vol_capped[i]} visits to quarantined households; "
+                    f"the policy allows {self.cap.limit} (over by {extra})",
+                    (vols[i].volunteer_id,),
+                    extra,
+                )
         used = np.bincount(vol_at[known], weights=hours[known], minlength=len(vols))
         self.vol_used = used
         offered = np.array([v.hours for v in vols], dtype=np.float64)
@@ -574,36 +581,46 @@ class _Checker:
         """Volunteer time goes to the highest tiers it can reach: no lower-tier task holds hours that a higher
         tier's task could use (`VISIT_INVERSION`), and nobody has time left for a task that would raise a tier
         (`IDLE_HOURS`). A task that would raise a tier is an undone service the volunteer may do, or a delivery
-        to an undelivered household with a need that would then receive goods (`movable`); a delivery's tier is
-        the best tier among its household's needs that receive goods. Each volunteer is reported once per rule.
+        to an undelivered household they may visit with a need that would then receive goods (`movable`); a
+        delivery's tier is the best tier among its household's needs that receive goods. Who may visit whom is
+        asked of the visit rules once per visit class (`allocate.rules`), and a volunteer at the cap of visits to
+        quarantined households may take one there only in place of one. Each volunteer is reported once per rule.
         """
-        case, policy = self.case, self.case.policy
+        case, policy, facts = self.case, self.case.policy, self.facts
         vols = case.volunteers or ()
-        n_tiers, n_grids = len(self.tier_names), len(self.grid_code)
+        n_tiers = len(self.tier_names)
         never = n_tiers  # "no such task" as a tier
+        hh_class, first = visit_classes(facts)
+        n_classes = first.size
+        need_class = hh_class[self.need_hh]
+        capped = self.cap.households[first] if self.cap is not None else np.zeros(n_classes, bool)
         movable = self.movable(received)
         q, aon = self.need_q, self.need_aon
         req = np.where(aon, q, 1)
-        # per grid: the best tier of an undelivered household that delivering would raise, and an example need
-        waiting_tier = np.full(n_grids, never, np.int64)
-        waiting_need = np.full(n_grids, -1, np.int64)
+        # per class: the best tier of an undelivered household that delivering would raise, and an example need
+        waiting_tier = np.full(n_classes, never, np.int64)
+        waiting_need = np.full(n_classes, -1, np.int64)
         idle = np.flatnonzero(~delivered[self.need_hh])
         idle = idle[movable[self.need_item[idle], self.need_grid[idle], self.need_rank[idle]] >= req[idle]]
-        idle = idle[np.lexsort((idle, self.need_rank[idle], self.need_grid[idle]))]  # per grid, best tier first
-        first = idle[np.r_[True, self.need_grid[idle][1:] != self.need_grid[idle][:-1]]] if idle.size else idle
-        waiting_tier[self.need_grid[first]] = self.need_rank[first]
-        waiting_need[self.need_grid[first]] = first
-        # per (grid, skill): the shortest undone service of each tier, then for each tier bound the shortest above
+        idle = idle[np.lexsort((idle, self.need_rank[idle], need_class[idle]))]  # per class, best tier first
+        head = idle[np.r_[True, need_class[idle][1:] != need_class[idle][:-1]]] if idle.size else idle
+        waiting_tier[need_class[head]] = self.need_rank[head]
+        waiting_need[need_class[head]] = head
+        # per (class, skill): the shortest undone service of each tier, then for each tier bound the shortest above
         services = case.services
-        service_grid = np.asarray([self.hh_grid[case.household_index[x.household_id]] for x in services], np.int64)
+        service_class = hh_class[facts.service_hh]
         service_tier = np.asarray(case.service_tiers, np.int64)
-        shortest: dict[tuple[int, str], list[tuple[float, int]]] = {}
+        shortest: dict[tuple[int, int], list[tuple[float, int]]] = {}
         for i in np.flatnonzero(~done).tolist():
-            cell = shortest.setdefault((int(service_grid[i]), services[i].skill), [(np.inf, -1)] * (n_tiers + 1))
+            key = (int(service_class[i]), int(facts.service_skill[i]))
+            cell = shortest.setdefault(key, [(np.inf, -1)] * (n_tiers + 1))
             t = int(service_tier[i])
             for bound in range(t + 1, n_tiers + 1):  # undone services of tiers < bound
                 if services[i].hours < cell[bound][0]:
                     cell[bound] = (services[i].hours, i)
+        cell_keys = list(shortest)
+        cell_class = np.asarray([c for c, _ in cell_keys], np.int64)
+        cell_skill = np.asarray([k for _, k in cell_keys], np.int64)
         # what each delivery and service visit is worth: its tier (a delivery: its household's best receiving need)
         visit_tier = np.full(len(case.households), never, np.int64)
         np.minimum.at(visit_tier, self.need_hh[received > 0], self.need_rank[received > 0])
@@ -614,43 +631,59 @@ class _Checker:
             visit_tier[np.maximum(self.visit_hh[rows], 0)],
         )
         known_task = (self.visit_service[rows] >= 0) | (self.visit_hh[rows] >= 0)
-        tasks: dict[int, set[tuple[int, float]]] = {}
-        for v, t, h in zip(
+        task_capped = capped[hh_class[np.maximum(self.visit_hh[rows], 0)]] & (self.visit_hh[rows] >= 0)
+        tasks: dict[int, set[tuple[int, float, bool]]] = {}
+        for v, t, h, c in zip(
             self.visit_vol[rows][known_task].tolist(),
             task_tier[known_task].tolist(),
             self.visit_hours[rows][known_task].tolist(),
+            task_capped[known_task].tolist(),
             strict=True,
         ):
             if t < never:
-                tasks.setdefault(v, set()).add((t, h))
+                tasks.setdefault(v, set()).add((t, h, c))
+        everyone = np.arange(n_classes)
+        may_deliver = allowed(
+            facts,
+            np.repeat(np.arange(len(vols)), n_classes),
+            np.tile(first, len(vols)),
+            np.full(len(vols) * n_classes, DELIVERY),
+        ).reshape(len(vols), n_classes)
         tol = HOURS_TOLERANCE
         for k, vol in enumerate(vols):
-            covered = (
-                range(n_grids)
-                if ALL_GRIDS in vol.grids
-                else [self.grid_code[g] for g in vol.grids if g in self.grid_code]
-            )
-            if not covered:
-                continue
+            at_cap = self.cap is not None and int(self.vol_capped[k]) >= self.cap.limit
+            may_do = allowed(facts, np.full(len(cell_keys), k), first[cell_class], cell_skill)
             left = vol.hours - float(self.vol_used[k])
-            best_grid = min(covered, key=lambda g: (int(waiting_tier[g]), g))
-            cells = [(g, sk) for g in covered for sk in vol.skills if (g, sk) in shortest]
 
-            def service_within(bound: int, budget: float, cells: list[tuple[int, str]] = cells) -> int:
+            def best(freed_capped: bool, k: int = k, at_cap: bool = at_cap) -> int:
+                """The class whose waiting delivery has the best tier among those `k` may take, or -1."""
+                ok = may_deliver[k] & ~(capped & at_cap & (not freed_capped))
+                if not ok.any():
+                    return -1
+                open_ = everyone[ok]
+                return int(open_[np.lexsort((open_, waiting_tier[open_]))[0]])
+
+            def service_within(
+                bound: int, budget: float, freed_capped: bool, may_do: Any = may_do, at_cap: bool = at_cap
+            ) -> int:
                 """An undone service of a tier above `bound` that fits `budget` hours, or -1."""
-                fits = [shortest[c][bound] for c in cells if shortest[c][bound][0] <= budget + tol]
+                ok = may_do & ~(capped[cell_class] & at_cap & (not freed_capped))
+                fits = [shortest[cell_keys[j]][bound] for j in np.flatnonzero(ok).tolist()]
+                fits = [f for f in fits if f[0] <= budget + tol]
                 return min(fits)[1] if fits else -1
 
-            if left >= policy.visit_hours - tol and waiting_tier[best_grid] < never:
-                self.report_idle(vol.volunteer_id, left, need=int(waiting_need[best_grid]))
-            elif (s := service_within(n_tiers, left)) >= 0:
+            c = best(False)
+            if c >= 0 and left >= policy.visit_hours - tol and waiting_tier[c] < never:
+                self.report_idle(vol.volunteer_id, left, need=int(waiting_need[c]))
+            elif (s := service_within(n_tiers, left, False)) >= 0:
                 self.report_idle(vol.volunteer_id, left, service=s)
-            for t, hours in sorted(tasks.get(k, ()), key=lambda th: (-th[0], th[1])):
+            for t, hours, was_capped in sorted(tasks.get(k, ()), key=lambda th: (-th[0], th[1], th[2])):
                 budget = left + hours
-                if waiting_tier[best_grid] < t and policy.visit_hours <= budget + tol:
-                    self.report_visit_inversion(vol.volunteer_id, t, hours, need=int(waiting_need[best_grid]))
+                c = best(was_capped)
+                if c >= 0 and waiting_tier[c] < t and policy.visit_hours <= budget + tol:
+                    self.report_visit_inversion(vol.volunteer_id, t, hours, need=int(waiting_need[c]))
                     break
-                if (s := service_within(t, budget)) >= 0:
+                if (s := service_within(t, budget, was_capped)) >= 0:
                     self.report_visit_inversion(vol.volunteer_id, t, hours, service=s)
                     break
 

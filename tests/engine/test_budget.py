@@ -10,7 +10,7 @@ import named
 import pytest
 
 from allocate.backends import BACKENDS
-from allocate.backends.base import Backend, FloatArray, LinearProgram, Solution, no_solution
+from allocate.backends.base import Backend, BackendError, FloatArray, LinearProgram, Solution, no_solution
 from allocate.explain import explain
 from allocate.plan import Reason
 from allocate.schema import Case
@@ -101,3 +101,35 @@ def test_marginal_values_refuse_a_time_limit_that_is_not_a_positive_number() -> 
     for bad in (True, 0, "5"):
         with pytest.raises(ValueError, match="'time_limit' parameter of marginal_values"):
             explain(plan, time_limit=bad)  # type: ignore[arg-type]
+
+
+@dataclasses.dataclass
+class _FailingMip(_NoMip):
+    """HiGHS for LPs; every MIP fails the way a solver bug does (HiGHS calling a feasible model infeasible)."""
+
+    def solve(
+        self,
+        lp: LinearProgram,
+        time_limit: float | None = None,
+        *,
+        start: FloatArray | None = None,
+        effort: int | None = None,
+    ) -> Solution:
+        if lp.is_mip:
+            self.mips += 1
+            raise BackendError("HiGHS found the model infeasible, though the models allocate builds are feasible")
+        return BACKENDS["highs"].solve(lp, time_limit)
+
+
+def test_a_failing_backend_keeps_the_fast_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A MIP solver that fails does not end the run: the part keeps the fast plan, verified, reason heuristic,
+    and the failure is in the termination's detail."""
+    engine = _FailingMip()
+    monkeypatch.setattr(importlib.import_module("allocate.solve"), "get_backend", lambda name="auto": engine)
+    case = named.shared_scarcity()
+    plan = solve(case)
+    assert engine.mips > 0
+    assert verify(case, plan).ok
+    assert plan.termination is not None
+    assert plan.termination.reason is Reason.HEURISTIC
+    assert "backend failed" in plan.termination.detail

@@ -19,6 +19,7 @@ CUSTOM = Policy(
     visit_hours=0.5,
     fairness="none",
     seed=7,
+    max_quarantined_visits=2,
     tiers=(
         Tier(name="紧急", when=(Clause(urgency=(Urgency.CRITICAL, Urgency.HIGH)),)),
         Tier(name='north "big" families', when=(Clause(grids=("north", "一网格"), min_members=5, max_age=59),)),
@@ -82,7 +83,8 @@ def test_unknown_top_level_setting(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         read_policy(path)
     assert [str(p) for p in info.value.problems] == [
-        f"{path}:2:1: fairnes: unknown setting; allowed: plan_date, visit_hours, fairness, seed, tiers"
+        f"{path}:2:1: fairnes: unknown setting; allowed: plan_date, visit_hours, fairness, seed, tiers, "
+        "max_quarantined_visits"
     ]
 
 

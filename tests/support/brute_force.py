@@ -78,6 +78,7 @@ def infeasibilities(case: Case, plan: Plan) -> list[str]:
     used = dict.fromkeys(volunteers, 0.0)
     deliveries: Counter[str] = Counter()
     service_visits: Counter[str] = Counter()
+    quarantined: Counter[str] = Counter()
     for v in plan.visits:
         vol = volunteers.get(v.volunteer_id)
         home = households.get(v.household_id)
@@ -87,6 +88,10 @@ def infeasibilities(case: Case, plan: Plan) -> list[str]:
         used[vol.volunteer_id] += v.hours
         if not vol.covers(home.grid):
             out.append(f"{vol.volunteer_id} does not cover {home.grid}")
+        if home.quarantined:  # infection control: designated volunteers only, at most the cap each
+            quarantined[vol.volunteer_id] += 1
+            if not vol.designated:
+                out.append(f"{vol.volunteer_id} is not designated but visits quarantined {home.household_id}")
         if v.kind == "delivery":
             if v.service_id is not None or abs(v.hours - case.policy.visit_hours) > HOURS_TOLERANCE:
                 out.append(f"bad delivery {v}")
@@ -108,9 +113,12 @@ def infeasibilities(case: Case, plan: Plan) -> list[str]:
     for sid, count in service_visits.items():
         if count > 1:
             out.append(f"service {sid} visited {count} times")
+    cap = case.policy.max_quarantined_visits
     for vol in case.volunteers:
         if used[vol.volunteer_id] > vol.hours + HOURS_TOLERANCE:
             out.append(f"volunteer {vol.volunteer_id} overbooked")
+        if cap is not None and quarantined[vol.volunteer_id] > cap:
+            out.append(f"volunteer {vol.volunteer_id} over the cap on quarantined visits")
     return out
 
 

@@ -10,7 +10,8 @@ The model, for the whole case at once:
 - a need's units in unary: `b[n, j] = 1` when need `n` gets at least `j` units (`b[n, j] >= b[n, j + 1]`),
   `sum_l x[l, n] = sum_j b[n, j]`; an all-or-nothing need has every `b[n, j]` equal. Then "fill of `n` is below
   `v`" is exactly `b[n, ceil(v * q_n)] = 0`, a linear count.
-- with volunteers: `d[h] = 1` when household `h` is delivered, by exactly one covering volunteer
+- with volunteers: `d[h] = 1` when household `h` is delivered, by exactly one covering volunteer (designated, if
+  the household is quarantined; at most the policy's cap of quarantined visits each)
   (`sum_v y[v, h] = d[h]`); a need gets units only if its household is delivered, and a household is delivered
   only if it gets units; `z[v, s]` a skilled, covering volunteer does service `s` whole, at most one per service;
   each volunteer's seconds of visits and services are at most the seconds offered.
@@ -131,6 +132,13 @@ class _Mip:
         self.h.run()
         self.solves += 1
         status = self.h.getModelStatus()
+        if status == self.hs.HighsModelStatus.kInfeasible:
+            # Every model here is feasible (all zero is a plan, and each held level was just reached), so this is
+            # HiGHS's presolve going wrong, as it does on a few capped-visit cases: solve again without it.
+            self.h.setOptionValue("presolve", "off")
+            self.h.run()
+            self.h.setOptionValue("presolve", "choose")
+            status = self.h.getModelStatus()
         if status == self.hs.HighsModelStatus.kTimeLimit:
             raise OracleTimeoutError("time limit")
         if status != self.hs.HighsModelStatus.kOptimal:
@@ -190,6 +198,7 @@ def _build(case: Case) -> tuple[_Mip, _Vars]:
         return m, v
     visit = task_seconds(case.policy.visit_hours)
     hours: list[dict[int, int]] = [{} for _ in case.volunteers]
+    quarantined: list[dict[int, int]] = [{} for _ in case.volunteers]
     for h, home in enumerate(case.households):
         own = [n for n, need in enumerate(case.needs) if need.household_id == home.household_id]
         if not own:
@@ -200,22 +209,29 @@ def _build(case: Case) -> tuple[_Mip, _Vars]:
         m.row({d: 1, **{v.units[n][0]: -1 for n in own}}, -inf, 0)  # and a delivery only with goods
         by = {}
         for k, vol in enumerate(case.volunteers):
-            if vol.covers(home.grid):
+            if vol.covers(home.grid) and (vol.designated or not home.quarantined):
                 y = v.deliveries[k, h] = by[k] = m.var(1)
                 hours[k][y] = visit
+                if home.quarantined:
+                    quarantined[k][y] = 1
         m.row({**dict.fromkeys(by.values(), 1), d: -1}, 0, 0)  # exactly one delivery visit
     for s, service in enumerate(case.services):
-        grid = case.households[case.household_index[service.household_id]].grid
+        home = case.households[case.household_index[service.household_id]]
         doers = {}
         for k, vol in enumerate(case.volunteers):
-            if service.skill in vol.skills and vol.covers(grid):
+            if service.skill in vol.skills and vol.covers(home.grid) and (vol.designated or not home.quarantined):
                 z = v.services[k, s] = doers[k] = m.var(1)
                 hours[k][z] = task_seconds(service.hours)
+                if home.quarantined:
+                    quarantined[k][z] = 1
         if doers:
             m.row(dict.fromkeys(doers.values(), 1), -inf, 1)  # done once, whole, by one volunteer
+    cap = case.policy.max_quarantined_visits
     for k, vol in enumerate(case.volunteers):
         if hours[k]:
             m.row(hours[k], -inf, capacity_seconds(vol.hours))
+        if quarantined[k] and cap is not None:
+            m.row(quarantined[k], -inf, cap)  # infection control: visits to quarantined households per volunteer
     return m, v
 
 

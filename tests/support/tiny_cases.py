@@ -174,6 +174,8 @@ def tiny_case(
         fairness=pick.choice(("leximin", "leximin", "none")),
         visit_hours=pick.choice((0.25, 0.25, 0.5)),
     )
+    if vols is not None and pick.choice((False, False, True)):  # drawn last, so the draws before stay as they were
+        households, vols, policy = _infection_control(pick, households, vols, policy)
     asking = {n.household_id for n in needs} | {s.household_id for s in services}
     return Case(
         households=tuple(h for h in households if h.household_id in asking),  # others change nothing
@@ -289,9 +291,21 @@ def random_case(pick: Picker, *, households: int, grids: int = 2, volunteers: bo
         fairness=pick.choice(("leximin",) * 4 + ("none",)),
         visit_hours=pick.choice((0.25, 0.25, 0.5)),
     )
+    if vols is not None and pick.choice((False, False, False, True)):  # drawn last, as in `tiny_case`
+        homes, vols, policy = _infection_control(pick, homes, vols, policy)
     return Case(
         households=tuple(homes), needs=tuple(needs), lots=tuple(lots), volunteers=vols, services=services, policy=policy
     )
+
+
+def _infection_control(
+    pick: Picker, households: list[Household], volunteers: tuple[Volunteer, ...], policy: Policy
+) -> tuple[list[Household], tuple[Volunteer, ...], Policy]:
+    """Some households quarantined, some volunteers designated, and maybe a cap on quarantined visits each."""
+    households = [h.model_copy(update={"quarantined": pick.choice((True, False, False))}) for h in households]
+    volunteers = tuple(v.model_copy(update={"designated": pick.choice((True, False))}) for v in volunteers)
+    policy = policy.model_copy(update={"max_quarantined_visits": pick.choice((None, 0, 1, 1, 2))})
+    return households, volunteers, policy
 
 
 @st.composite

@@ -116,6 +116,12 @@ class HighsBackend:
             h.setSolution(given)
         h.run()
         status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible and lp.is_mip:
+            # HiGHS 1.16's MIP presolve can call a feasible model infeasible (seen on capped-visit parts): the
+            # models allocate builds are feasible, so solve it again without presolve before believing it
+            h.setOptionValue("presolve", "off")
+            h.run()
+            status = h.getModelStatus()
         info = h.getInfo()
         has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
         if status == highspy.HighsModelStatus.kOptimal:

@@ -4,14 +4,14 @@ For each tier the plan's *reached* count (needs and services with a positive fil
 is set beside the least of three upper bounds on it, each valid for every plan that reaches at least as many
 entries as this one in every higher tier:
 
-- **reach**: needs some usable lot may give to (and, with volunteers, whose grid someone covers), and services
+- **reach**: needs some usable lot may give to (and, with volunteers, whose household someone may visit), and services
   that someone may do;
 - **goods**: at most as many needs of the tier can have a first unit at once as a flow from the lots allows
   while each higher tier's needs keep at least as many first units as the plan gave them (an all-or-nothing
   need asks more, so it is counted generously);
 - **time**: a relaxation of the visits and services in which tasks may be split across volunteers, each higher
   tier must reach at least what this plan reached (counted by the same generous weights), and households of one
-  grid with the same reachable needs per tier, and volunteers of the same grids and skills, are merged; it is
+  visit class with the same reachable needs per tier, and volunteers of the same classes and skills, are merged; it is
   bounded from above by Lagrangian relaxation (`_TimeBound`).
 
 The worst fill is bounded by 0 when some entry must stay at zero (the reach bound is below the tier's size), and
@@ -47,8 +47,8 @@ def tier_bounds(
     n_t = index.n_tiers
     reach = problem.need_comp >= 0
     if crew is not None:
-        covered = np.asarray([crew.deliverers[g].size > 0 for g in range(len(index.grids))], np.bool_)
-        reach &= covered[index.hh_grid[index.need_hh]]
+        covered = np.asarray([d.size > 0 for d in crew.deliverers], np.bool_)
+        reach &= covered[crew.hh_class[index.need_hh]]
         doable = np.asarray([d.size > 0 for d in crew.doers], np.bool_)
         s_tier = crew.service_tier
     else:
@@ -186,10 +186,12 @@ _SCALE = 10**9
 class _TimeBound:
     """The relaxation of visits and services over merged households and merged volunteers (module docstring).
 
-    Volunteers who cover the same grids and may do the same services are one group, their hours summed. A delivery
-    cares only about which grids its volunteer covers, so deliveries go to *coverage classes* (groups that cover
-    the same grids), and each group gives part of its hours to its class's deliveries and the rest to services:
-    the same optimum as pairing every family with every group, with a fraction of the pairs.
+    Volunteers who may deliver to the same visit classes (`allocate.rules`: grids, quarantined or not) and may do
+    the same services are one group, their hours summed. A delivery cares only about which classes its volunteer
+    may deliver to, so deliveries go to *coverage classes* (groups that reach the same visit classes), and each
+    group gives part of its hours to its class's deliveries and the rest to services: the same optimum as pairing
+    every family with every group, with a fraction of the pairs. The policy's cap on visits to quarantined
+    households is left out: a relaxation, so the bound stays a bound.
 
     Solved as an LP it takes seconds on a city district (tens of thousands of families), so it is bounded by
     Lagrangian relaxation instead: with the higher tiers' rows priced by multipliers, what is left is a
@@ -211,22 +213,22 @@ class _TimeBound:
         able = np.zeros((crew.n_volunteers, len(ability_of)), np.bool_)
         for key, k in ability_of.items():
             able[np.frombuffer(key, np.int64), k] = True
-        n_grids = crew.covers.shape[1]
+        n_classes = crew.covers.shape[1]
         groups, group_of = np.unique(np.concatenate([crew.covers, able], axis=1), axis=0, return_inverse=True)
         self.hours = np.bincount(group_of.reshape(-1), weights=crew.hours, minlength=groups.shape[0])
-        covers, coverage = np.unique(groups[:, :n_grids], axis=0, return_inverse=True)
+        covers, coverage = np.unique(groups[:, :n_classes], axis=0, return_inverse=True)
         self.coverage = coverage.reshape(-1).astype(np.int64)  # per group: its coverage class
-        # delivery families: households of one grid with the same reachable needs per tier
-        rows = np.concatenate([index.hh_grid[wanted, None], weight[wanted]], axis=1)
+        # delivery families: households of one visit class with the same reachable needs per tier
+        rows = np.concatenate([crew.hh_class[wanted, None], weight[wanted]], axis=1)
         fam, self.d_size = np.unique(rows, axis=0, return_counts=True)
-        self.d_grid, self.d_w = fam[:, 0], fam[:, 1:]
+        self.d_class, self.d_w = fam[:, 0], fam[:, 1:]
         # service families: the same doers, length and tier
         rows = np.stack([ability, crew.service_ticks[services], crew.service_tier[services]], axis=1)
         fam, self.s_size = np.unique(rows.reshape(-1, 3), axis=0, return_counts=True)
         self.s_ability, self.s_ticks, self.s_tier = fam[:, 0], fam[:, 1], fam[:, 2]
         # who may take each: delivery family -> coverage class, service family -> group
-        self.dp_f, self.dp_k = np.nonzero(covers[:, self.d_grid].T)
-        self.sp_s, self.sp_g = np.nonzero(groups[:, n_grids:][:, self.s_ability].T)
+        self.dp_f, self.dp_k = np.nonzero(covers[:, self.d_class].T)
+        self.sp_s, self.sp_g = np.nonzero(groups[:, n_classes:][:, self.s_ability].T)
 
     def solve(self, tier: int, reached: IntArray, known: int, count: Counter) -> int:
         """An upper bound on `tier`'s reach, every higher tier reaching at least `reached`: the least of

@@ -1,14 +1,14 @@
 """The exact model of one part: tier by tier leximin over needs and services, with volunteers, as a MIP.
 
-**Encoding.** A household whose delivery is in question (`Part.open`) has one binary per volunteer who may
-deliver it (at most one is 1); a service in a contested region, one binary per volunteer who may do it; each
-volunteer's ticks bound what they take. A need in a scarce component has its units in unary, `b[j] = [units >= j]`
-with `b[1] >= b[2] >= ...` and `b[1]` at most its household's delivery, so "its fill is at least v" is the single
-binary `b[ceil(v q)]`; an all-or-nothing need has one binary. Needs of households whose delivery is settled are
-interchangeable within their class and quantity, so they are counted together (`m[j]`: how many have at least
-`j` units), which removes their symmetry. Lots reach classes by continuous flows (integral for integral class
-totals). A need in a component where everyone can have everything gets its whole quantity exactly when its
-household is delivered, so it is its household's delivery; anything else in the part is a constant.
+**Encoding.** A household whose delivery is in question (`Part.open`) has one binary per volunteer who may deliver it
+(at most one is 1); a service in a contested region, one binary per volunteer who may do it; each volunteer's ticks
+bound what they take, and the policy's cap their visits to quarantined households. A need in a scarce component has its
+units in unary, `b[j] = [units >= j]` with `b[1] >= b[2] >= ...` and `b[1]` at most its household's delivery, so "its
+fill is at least v" is the single binary `b[ceil(v q)]`; an all-or-nothing need has one binary. Needs of households
+whose delivery is settled are interchangeable within their class and quantity, so they are counted together (`m[j]`: how
+many have at least `j` units), which removes their symmetry. Lots reach classes by continuous flows (integral for
+integral class totals). A need in a component where everyone can have everything gets its whole quantity exactly when
+its household is delivered, so it is its household's delivery; anything else in the part is a constant.
 
 **Leximin, exactly.** For a tier, let N(v) be the number of its entries (needs and services) with fill below v.
 Sorted fill vectors compare exactly as the sequences (N(v) for increasing v) do, reversed: so for each candidate
@@ -34,7 +34,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from allocate.backends.base import Backend, FloatArray, LinearProgram, SolveStatus
+from allocate.backends.base import Backend, BackendError, FloatArray, LinearProgram, SolveStatus
 from allocate.core.goods import EXACT_SCALE, HOLD_TOLERANCE, Counter, GoodsProblem
 from allocate.core.index import CaseIndex, IntArray
 from allocate.core.parts import Part
@@ -176,7 +176,7 @@ def model_size(index: CaseIndex, problem: GoodsProblem, crew: Crew | None, part:
     if crew is not None:
         with_need = np.intersect1d(part.open, index.need_hh[needs])
         open_[with_need] = True
-        size += sum(crew.deliverers[g].size for g in index.hh_grid[with_need].tolist())
+        size += sum(crew.deliverers[c].size for c in crew.hh_class[with_need].tolist())
         in_open = np.isin(crew.service_hh[part.services], part.open)
         size += sum(crew.doers[s].size for s in part.services[in_open].tolist())
     needs = needs[np.isin(problem.need_comp[needs], part.components)]
@@ -227,13 +227,16 @@ class ExactPart:
         needs_of = np.flatnonzero(in_part[index.need_hh])
         with_need = set(index.need_hh[needs_of[reach[needs_of]]].tolist())
         load: dict[int, dict[int, float]] = defaultdict(dict)
+        capped: dict[int, dict[int, float]] = defaultdict(dict)  # volunteer -> its visits that count to the cap
         if crew is not None:
             for h in sorted(open_set & with_need):
                 cols = {}
-                for v in crew.deliverers[int(index.hh_grid[h])].tolist():
+                for v in crew.deliverers[int(crew.hh_class[h])].tolist():
                     c = self.x[h, v] = m.col(1)
                     cols[c] = 1.0
                     load[v][c] = float(crew.visit)
+                    if crew.counts(h):
+                        capped[v][c] = 1.0
                 delivered[h] = cols
                 m.row(cols, -np.inf, 1)
             for s in part.services.tolist():
@@ -245,12 +248,16 @@ class ExactPart:
                         cols[c] = 1.0
                         load[v][c] = float(crew.service_ticks[s])
                         self.col_tier[c] = tier
+                        if crew.counts(int(crew.service_hh[s])):
+                            capped[v][c] = 1.0
                     m.row(cols, -np.inf, 1)
                     self.entries[tier].append(_Entry(whole=cols))
                 else:  # settled: done when anyone may do it (an uncontested region does them all)
                     self.entries[tier].append(_Entry(fill=Fraction(int(crew.doers[s].size > 0))))
             for v in sorted(load):
                 m.row(load[v], -np.inf, float(crew.hours[v]))
+            for v in sorted(capped):
+                m.row(capped[v], -np.inf, float(crew.cap))
 
         # needs: unary in scarce components, a delivery where everyone gets everything, else a constant
         qty, aon, tiers = index.need_qty, index.need_aon, index.need_tier
@@ -345,7 +352,7 @@ class ExactPart:
                     x = self._levels(t, backend, limits, upper, x, count)
         except _StoppedError as stop:
             del m.row_lower[n_rows:], m.row_upper[n_rows:]
-            return PartResult(proven=False, reason="time_limit", detail=str(stop), size=self.size)
+            return PartResult(proven=False, reason=stop.reason, detail=str(stop), size=self.size)
         return self._result(x)
 
     def _run(
@@ -364,7 +371,10 @@ class ExactPart:
             if left <= 0:
                 raise _StoppedError("the time limit was reached")
         count("mip_solves", 1)
-        sol = backend.solve(self.m.program(objective, upper), left, start=start, effort=limits.effort)
+        try:
+            sol = backend.solve(self.m.program(objective, upper), left, start=start, effort=limits.effort)
+        except BackendError as e:  # a solver that fails must not end the run: the part keeps the fast plan
+            raise _StoppedError(f"the {backend.name} backend failed: {e}", reason="heuristic") from e
         if sol.status is not SolveStatus.OPTIMAL:
             late = limits.deadline is not None and time.monotonic() >= limits.deadline - 0.01
             raise _StoppedError(
@@ -536,4 +546,9 @@ def _at_least(entries: list[_Entry], v: Fraction) -> dict[int, float]:
 
 
 class _StoppedError(Exception):
-    """A MIP stopped at a limit before proving its level."""
+    """A MIP stopped before proving its level: at a limit (`reason` "time_limit"), or because the backend failed
+    ("heuristic": the fast plan stands)."""
+
+    def __init__(self, message: str, reason: str = "time_limit") -> None:
+        super().__init__(message)
+        self.reason = reason

@@ -111,7 +111,7 @@ class _Planner:
 
         def deliveries(r: Roster) -> int:
             if households.size:
-                deliver_by_flow(crew, r, households, full, index.hh_grid, index.hh_rank, count)
+                deliver_by_flow(crew, r, households, full, index.hh_rank, count)
             return int(worth[r.delivery[households] >= 0].sum())
 
         # deliveries reach more needs per hour, services need long stretches of skilled time: try both orders
@@ -170,7 +170,7 @@ class _Planner:
         taken: list[tuple[int, int]] = []  # (household, its cheapest need)
         for i in order.tolist():
             h = int(households[i])
-            v = roster.fitting(crew, crew.deliverers[int(index.hh_grid[h])], crew.visit)
+            v = roster.fitting(crew, crew.deliverers[int(crew.hh_class[h])], crew.visit, h)
             if v >= 0:
                 roster.deliver(crew, h, v)
                 taken.append((h, int(best[i])))

@@ -1,11 +1,12 @@
 """Independent parts of a case: what the exact model must decide together, and what the fast plan has proven.
 
-Two things tie households together. Volunteer time: a *region* is a set of grids linked by volunteers who cover
-several of them; it is *contested* when its volunteers cannot deliver every household with a reachable need and
-do every service that has a doer all at once (tried greedily: services narrowest-first, then one delivery flow).
-An uncontested region's choice is settled: delivering everyone is optimal, since every goods allocation
-possible with fewer deliveries stays possible. Goods: a *scarce* component (`core.goods`: lots and the classes
-they may give to) cannot give every need its whole quantity, so households sharing it compete.
+Two things tie households together. Volunteer time: a *region* is a set of visit classes (grids, and within a grid the
+quarantined households apart: `allocate.rules`) linked by volunteers who may visit several of them; it is *contested*
+when its volunteers cannot deliver every household with a reachable need and do every service that has a doer all at
+once (tried greedily: services narrowest-first, then one delivery flow). An uncontested region's choice is settled:
+delivering everyone is optimal, since every goods allocation possible with fewer deliveries stays possible. Goods: a
+*scarce* component (`core.goods`: lots and the classes they may give to) cannot give every need its whole quantity, so
+households sharing it compete.
 
 A part is a connected set of households under those ties that holds something the fast plan has not proven: a
 household of a contested region (who gets the hours is a heuristic's choice), or a component with all-or-nothing
@@ -44,7 +45,7 @@ class Settled:
 
     roster: Roster | None
     contested: BoolArray  # per household: in a contested region
-    region: IntArray  # per grid
+    region: IntArray  # per visit class
 
 
 def settle(index: CaseIndex, problem: GoodsProblem, crew: Crew | None, count: Counter) -> Settled:
@@ -55,26 +56,21 @@ def settle(index: CaseIndex, problem: GoodsProblem, crew: Crew | None, count: Co
         return Settled(None, np.zeros(n_hh, np.bool_), np.zeros(len(index.grids), np.int64))
     has_need = np.zeros(n_hh, np.bool_)
     has_need[index.need_hh[problem.need_comp >= 0]] = True
-    region = _regions(index, crew)
+    region = _regions(crew)
     everyone = Roster.empty(crew, n_hh)
     assign_services(crew, everyone, np.arange(crew.service_hh.size))
     wanted = np.flatnonzero(has_need)
-    deliver_by_flow(crew, everyone, wanted, np.ones(wanted.size, np.int64), index.hh_grid, index.hh_rank, count)
+    deliver_by_flow(crew, everyone, wanted, np.ones(wanted.size, np.int64), index.hh_rank, count)
     doable = np.asarray([d.size > 0 for d in crew.doers], np.bool_)
-    short_grid = np.zeros(len(index.grids), np.bool_)
-    short_grid[index.hh_grid[has_need & (everyone.delivery < 0)]] = True
-    short_grid[index.hh_grid[crew.service_hh[doable & (everyone.service < 0)]]] = True
+    short_class = np.zeros(crew.covers.shape[1], np.bool_)
+    short_class[crew.hh_class[has_need & (everyone.delivery < 0)]] = True
+    short_class[crew.hh_class[crew.service_hh[doable & (everyone.service < 0)]]] = True
     short_region = np.zeros(int(region.max(initial=-1)) + 1, np.bool_)
-    short_region[region[short_grid]] = True
-    contested = short_region[region[index.hh_grid]]
+    short_region[region[short_class]] = True
+    contested = short_region[region[crew.hh_class]]
     everyone.delivery[contested] = -1  # a contested region's tasks are the planners' to give
     everyone.service[contested[crew.service_hh]] = -1
-    used = np.bincount(everyone.delivery[everyone.delivery >= 0], minlength=crew.n_volunteers) * crew.visit
-    done = everyone.service >= 0
-    used += np.bincount(everyone.service[done], weights=crew.service_ticks[done], minlength=crew.n_volunteers).astype(
-        np.int64
-    )
-    everyone.left = crew.hours - used
+    everyone.recount(crew)
     return Settled(everyone, contested, region)
 
 
@@ -102,8 +98,8 @@ def find_parts(
     if crew is not None:
         busy = has_need.copy()
         busy[crew.service_hh] = True
-        for r in np.unique(settled.region[index.hh_grid[contested]]).tolist():
-            join(np.flatnonzero(busy & (settled.region[index.hh_grid] == r)))
+        for r in np.unique(settled.region[crew.hh_class[contested]]).tolist():
+            join(np.flatnonzero(busy & (settled.region[crew.hh_class] == r)))
 
     in_question = np.zeros(len(problem.components), np.bool_)
     aon_open = np.zeros(len(problem.components), np.bool_)
@@ -139,8 +135,8 @@ def find_parts(
         volunteers = np.zeros(0, np.int64)
         if crew is not None:
             services = np.flatnonzero(np.isin(crew.service_hh, households))
-            grids = np.unique(index.hh_grid[open_])
-            volunteers = np.flatnonzero(crew.covers[:, grids].any(axis=1)) if grids.size else volunteers
+            classes = np.unique(crew.hh_class[open_])
+            volunteers = np.flatnonzero(crew.covers[:, classes].any(axis=1)) if classes.size else volunteers
         steps = (("volunteers",) if open_.size else ()) + (("all_or_nothing",) if aon_open[comps].any() else ())
         parts.append(Part(households, open_, volunteers, comps, services, steps))
     return parts
@@ -168,10 +164,11 @@ def _components(n: int, links: list[IntArray]) -> IntArray:
         label = new
 
 
-def _regions(index: CaseIndex, crew: Crew) -> IntArray:
-    """Per grid, its region: grids linked by volunteers who cover more than one, numbered from 0."""
-    n_grids = len(index.grids)
-    parent = list(range(n_grids))
+def _regions(crew: Crew) -> IntArray:
+    """Per visit class, its region: classes linked by volunteers who may deliver to more than one, numbered
+    from 0."""
+    n = crew.covers.shape[1]
+    parent = list(range(n))
 
     def find(a: int) -> int:
         while parent[a] != a:
@@ -180,10 +177,10 @@ def _regions(index: CaseIndex, crew: Crew) -> IntArray:
         return a
 
     for row in crew.covers:
-        grids = np.flatnonzero(row).tolist()
-        for g in grids[1:]:
-            ra, rb = find(grids[0]), find(g)
+        classes = np.flatnonzero(row).tolist()
+        for c in classes[1:]:
+            ra, rb = find(classes[0]), find(c)
             if ra != rb:
                 parent[max(ra, rb)] = min(ra, rb)
-    roots = np.asarray([find(g) for g in range(n_grids)], np.int64)
+    roots = np.asarray([find(c) for c in range(n)], np.int64)
     return np.unique(roots, return_inverse=True)[1].reshape(-1).astype(np.int64)

@@ -1,12 +1,14 @@
 """Volunteers: who may do which task, and the assignment steps the planners share.
 
-A *task* is a delivery visit to a household (all its goods, `visit_hours`) or one service. A volunteer may do a
-task when they cover the household's grid and, for a service, have its skill. Time is counted in whole seconds
-(ticks) so that sums of hours are exact: offered time rounds down and task time up, so a plan in ticks never
-overbooks anyone in hours.
+A *task* is a delivery visit to a household (all its goods, `visit_hours`) or one service. Who may do a task is what
+`allocate.rules.VISIT_RULES` allow (they cover its grid; for a service, they have its skill; for a quarantined
+household, they are designated), at most the policy's cap of visits to quarantined households each. Time is counted in
+whole seconds (ticks) so that sums of hours are exact: offered time rounds down and task time up, so a plan in ticks
+never overbooks anyone in hours.
 
-Volunteers who may do a task are listed *narrowest first*: fewest grids covered, then fewest skills, then case
-order, so that a wide-ranging or skilled volunteer is kept for the tasks only they can do.
+Volunteers who may do a task are listed *narrowest first*: fewest visit classes they may deliver to (grids
+covered, and a designated volunteer counts the grids' quarantined households too), then fewest skills, then case
+order, so that a wide-ranging, designated or skilled volunteer is kept for the tasks only they can do.
 """
 
 from __future__ import annotations
@@ -17,12 +19,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from allocate.core.goods import Counter
-from allocate.core.index import BoolArray, CaseIndex, IntArray, seeded_rank
+from allocate.core.index import BoolArray, IntArray, seeded_rank
 from allocate.core.network import min_cost_flow
+from allocate.rules import DELIVERY, VisitFacts, allowed, visit_cap, visit_classes
 from allocate.schema import ALL_GRIDS, Case
 
 TICKS = 3600
 """Time unit: one second."""
+NO_CAP = 1 << 40
+"""Capped visits left when the policy sets no cap: more than any plan makes."""
 ROUNDING = 1e-6
 """Seconds of float noise forgiven when hours become ticks (0.1 h * 3600 is 360.00000000000006)."""
 
@@ -34,61 +39,77 @@ def task_ticks(hours: float) -> int:
 
 @dataclass(frozen=True)
 class Crew:
-    """The volunteers of a case as arrays, and who may do which task."""
+    """The volunteers of a case as arrays, and who may do which task.
+
+    Who may visit a household depends only on its *visit class* (`allocate.rules.visit_classes`: its grid, and
+    whether it is quarantined), so deliveries are planned per class. `cap` limits each volunteer's visits to the
+    households of the classes in `capped` (infection control); -1 means no cap.
+    """
 
     hours: IntArray  # ticks offered by each volunteer
     visit: int  # ticks of one delivery visit
-    width: IntArray  # grids covered (every grid counts as one more than all grids)
+    width: IntArray  # visit classes they may deliver to (`*`, every grid, counts as one more than all classes)
     n_skills: IntArray
-    deliverers: tuple[IntArray, ...]  # per grid: who may deliver there, narrowest first
+    hh_class: IntArray  # per household: its visit class
+    deliverers: tuple[IntArray, ...]  # per visit class: who may deliver there, narrowest first
     service_hh: IntArray
     service_ticks: IntArray
     service_tier: IntArray
     service_rank: IntArray  # seeded rank
     doers: tuple[IntArray, ...]  # per service: who may do it, narrowest first
-    covers: BoolArray = field(repr=False)  # volunteer x grid
+    covers: BoolArray = field(repr=False)  # volunteer x visit class: may deliver there
+    capped: BoolArray = field(repr=False)  # per visit class: its visits count towards the cap
+    cap: int = -1
 
     @property
     def n_volunteers(self) -> int:
         """Number of volunteers."""
         return int(self.hours.size)
 
+    def counts(self, household: int) -> bool:
+        """Whether a visit to `household` counts towards the cap."""
+        return self.cap >= 0 and bool(self.capped[self.hh_class[household]])
 
-def build_crew(case: Case, index: CaseIndex) -> Crew | None:
-    """The crew of `case`, or None when it has no volunteers table (deliveries are then not limited)."""
+
+def build_crew(case: Case) -> Crew | None:
+    """The crew of `case`, or None when it has no volunteers table (deliveries are then not limited).
+
+    Who may do what comes from `allocate.rules.VISIT_RULES`, asked once per visit class (and skill), never per
+    household."""
     if case.volunteers is None:
         return None
     vols = case.volunteers
-    n_grids = len(index.grids)
-    grid_of = {g: i for i, g in enumerate(index.grids)}
-    covers = np.zeros((len(vols), n_grids), np.bool_)
-    for k, v in enumerate(vols):
-        if ALL_GRIDS in v.grids:
-            covers[k] = True
-        else:
-            covers[k, [grid_of[g] for g in v.grids if g in grid_of]] = True
-    width = np.asarray([n_grids + 1 if ALL_GRIDS in v.grids else len(v.grids) for v in vols], np.int64)
+    facts = VisitFacts(case)
+    hh_class, first = visit_classes(facts)
+    n_v, n_c = len(vols), first.size
+    pairs_v, pairs_c = np.repeat(np.arange(n_v), n_c), np.tile(np.arange(n_c), n_v)
+    covers = allowed(facts, pairs_v, first[pairs_c], np.full(pairs_v.size, DELIVERY)).reshape(n_v, n_c)
+    every = np.asarray([ALL_GRIDS in v.grids for v in vols], np.bool_)
+    width = np.where(every, n_c + 1, covers.sum(axis=1)).astype(np.int64)
     n_skills = np.asarray([len(v.skills) for v in vols], np.int64)
-    narrow = np.lexsort((np.arange(len(vols)), n_skills, width))  # narrowest first
-    deliverers = tuple(narrow[covers[narrow, g]] for g in range(n_grids))
-    hh_idx = case.household_index
-    service_hh = np.asarray([hh_idx[s.household_id] for s in case.services], np.int64)
-    skill_of = {k: i for i, k in enumerate(sorted({s.skill for s in case.services}))}
-    has = np.zeros((len(vols), len(skill_of)), np.bool_)  # volunteer x skill asked for
-    for k, v in enumerate(vols):
-        has[k, [skill_of[x] for x in v.skills if x in skill_of]] = True
+    narrow = np.lexsort((np.arange(n_v), n_skills, width))  # narrowest first
+    deliverers = tuple(narrow[covers[narrow, c]] for c in range(n_c))
+    service_hh, service_skill = facts.service_hh, facts.service_skill
     doers_of: dict[tuple[int, int], IntArray] = {}
     doers = []
-    for s, h in zip(case.services, service_hh.tolist(), strict=True):
-        key = (int(index.hh_grid[h]), skill_of[s.skill])
+    for h, k in zip(service_hh.tolist(), service_skill.tolist(), strict=True):
+        key = (int(hh_class[h]), k)
         if key not in doers_of:
-            doers_of[key] = narrow[covers[narrow, key[0]] & has[narrow, key[1]]]
+            ok = allowed(facts, narrow, np.full(n_v, first[key[0]]), np.full(n_v, k))
+            doers_of[key] = narrow[ok]
         doers.append(doers_of[key])
+    cap = visit_cap(facts)
+    capped = np.zeros(n_c, np.bool_)
+    if cap is not None:
+        capped = cap.households[first]
+        if (cap.households != capped[hh_class]).any():
+            raise ValueError("a visit cap must depend only on what the visit rules read of a household")
     return Crew(
         hours=np.asarray([math.floor(v.hours * TICKS + ROUNDING) for v in vols], np.int64),
         visit=task_ticks(case.policy.visit_hours),
         width=width,
         n_skills=n_skills,
+        hh_class=hh_class,
         deliverers=deliverers,
         service_hh=service_hh.reshape(-1),
         service_ticks=np.asarray([task_ticks(s.hours) for s in case.services], np.int64).reshape(-1),
@@ -96,16 +117,20 @@ def build_crew(case: Case, index: CaseIndex) -> Crew | None:
         service_rank=seeded_rank([s.service_id for s in case.services], case.policy.seed),
         doers=tuple(doers),
         covers=covers,
+        capped=capped,
+        cap=-1 if cap is None else cap.limit,
     )
 
 
 @dataclass
 class Roster:
-    """Who does what so far: each household's delivering volunteer and each service's, and the ticks left."""
+    """Who does what so far: each household's delivering volunteer and each service's, the ticks left, and the
+    capped visits (`Crew.cap`) each volunteer may still make."""
 
     delivery: IntArray  # per household: the volunteer delivering it, or -1
     service: IntArray  # per service: the volunteer doing it, or -1
     left: IntArray  # per volunteer
+    capped_left: IntArray  # per volunteer (a large number when there is no cap)
 
     @classmethod
     def empty(cls, crew: Crew, n_households: int) -> Roster:
@@ -114,70 +139,100 @@ class Roster:
             delivery=np.full(n_households, -1, np.int64),
             service=np.full(crew.service_hh.size, -1, np.int64),
             left=crew.hours.copy(),
+            capped_left=np.full(crew.n_volunteers, crew.cap if crew.cap >= 0 else NO_CAP, np.int64),
         )
 
     def copy(self) -> Roster:
         """An independent copy."""
-        return Roster(self.delivery.copy(), self.service.copy(), self.left.copy())
+        return Roster(self.delivery.copy(), self.service.copy(), self.left.copy(), self.capped_left.copy())
+
+    def recount(self, crew: Crew) -> None:
+        """Ticks and capped visits left, counted again from who does what."""
+        n_v = crew.n_volunteers
+        h = np.flatnonzero(self.delivery >= 0)
+        s = np.flatnonzero(self.service >= 0)
+        by_h, by_s = self.delivery[h], self.service[s]
+        used = np.bincount(by_h, minlength=n_v) * crew.visit
+        used += np.bincount(by_s, weights=crew.service_ticks[s], minlength=n_v).astype(np.int64)
+        self.left = crew.hours - used
+        self.capped_left = Roster.empty(crew, 0).capped_left
+        if crew.cap >= 0:
+            counted = crew.capped[crew.hh_class[h]], crew.capped[crew.hh_class[crew.service_hh[s]]]
+            self.capped_left -= np.bincount(by_h[counted[0]], minlength=n_v)
+            self.capped_left -= np.bincount(by_s[counted[1]], minlength=n_v)
 
     def deliver(self, crew: Crew, h: int, v: int) -> None:
         """Volunteer `v` delivers household `h`."""
         self.delivery[h] = v
         self.left[v] -= crew.visit
+        self.capped_left[v] -= crew.counts(h)
 
     def undeliver(self, crew: Crew, h: int) -> None:
         """Household `h` is no longer delivered."""
         self.left[self.delivery[h]] += crew.visit
+        self.capped_left[self.delivery[h]] += crew.counts(h)
         self.delivery[h] = -1
 
     def assign(self, crew: Crew, s: int, v: int) -> None:
         """Volunteer `v` does service `s`."""
         self.service[s] = v
         self.left[v] -= crew.service_ticks[s]
+        self.capped_left[v] -= crew.counts(int(crew.service_hh[s]))
 
-    def fitting(self, crew: Crew, candidates: IntArray, ticks: int) -> int:
-        """Who of `candidates` takes a task of `ticks`: the narrowest with that much left, then the one with the
-        least left (best fit, so long stretches stay free for long tasks), then case order; -1 if nobody."""
-        ok = candidates[self.left[candidates] >= ticks]
+    def fitting(self, crew: Crew, candidates: IntArray, ticks: int, household: int) -> int:
+        """Who of `candidates` takes a task of `ticks` at `household`: the narrowest with that much left (and a
+        capped visit left, if the visit counts), then the one with the least left (best fit, so long stretches
+        stay free for long tasks), then case order; -1 if nobody."""
+        fits = self.left[candidates] >= ticks
+        if crew.counts(household):
+            fits &= self.capped_left[candidates] > 0
+        ok = candidates[fits]
         if not ok.size:
             return -1
         return int(ok[np.lexsort((ok, self.left[ok], crew.n_skills[ok], crew.width[ok]))[0]])
 
 
 def deliver_by_flow(
-    crew: Crew, roster: Roster, households: IntArray, worth: IntArray, grid: IntArray, rank: IntArray, count: Counter
+    crew: Crew, roster: Roster, households: IntArray, worth: IntArray, rank: IntArray, count: Counter
 ) -> None:
-    """Deliver as much `worth` as the hours left allow, in one min-cost flow over (grid, worth) groups.
+    """Deliver as much `worth` as the hours left allow, in one min-cost flow over (visit class, worth) groups.
 
-    Households of one grid and worth are interchangeable, so the flow runs over groups -> volunteers covering
-    the grid (capacity: whole visits that fit the ticks left); one more unit of worth outweighs any choice of
-    volunteer, and among equal worth narrower volunteers cost less. Inside a group the households with the
-    lowest seeded rank are delivered first, by volunteers in narrowest-first order.
+    Households of one class and worth are interchangeable, so the flow runs over groups -> volunteers who may
+    deliver the class (capacity: whole visits that fit the ticks left); one more unit of worth outweighs any
+    choice of volunteer, and among equal worth narrower volunteers cost less. A capped class's arcs pass through
+    the volunteer's cap node (capacity: capped visits left). Inside a group the households with the lowest seeded
+    rank are delivered first, by volunteers in narrowest-first order.
     """
     if not households.size:
         return
     top = int(worth.max()) + 1
-    keys, group = np.unique(grid[households] * top + worth, return_inverse=True)
+    keys, group = np.unique(crew.hh_class[households] * top + worth, return_inverse=True)
     group = group.reshape(-1)
-    key_grid, key_worth = keys // top, keys % top
+    key_class, key_worth = keys // top, keys % top
     size = np.bincount(group, minlength=keys.size)
     cap_v = roster.left // crew.visit
     use_cost = crew.width * (int(crew.n_skills.max(initial=0)) + 1) + crew.n_skills
     big = int(use_cost.max(initial=0)) + 1
-    pair_group = np.concatenate([np.full(crew.deliverers[g].size, i) for i, g in enumerate(key_grid.tolist())])
-    pair_v = np.concatenate([crew.deliverers[g] for g in key_grid.tolist()]).astype(np.int64)
-    keep = cap_v[pair_v] > 0
-    pair_group, pair_v = pair_group[keep].astype(np.int64), pair_v[keep]
+    pair_group = np.concatenate([np.full(crew.deliverers[c].size, i) for i, c in enumerate(key_class.tolist())])
+    pair_v = np.concatenate([crew.deliverers[c] for c in key_class.tolist()]).astype(np.int64)
+    capped = crew.capped[key_class[pair_group]] if crew.cap >= 0 else np.zeros(pair_v.size, np.bool_)
+    keep = (cap_v[pair_v] > 0) & ~(capped & (roster.capped_left[pair_v] <= 0))
+    pair_group, pair_v, capped = pair_group[keep].astype(np.int64), pair_v[keep], capped[keep]
     n_g, n_v, n_p, n = keys.size, crew.n_volunteers, pair_v.size, int(households.size)
     g0, v0 = 2, 2 + n_g
-    supplies = np.zeros(v0 + n_v, np.int64)
+    c0 = v0 + n_v  # a volunteer's cap node, used only by capped classes
+    supplies = np.zeros(c0 + (n_v if capped.any() else 0), np.int64)
     supplies[0], supplies[1] = n, -n
-    # arcs: bypass (a household not delivered), source -> group, group -> volunteer, volunteer -> sink
+    # arcs: bypass (a household not delivered), source -> group, group -> volunteer (or its cap node),
+    # volunteer -> sink, cap node -> volunteer
+    cap_arcs = np.arange(n_v) if capped.any() else np.zeros(0, np.int64)
     arcs = (
-        np.concatenate([[0], np.zeros(n_g, np.int64), g0 + pair_group, v0 + np.arange(n_v)]),
-        np.concatenate([[1], g0 + np.arange(n_g), v0 + pair_v, np.ones(n_v, np.int64)]),
-        np.concatenate([[n], size, np.full(n_p, n), cap_v]),
-        np.concatenate([[0], -key_worth * big, use_cost[pair_v], np.zeros(n_v, np.int64)]),
+        np.concatenate([[0], np.zeros(n_g, np.int64), g0 + pair_group, v0 + np.arange(n_v), c0 + cap_arcs]),
+        np.concatenate(
+            [[1], g0 + np.arange(n_g), np.where(capped, c0, v0) + pair_v, np.ones(n_v, np.int64), v0 + cap_arcs]
+        ),
+        np.concatenate([[n], size, np.full(n_p, n), cap_v, np.minimum(roster.capped_left[cap_arcs], n)]),
+        np.concatenate([[0], -key_worth * big, use_cost[pair_v], np.zeros(n_v + cap_arcs.size, np.int64)]),
     )
     solver = min_cost_flow(arcs, supplies, count, "delivery")
     flow = np.asarray(solver.flows(np.arange(1 + n_g, 1 + n_g + n_p)), np.int64)
@@ -197,7 +252,7 @@ def assign_services(crew: Crew, roster: Roster, services: IntArray) -> list[int]
     for s in sorted(services.tolist(), key=lambda k: (int(crew.service_ticks[k]), int(crew.service_rank[k]))):
         if roster.service[s] >= 0:
             continue
-        v = roster.fitting(crew, crew.doers[s], int(crew.service_ticks[s]))
+        v = roster.fitting(crew, crew.doers[s], int(crew.service_ticks[s]), int(crew.service_hh[s]))
         if v >= 0:
             roster.assign(crew, s, v)
             done.append(s)

@@ -15,6 +15,7 @@ from allocate.errors import AllocateError
 from allocate.explain.explanation import Explanation
 from allocate.explain.reasons import HOURS_TOLERANCE, VOLUNTEER_REASONS, Ledger, Reason
 from allocate.plan import Plan, format_hours
+from allocate.rules import DELIVERY
 from allocate.schema import Case, Clause, Household, Urgency
 
 _UNIT = re.compile(r"^\s*(.+?)\s*[(（]\s*([^()（）]+?)\s*[)）]\s*$")
@@ -104,7 +105,7 @@ def explain_household(plan: Plan, explanation: Explanation, household_id: str, *
             lines.append("  " + w("hh_done_by", volunteer=visit.volunteer_id))
             continue
         reason = reasons.get(("service", s.service_id))
-        text = "" if reason is None else _volunteer_words(w, ledger, reason, h.grid, s.skill, s.hours)
+        text = "" if reason is None else _volunteer_words(w, ledger, reason, i, s.hours)
         lines.append("  " + w("hh_not_done", why=text))
     return "\n".join(lines)
 
@@ -199,7 +200,7 @@ def _need_reason_words(w: _Words, ledger: Ledger, need: int, reason: Reason) -> 
     if reason is Reason.NOT_ELIGIBLE:
         return _not_eligible_words(w, ledger, need)
     if reason in VOLUNTEER_REASONS:
-        text = _volunteer_words(w, ledger, reason, ledger.grid_of[need], None, case.policy.visit_hours)
+        text = _volunteer_words(w, ledger, reason, -1, case.policy.visit_hours, need=need)
         return text + w("short_no_delivery")
     pool = ledger.pool(need)
     if reason is Reason.ALL_OR_NOTHING:
@@ -259,12 +260,26 @@ def _not_eligible_words(w: _Words, ledger: Ledger, need: int) -> str:
     )
 
 
-def _volunteer_words(w: _Words, ledger: Ledger, reason: Reason, grid: str, skill: str | None, hours: float) -> str:
-    """Why no volunteer came: nobody able, or the able ones' hours booked; `skill` None for a delivery."""
-    vols = ledger.case.volunteers or ()
-    able = ledger.covering(grid, skill)
+def _volunteer_words(w: _Words, ledger: Ledger, reason: Reason, service: int, hours: float, need: int = -1) -> str:
+    """Why no volunteer came to a `service` (its row), or with a delivery for `need` (its row): nobody the visit
+    rules allow, or the allowed ones' hours (or capped visits) booked."""
+    case = ledger.case
+    vols = case.volunteers or ()
+    if service >= 0:
+        household, skill = int(ledger.facts.service_hh[service]), int(ledger.facts.service_skill[service])
+        skill_name: str | None = case.services[service].skill
+    else:
+        household, skill, skill_name = case.household_index[case.needs[need].household_id], DELIVERY, None
+    grid = case.households[household].grid
+    able = ledger.able(household, skill)
     h = format_hours(hours)
-    with_skill = w("skill_part", skill=skill) if skill else ""
+    with_skill = w("skill_part", skill=skill_name) if skill_name else ""
+    if reason is Reason.NO_DESIGNATED_VOLUNTEER:
+        if ledger.cap is not None and ledger.cap.limit == 0:
+            return w("no_quarantined_visits")
+        if not able:
+            return w("no_designated_covers", skill=with_skill, grid=grid)
+        return w("no_designated_offers", skill=with_skill, grid=grid, hours=h)
     if reason is Reason.NO_VOLUNTEER:
         if not able:
             return w("no_volunteer_covers", skill=with_skill, grid=grid)
@@ -272,4 +287,7 @@ def _volunteer_words(w: _Words, ledger: Ledger, reason: Reason, grid: str, skill
     offered = format_hours(sum(vols[k].hours for k in able))
     left = max((ledger.hours_left[k] for k in able), default=0.0)
     most = w("at_most_left", hours=format_hours(left)) if left > HOURS_TOLERANCE else ""
+    if ledger.cap is not None and ledger.cap.households[household]:
+        return w("designated_ran_out", n=len(able), skill=with_skill, grid=grid, offered=offered, hours=h,
+                 most=most, cap=ledger.cap.limit)  # fmt: skip
     return w("hours_ran_out", n=len(able), skill=with_skill, grid=grid, offered=offered, hours=h, most=most)

@@ -18,6 +18,8 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
 from allocate.plan import Plan
+from allocate.rules import DELIVERY, VISIT_RULES, Cap, VisitFacts, allowed, visit_cap, visit_classes
+from allocate.rules.base import IntArray
 from allocate.schema import Lot
 
 HOURS_TOLERANCE = 1e-9
@@ -30,6 +32,7 @@ class Reason(StrEnum):
     NO_SUPPLY = "no_supply"  # no lot of that item at all
     NOT_ELIGIBLE = "not_eligible"  # lots exist, but earmarks, grids or expiry exclude this household
     NO_VOLUNTEER = "no_volunteer"  # no volunteer covers the grid or has the skill
+    NO_DESIGNATED_VOLUNTEER = "no_designated_volunteer"  # quarantined: no designated volunteer may come
     VOLUNTEER_HOURS_EXHAUSTED = "volunteer_hours_exhausted"  # volunteers exist, but their hours went elsewhere
     ALL_OR_NOTHING = "all_or_nothing"  # some stock was left, but not enough for the whole quantity
     FAIR_SHARE = "fair_share"  # a scarce item shared evenly inside the tier
@@ -41,7 +44,7 @@ SUPPLY_REASONS = frozenset(
 )
 """Shortfalls that more of the item could relieve; the others wait for volunteer time."""
 
-VOLUNTEER_REASONS = frozenset({Reason.NO_VOLUNTEER, Reason.VOLUNTEER_HOURS_EXHAUSTED})
+VOLUNTEER_REASONS = frozenset({Reason.NO_VOLUNTEER, Reason.NO_DESIGNATED_VOLUNTEER, Reason.VOLUNTEER_HOURS_EXHAUSTED})
 """Shortfalls that more volunteer time in the grid could relieve."""
 
 
@@ -109,8 +112,8 @@ class Ledger:
         self.left = np.maximum(qty - given.sum(axis=1), 0)
         self.received = [plan.received.get(n.need_id, 0) for n in case.needs]
         self._pools: dict[tuple[str, int, str], _Pool] = {}
-        self._covering: dict[tuple[str, str | None], list[int]] = {}
-        self._delivery: dict[str, Reason | None] = {}
+        self._able: dict[tuple[int, int], list[int]] = {}
+        self._visit: dict[tuple[int, int, float], Reason | None] = {}
 
     def pool(self, need: int) -> _Pool:
         """The eligible lots of `need` with units, and where their units went (memoised per item, tier, grid)."""
@@ -152,34 +155,79 @@ class Ledger:
             used[v.volunteer_id] = used.get(v.volunteer_id, 0.0) + v.hours
         return [v.hours - used.get(v.volunteer_id, 0.0) for v in vols]
 
-    def covering(self, grid: str, skill: str | None = None) -> list[int]:
-        """Volunteers covering `grid` (and having `skill`, when given), memoised: thousands of needs share a grid."""
-        key = (grid, skill)
-        found = self._covering.get(key)
+    @cached_property
+    def facts(self) -> VisitFacts:
+        """The arrays the visit rules read."""
+        return VisitFacts(self.case)
+
+    @cached_property
+    def visit_class(self) -> IntArray:
+        """Per household, its visit class (`allocate.rules.visit_classes`): who may visit depends on nothing else."""
+        return visit_classes(self.facts)[0]
+
+    @cached_property
+    def cap(self) -> Cap | None:
+        """The rules' cap on some visits per volunteer, or None."""
+        return visit_cap(self.facts) if self.case.volunteers is not None else None
+
+    @cached_property
+    def capped_left(self) -> IntArray:
+        """Per volunteer, the visits to capped households the cap still allows (0 without a cap: unused)."""
+        vols = self.case.volunteers or ()
+        if self.cap is None:
+            return np.zeros(len(vols), np.int64)
+        at = {v.volunteer_id: k for k, v in enumerate(vols)}
+        made = np.zeros(len(vols), np.int64)
+        for v in self.plan.visits:
+            h = self.case.household_index.get(v.household_id)
+            if h is not None and v.volunteer_id in at and self.cap.households[h]:
+                made[at[v.volunteer_id]] += 1
+        return self.cap.limit - made
+
+    def able(self, household: int, skill: int = DELIVERY) -> list[int]:
+        """Volunteers the visit rules allow to visit `household` (for a service: with skill code `skill`),
+        memoised per visit class: thousands of households share one."""
+        key = (int(self.visit_class[household]), skill)
+        found = self._able.get(key)
         if found is None:
-            vols = self.case.volunteers or ()
-            found = self._covering[key] = [
-                k for k, v in enumerate(vols) if v.covers(grid) and (skill is None or skill in v.skills)
-            ]
+            n = len(self.case.volunteers or ())
+            ok = allowed(self.facts, np.arange(n), np.full(n, household), np.full(n, skill))
+            found = self._able[key] = np.flatnonzero(ok).tolist()
         return found
+
+    def visit_reason(self, household: int, skill: int, hours: float) -> Reason | None:
+        """Why nobody made a visit of `hours` to `household` (a delivery, or a service of skill code `skill`), if
+        volunteer time is why: the first visit rule that leaves no volunteer offering the hours (its reason), a
+        cap of 0 on such visits, or every allowed volunteer's hours (or capped visits) used up; memoised."""
+        key = (int(self.visit_class[household]), skill, hours)
+        if key in self._visit:
+            return self._visit[key]
+        vols = self.case.volunteers or ()
+        offered = np.asarray([v.hours for v in vols], np.float64)
+        left = np.asarray(self.hours_left, np.float64)
+        who = np.flatnonzero(offered >= hours - HOURS_TOLERANCE)
+        why: Reason | None = None
+        for rule in VISIT_RULES:
+            who = who[rule.allows(self.facts, who, np.full(who.size, household), np.full(who.size, skill))]
+            if not who.size:
+                why = Reason(rule.reason)
+                break
+        capped = self.cap is not None and bool(self.cap.households[household])
+        if why is None and capped and self.cap is not None and self.cap.limit == 0:
+            why = Reason(self.cap.reason)
+        if why is None:
+            free = left[who] >= hours - HOURS_TOLERANCE
+            if capped:
+                free &= self.capped_left[who] > 0
+            if not free.any():
+                why = Reason.VOLUNTEER_HOURS_EXHAUSTED
+        self._visit[key] = why
+        return why
 
     @cached_property
     def supplied(self) -> frozenset[str]:
         """Items some lot holds a unit of."""
         return frozenset(lot.item for lot in self.case.lots if lot.quantity > 0)
-
-    def delivery_reason(self, grid: str) -> Reason | None:
-        """Why an undelivered household of `grid` got no visit, if volunteer time is why (rules 3 and 4); memoised."""
-        if grid not in self._delivery:
-            case, visit = self.case, self.case.policy.visit_hours
-            vols = self.covering(grid)
-            why = None
-            if not any((case.volunteers or ())[k].hours >= visit - HOURS_TOLERANCE for k in vols):
-                why = Reason.NO_VOLUNTEER
-            elif all(self.hours_left[k] < visit - HOURS_TOLERANCE for k in vols):
-                why = Reason.VOLUNTEER_HOURS_EXHAUSTED
-            self._delivery[grid] = why
-        return self._delivery[grid]
 
     def need_reason(self, need: int) -> Reason:
         """The reason a short need is short; the rules are `shortfalls`'s docstring."""
@@ -191,7 +239,7 @@ class Ledger:
         if not pool.lots:
             return Reason.NOT_ELIGIBLE
         if case.volunteers is not None and nd.household_id not in self.delivered:
-            why = self.delivery_reason(self.grid_of[need])
+            why = self.visit_reason(case.household_index[nd.household_id], DELIVERY, case.policy.visit_hours)
             if why is not None:
                 return why
         tier = case.need_tiers[need]
@@ -203,14 +251,11 @@ class Ledger:
         return Reason.SUPPLY_EXHAUSTED
 
     def service_reason(self, service: int) -> Reason:
-        """The reason a service is not done: nobody able to do it, or the able ones' hours went elsewhere."""
-        case = self.case
-        s = case.services[service]
-        grid = case.households[case.household_index[s.household_id]].grid
-        vols = case.volunteers or ()
-        if not any(vols[k].hours >= s.hours - HOURS_TOLERANCE for k in self.covering(grid, s.skill)):
-            return Reason.NO_VOLUNTEER
-        return Reason.VOLUNTEER_HOURS_EXHAUSTED
+        """The reason a service is not done: nobody the visit rules allow offers its hours (that rule's reason),
+        or the allowed ones' hours (or capped visits) went elsewhere."""
+        s, facts = self.case.services[service], self.facts
+        why = self.visit_reason(int(facts.service_hh[service]), int(facts.service_skill[service]), s.hours)
+        return why or Reason.VOLUNTEER_HOURS_EXHAUSTED
 
 
 def shortfalls(plan: Plan) -> tuple[Shortfall, ...]:
@@ -223,18 +268,21 @@ def shortfalls(plan: Plan) -> tuple[Shortfall, ...]:
     1. `no_supply`: no lot of the item holds a unit.
     2. `not_eligible`: it has no eligible lot (every lot of the item is expired, reserved for higher tiers, or
        limited to other grids).
-    3. `no_volunteer` (with a volunteers table, household without a delivery visit): no volunteer covering its
-       grid offers the hours of one delivery visit.
-    4. `volunteer_hours_exhausted` (same): every volunteer covering its grid has less than one delivery visit's
-       hours left in the plan. (When one still has the hours, the household went undelivered because it would
-       have received nothing, and a supply reason below says why.)
+    3. `no_volunteer` or `no_designated_volunteer` (with a volunteers table, household without a delivery
+       visit): no volunteer the visit rules allow (`allocate.rules.VISIT_RULES`, tested in order) offers the
+       hours of one delivery visit: none covers its grid (`no_volunteer`), or it is quarantined and none of those
+       is designated, or the policy caps visits to quarantined households at 0 (`no_designated_volunteer`).
+    4. `volunteer_hours_exhausted` (same): every allowed volunteer has less than one delivery visit's hours left
+       in the plan, or (quarantined) has made all the visits the cap allows. (When one still could, the
+       household went undelivered because it would have received nothing, and a supply reason below says why.)
     5. `all_or_nothing`: an all-or-nothing need that received nothing, while units of its eligible lots were
        left unused or went to lower tiers (in a plan without waste: fewer than its quantity).
     6. `fair_share`: units of its eligible lots went to other needs of its own tier: the tier shared them.
     7. `supply_exhausted`: otherwise: its eligible lots' units went to higher tiers, and to itself.
 
-    A service not done is `no_volunteer` when no volunteer covering its grid has the skill and offers its hours,
-    and `volunteer_hours_exhausted` otherwise. The rules assume a feasible plan (see `allocate.verify`).
+    A service not done has the reason of the first visit rule that leaves nobody with its skill offering its
+    hours (`no_volunteer`, or `no_designated_volunteer` for a quarantined household), and
+    `volunteer_hours_exhausted` otherwise. The rules assume a feasible plan (see `allocate.verify`).
     """
     ledger = Ledger(plan)
     case = plan.case

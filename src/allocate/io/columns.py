@@ -25,6 +25,7 @@ class Column:
     required: bool = False
     example: str = ""
     example_zh: str = ""
+    sparse: bool = False  # written only when some row sets it: a feature most cases never use
 
     def header(self, lang: str) -> str:
         """The header a table written in `lang` uses."""
@@ -64,6 +65,7 @@ HOUSEHOLDS = Table(
         Column("disabled", ("残疾",), BOOL, False, "false", "否"),
         Column("chronic_illness", ("慢性病",), BOOL, False, "true", "是"),
         Column("tier", ("优先级",), TEXT),
+        Column("quarantined", ("隔离",), BOOL, False, "false", "否", sparse=True),
     ),
     required=True,
 )
@@ -108,6 +110,7 @@ VOLUNTEERS = Table(
         Column("grids", ("服务网格",), LIST, True, "grid-1", "一网格"),
         Column("hours", ("可用时长",), NUMBER, True, "8", "8"),
         Column("skills", ("技能",), LIST, False, "escort;medical", "陪同;医疗"),
+        Column("designated", ("防疫专班",), BOOL, False, "false", "否", sparse=True),
     ),
     required=False,
 )

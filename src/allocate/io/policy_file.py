@@ -207,6 +207,8 @@ _COMMENTS: dict[str, dict[str, str]] = {
         "fairness": 'How a scarce item is shared inside a tier: "leximin" raises the worst-off first (shortages\n'
         'shared evenly, in proportion to what was asked); "none" gives out as much as possible.',
         "seed": "Seed of the documented last-resort tie-break between otherwise equal plans.",
+        "max_quarantined_visits": "Infection control: at most this many visits to quarantined households per\n"
+        "volunteer in a plan (only designated volunteers visit them). Leave it out for no cap.",
         "tiers": "Priority tiers, highest first. A need or service gets the first tier one of whose `when`\n"
         "clauses holds; a clause holds when all its conditions hold. `urgency` reads the need or service;\n"
         "min_age, max_age (the oldest member's age), lives_alone, disabled, chronic_illness, grids and\n"
@@ -220,6 +222,8 @@ _COMMENTS: dict[str, dict[str, str]] = {
         "fairness": '同一优先级内紧缺物资如何分享："leximin" 先提高满足率最低者（按需求量比例平均分摊短缺）；\n'
         '"none" 只求发出的总量最多。',
         "seed": "在其他条件都相同的方案之间做最后取舍时使用的随机种子。",
+        "max_quarantined_visits": "防疫：每位志愿者在一次计划中最多上门隔离户的次数（隔离户只由防疫专班志愿者上门）。\n"
+        "不写则不限。",
         "tiers": "优先级，从高到低。一条需求（或服务）属于第一个 `when` 中有一条子句成立的优先级；\n"
         "子句中的所有条件都成立时，子句成立。`urgency`（紧急程度）看需求或服务本身；\n"
         "min_age、max_age（户内最大年龄）、lives_alone（独居）、disabled（残疾）、chronic_illness（慢性病）、\n"
@@ -243,6 +247,13 @@ def policy_toml(policy: Policy, lang: Lang = "en") -> str:
         _comment(c["visit_hours"]) + f"\nvisit_hours = {_toml_value(policy.visit_hours)}",
         _comment(c["fairness"]) + f"\nfairness = {_toml_value(policy.fairness)}",
         _comment(c["seed"]) + f"\nseed = {policy.seed}",
+        _comment(c["max_quarantined_visits"])
+        + "\n"
+        + (
+            f"max_quarantined_visits = {policy.max_quarantined_visits}"
+            if policy.max_quarantined_visits is not None
+            else "# max_quarantined_visits = 2"
+        ),
         _comment(c["tiers"]),
     ]
     for tier in policy.tiers:

@@ -40,12 +40,15 @@ def write_tables(
     policy: Policy,
     lang: Lang,
 ) -> None:
-    """Write `tables` and the policy atomically: all into a temporary sibling, then renamed into place."""
+    """Write `tables` and the policy atomically: all into a temporary sibling, then renamed into place. A sparse
+    column (quarantined, designated) is left out when no row sets it, so a case that does not use it reads as
+    before."""
     with atomic_folder(folder) as tmp:
         for table, rows in tables:
+            columns = [c for c in table.columns if not c.sparse or any(getattr(row, c.name) for row in rows)]
             write_csv(
                 tmp / f"{table.stem(lang)}.csv",
-                [c.header(lang) for c in table.columns],
-                ([c.cell.format(getattr(row, c.name), lang) for c in table.columns] for row in rows),
+                [c.header(lang) for c in columns],
+                ([c.cell.format(getattr(row, c.name), lang) for c in columns] for row in rows),
             )
         (tmp / POLICY_FILE).write_text(policy_toml(policy, lang), encoding="utf-8")

@@ -95,6 +95,7 @@ class Household(_Record):
     disabled: bool = False
     chronic_illness: bool = False
     tier: Text | None = None  # a manual raise to this tier (never a lowering)
+    quarantined: bool = False  # under home quarantine: visited only by designated volunteers, contact-free
 
 
 class Need(_Record):
@@ -152,6 +153,7 @@ class Volunteer(_Record):
     grids: tuple[str, ...] = Field(min_length=1)  # ("*",) covers every grid
     hours: float = Field(ge=0, le=MAX_HOURS)
     skills: tuple[str, ...] = ()
+    designated: bool = False  # of the epidemic-control team: may visit quarantined households
 
     @field_validator("grids", "skills", mode="before")
     @classmethod

@@ -158,6 +158,9 @@ class Policy(Checked):
     fairness: Literal["leximin", "none"] = "leximin"
     seed: int = 0
     tiers: tuple[Tier, ...] = DEFAULT_TIERS
+    max_quarantined_visits: int | None = Field(default=None, ge=0, le=1_000_000)
+    """Visits (deliveries and services) one volunteer may make to quarantined households in a plan; None: no
+    cap. Infection control: each visit is a contact risk, so a team may spread them over its members."""
 
     @field_validator("tiers", mode="before")
     @classmethod

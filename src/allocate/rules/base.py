@@ -1,0 +1,150 @@
+"""What a visit rule is, and the arrays of a case every visit rule reads.
+
+A *visit rule* says which volunteer may make which visit: a delivery to a household, or a service (a skill) at
+one. Each rule is one object in one module of this package, and the engine (`allocate.core.volunteers`), the
+verifier (`allocate.verify`) and the explainer (`allocate.explain.reasons`) all read the same list,
+`allocate.rules.VISIT_RULES`, so a new rule is one module plus its tests.
+
+A rule answers for many visits at once (`allows` takes aligned arrays), and says which household attributes it
+reads (`household_key`): households with equal keys under every rule are interchangeable for visits, so the
+engine plans over these *visit classes* instead of households. A rule may also cap how many visits of some
+households one volunteer makes (`cap`): the engine, the verifier and the explainer honour one such cap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from allocate.schema import ALL_GRIDS, Case
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+DELIVERY = -1
+"""The skill code of a delivery visit (a service visit's is the index of its skill in `VisitFacts.skills`)."""
+
+
+@dataclass(frozen=True)
+class VisitFacts:
+    """The case's households, volunteers and services as the arrays visit rules read; built once per case.
+
+    Grids are the households' grids, sorted; skills the services' skills, sorted. Columns a rule does not read
+    cost nothing: each is computed on first use.
+    """
+
+    case: Case
+    _flags: dict[tuple[str, str], BoolArray] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def grids(self) -> tuple[str, ...]:
+        """The households' grids, sorted."""
+        return tuple(sorted({h.grid for h in self.case.households}))
+
+    @cached_property
+    def hh_grid(self) -> IntArray:
+        """Per household, its grid's position in `grids`."""
+        code = {g: i for i, g in enumerate(self.grids)}
+        return np.fromiter((code[h.grid] for h in self.case.households), np.int64, len(self.case.households))
+
+    @cached_property
+    def skills(self) -> tuple[str, ...]:
+        """The skills services ask for, sorted."""
+        return tuple(sorted({s.skill for s in self.case.services}))
+
+    @cached_property
+    def service_hh(self) -> IntArray:
+        """Per service, its household's row."""
+        at = self.case.household_index
+        return np.fromiter((at[s.household_id] for s in self.case.services), np.int64, len(self.case.services))
+
+    @cached_property
+    def service_skill(self) -> IntArray:
+        """Per service, its skill's position in `skills`."""
+        code = {k: i for i, k in enumerate(self.skills)}
+        return np.fromiter((code[s.skill] for s in self.case.services), np.int64, len(self.case.services))
+
+    @property
+    def volunteers(self) -> Sequence[object]:
+        """The volunteers (empty without a volunteers table)."""
+        return self.case.volunteers or ()
+
+    @cached_property
+    def covers(self) -> BoolArray:
+        """Volunteer x grid: whether the volunteer covers the grid (`*` covers every grid)."""
+        vols, code = self.case.volunteers or (), {g: i for i, g in enumerate(self.grids)}
+        out = np.zeros((len(vols), len(self.grids)), np.bool_)
+        for k, v in enumerate(vols):
+            if ALL_GRIDS in v.grids:
+                out[k] = True
+            else:
+                out[k, [code[g] for g in v.grids if g in code]] = True
+        return out
+
+    @cached_property
+    def has_skill(self) -> BoolArray:
+        """Volunteer x skill (of `skills`): whether the volunteer has it."""
+        vols, code = self.case.volunteers or (), {k: i for i, k in enumerate(self.skills)}
+        out = np.zeros((len(vols), len(self.skills)), np.bool_)
+        for k, v in enumerate(vols):
+            out[k, [code[x] for x in v.skills if x in code]] = True
+        return out
+
+    def column(self, table: str, name: str) -> BoolArray:
+        """A yes/no column of the households or volunteers, as an array (for rules that read one flag); built
+        once, since rules ask for it at every call."""
+        found = self._flags.get((table, name))
+        if found is None:
+            rows = self.case.households if table == "households" else (self.case.volunteers or ())
+            found = self._flags[table, name] = np.fromiter((bool(getattr(r, name)) for r in rows), np.bool_, len(rows))
+        return found
+
+
+@dataclass(frozen=True)
+class Cap:
+    """At most `limit` visits per volunteer to the households marked in `households` (deliveries and services);
+    `reason` is the explainer's when the cap is 0 and so nobody may visit them."""
+
+    households: BoolArray
+    limit: int
+    reason: str
+
+
+class VisitRule(Protocol):
+    """One rule on who may make which visit (module docstring)."""
+
+    @property
+    def code(self) -> str:
+        """The verifier's code for a visit that breaks it (`allocate.verify.Rule`)."""
+        ...
+
+    @property
+    def reason(self) -> str:
+        """The explainer's reason (`allocate.explain.Reason`) when it leaves a household nobody to visit it."""
+        ...
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The columns it reads, as `table.column`."""
+        ...
+
+    def household_key(self, facts: VisitFacts) -> IntArray:
+        """Per household, a code of what the rule reads of it: equal codes, equal answers."""
+        ...
+
+    def allows(self, facts: VisitFacts, volunteer: IntArray, household: IntArray, skill: IntArray) -> BoolArray:
+        """Whether each volunteer may make each visit (aligned arrays; `skill` is `DELIVERY` for a delivery)."""
+        ...
+
+    def message(self, facts: VisitFacts, volunteer: int, household: int, skill: int, service_id: str | None) -> str:
+        """Why the verifier refuses one visit it does not allow, in words."""
+        ...
+
+    def cap(self, facts: VisitFacts) -> Cap | None:
+        """A cap on some visits per volunteer, or None."""
+        ...
