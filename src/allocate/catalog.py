@@ -258,6 +258,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "{n} lot(s) of {item} exist, but none may go to this household (grid {grid}, tier {tier}): {lots}{more}",
         "有{n}个{item}批次，但都不能发给本户（{grid}，{tier}）：{lots}{more}",
     ),
+    "lot_other_item": ("{lot} holds {item}", "{lot}是{item}"),
     "lot_expired": ("{lot} expired on {date}", "{lot}已于{date}过期"),
     "lot_reserved": ("{lot} is reserved for {tier} and higher", "{lot}定向给{tier}及更高优先级"),
     "lot_grids": ("{lot} is only for grid(s) {grids}", "{lot}只限{grids}"),

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict
 
 from allocate.checks import check_verify
 from allocate.plan import Plan, TierStats, format_hours, tier_stats
-from allocate.rules import DELIVERY, VISIT_RULES, VisitFacts, allowed, visit_cap, visit_classes
+from allocate.rules import DELIVERY, GOODS_RULES, VISIT_RULES, GoodsFacts, VisitFacts, allowed, visit_cap, visit_classes
 from allocate.schema import Case
 
 HOURS_TOLERANCE = 1e-9
@@ -155,6 +155,7 @@ class _Checker:
         last = len(self.tier_names) - 1
         self.lot_usable = np.array([lot.usable_on(plan.plan_date) for lot in lots], dtype=bool)
         self.facts = VisitFacts(case)
+        self.goods = GoodsFacts(case, plan.plan_date)
         self.cap = visit_cap(self.facts) if case.volunteers is not None else None
         self.lot_reserve = np.array(
             [last if lot.reserved_for is None else case.policy.rank(lot.reserved_for) for lot in lots],
@@ -230,46 +231,17 @@ class _Checker:
         rows = np.flatnonzero((need_at >= 0) & (lot_at >= 0))
         n, lot, q = need_at[rows], lot_at[rows], qty[rows]
         self.row_need, self.row_lot, self.row_qty = n, lot, q
-        needs, lots, hh = case.needs, case.lots, case.households
+        needs, lots = case.needs, case.lots
 
-        for r in rows[self.need_item[n] != self.lot_item[lot]].tolist():
-            a, nd, lt = allocs[r], needs[need_at[r]], lots[lot_at[r]]
-            self.add(
-                Rule.WRONG_ITEM,
-                f"lot {lt.lot_id} ({lt.item}) gives {_units(a.quantity)} to need {nd.need_id}, which asks for "
-                f"{nd.item}",
-                (lt.lot_id, nd.need_id),
-                a.quantity,
-            )
-        for r in rows[self.need_rank[n] > self.lot_reserve[lot]].tolist():
-            a, nd, lt = allocs[r], needs[need_at[r]], lots[lot_at[r]]
-            self.add(
-                Rule.RESERVED_FOR,
-                f"lot {lt.lot_id} is reserved for tier {lt.reserved_for} or higher but gives {_units(a.quantity)} to "
-                f"need {nd.need_id} of tier {self.tier_names[self.need_rank[need_at[r]]]}",
-                (lt.lot_id, nd.need_id),
-                a.quantity,
-            )
-        limits = [lt.grids or () for lt in lots]
-        for r in rows[~self.in_grids(limits, [lt.grids is None for lt in lots], lot, self.need_grid[n])].tolist():
-            a, nd, lt = allocs[r], needs[need_at[r]], lots[lot_at[r]]
-            grid = hh[self.need_hh[need_at[r]]].grid
-            self.add(
-                Rule.GRID_LIMITED,
-                f"lot {lt.lot_id} is limited to grids {'; '.join(lt.grids or ())} but gives {_units(a.quantity)} to "
-                f"need {nd.need_id} in grid {grid}",
-                (lt.lot_id, nd.need_id),
-                a.quantity,
-            )
-        for r in rows[~self.lot_usable[lot]].tolist():
-            a, nd, lt = allocs[r], needs[need_at[r]], lots[lot_at[r]]
-            self.add(
-                Rule.EXPIRED,
-                f"lot {lt.lot_id} expired on {lt.expires} (plan date {self.plan.plan_date}) but gives "
-                f"{_units(a.quantity)} to need {nd.need_id}",
-                (lt.lot_id, nd.need_id),
-                a.quantity,
-            )
+        for rule in GOODS_RULES:
+            for r in rows[~rule.allows(self.goods, lot, n)].tolist():
+                units = _units(allocs[r].quantity)
+                self.add(
+                    Rule(rule.code),
+                    rule.message(self.goods, int(lot_at[r]), int(need_at[r]), units),
+                    (lots[lot_at[r]].lot_id, needs[need_at[r]].need_id),
+                    allocs[r].quantity,
+                )
 
         known_lot = lot_at >= 0
         given = _int_sums(lot_at[known_lot], qty[known_lot], len(lots))
@@ -307,16 +279,6 @@ class _Checker:
                 short,
             )
         return received
-
-    def in_grids(
-        self, lists: Sequence[tuple[str, ...]], everywhere: Sequence[bool], owner: IntArray, grid: IntArray
-    ) -> npt.NDArray[np.bool_]:
-        """Whether each `grid` code is in the grid list of its `owner` (a lot's row), or the owner goes
-        `everywhere`; one sorted membership test instead of a Python loop over rows."""
-        n_grids = len(self.grid_code)
-        pairs = [i * n_grids + self.grid_code[g] for i, gs in enumerate(lists) for g in gs if g in self.grid_code]
-        inside = np.isin(owner * n_grids + grid, np.array(pairs, dtype=np.int64))
-        return np.asarray(everywhere, dtype=bool)[owner] | inside
 
     def check_visits(self, received: IntArray) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
         """Visit rules; returns which households have a delivery visit and which services are done.

@@ -1,7 +1,8 @@
 """Index a case once into numpy arrays and eligibility signatures.
 
-A lot's eligibility for a need depends only on the need's (item, tier rank, grid), so the eligible lots are
-computed once per such triple (its *signature*), not per need, and `core.goods` groups needs into *classes* keyed by
+A lot's eligibility for a need is what `allocate.rules.GOODS_RULES` allow, and depends only on what the rules read
+of the need (its item, tier rank and grid), so the eligible lots are computed once per such *signature*, not per
+need, and `core.goods` groups needs into *classes* keyed by
 (item, tier, eligible lots): every need of a class can use exactly the same lots.
 Open lots reach everyone, so the number of distinct signatures stays small even for city-wide cases, and the
 goods flows are built over classes, not needs.
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from allocate.rules import GoodsFacts, goods_allowed, goods_signatures
 from allocate.schema import Case
 
 IntArray = npt.NDArray[np.int64]
@@ -86,7 +88,7 @@ class CaseIndex:
     need_sig: IntArray  # row of the need's (item, tier, grid) signature
     hh_grid: IntArray
     hh_rank: IntArray  # seeded rank
-    lot_qty: IntArray  # 0 for a lot that is expired
+    lot_qty: IntArray  # units the lot holds (whether the rules let it give them is in `sig_lots`)
     lot_cost: IntArray  # expiry rank: earlier-expiring lots are cheaper to use
     lot_order: IntArray  # lots sorted by (expiry, lot id)
     grids: tuple[str, ...]
@@ -104,71 +106,51 @@ def build_index(case: Case, plan_date: dt.date) -> CaseIndex:
     """Arrays and eligibility signatures of `case` for `plan_date`."""
     policy = case.policy
     n_needs = len(case.needs)
-    need_hid = [n.household_id for n in case.needs]
-    need_items = [n.item for n in case.needs]
-    items = tuple(sorted(set(need_items)))
-    item_of = {it: i for i, it in enumerate(items)}
-    grids = tuple(sorted({h.grid for h in case.households}))
-    grid_of = {g: i for i, g in enumerate(grids)}
-
-    need_hh = np.fromiter(map(case.household_index.__getitem__, need_hid), dtype=np.int64, count=n_needs)
-    need_item = np.fromiter(map(item_of.__getitem__, need_items), dtype=np.int64, count=n_needs)
+    facts = GoodsFacts(case, plan_date)  # the arrays the goods rules read, shared with them
+    need_hh, need_item, need_tier, hh_grid = facts.need_hh, facts.need_item, facts.need_tier, facts.hh_grid
     need_qty = np.fromiter((n.quantity for n in case.needs), dtype=np.int64, count=n_needs)
-    need_tier = np.asarray(case.need_tiers, dtype=np.int64).reshape(-1)
     need_aon = np.fromiter((n.all_or_nothing for n in case.needs), dtype=np.bool_, count=n_needs)
-    hh_grid = np.fromiter((grid_of[h.grid] for h in case.households), dtype=np.int64, count=len(case.households))
 
     lots = case.lots
-    lot_item = np.fromiter((item_of.get(lot.item, -1) for lot in lots), dtype=np.int64, count=len(lots))
-    lot_qty = np.fromiter(
-        (lot.quantity if lot.usable_on(plan_date) else 0 for lot in lots), dtype=np.int64, count=len(lots)
-    )
+    lot_item = facts.lot_item
+    lot_qty = np.fromiter((lot.quantity for lot in lots), dtype=np.int64, count=len(lots))
     far = dt.date.max
     order = np.asarray(sorted(range(len(lots)), key=lambda k: (lots[k].expires or far, lots[k].lot_id)), np.int64)
     dates = sorted({lot.expires or far for lot in lots})
     date_rank = {d: r for r, d in enumerate(dates)}
     lot_cost = np.fromiter((date_rank[lot.expires or far] for lot in lots), dtype=np.int64, count=len(lots))
-    n_t, n_g = len(policy.tiers), len(grids)
-    reserved = np.asarray(
-        [n_t - 1 if lot.reserved_for is None else policy.rank(lot.reserved_for) for lot in lots], np.int64
-    )
-    reach = np.ones((len(lots), n_g), np.bool_)  # lot -> grids it may give to
-    for k, lot in enumerate(lots):
-        if lot.grids is not None:
-            reach[k] = [g in lot.grids for g in grids]
 
-    # one signature per (item, tier, grid) that some need has; its lots from one mask per (item, tier)
-    key = (need_item * n_t + need_tier) * n_g + hh_grid[need_hh]
-    keys, need_sig = np.unique(key, return_inverse=True)
-    sig_item, sig_tier, sig_grid = keys // (n_t * n_g), keys // n_g % n_t, keys % n_g
-    usable = order[(lot_item[order] >= 0) & (lot_qty[order] > 0)]
-    of_item = {it: usable[lot_item[usable] == it] for it in range(len(items))}
+    # one signature per (item, tier, what the goods rules read of a need); its lots are the lots of its item
+    # (the item rule as a join, so that no pair across items is formed) that every rule allows
+    need_sig, first = goods_signatures(facts, (need_item, need_tier))
+    sig_item, sig_tier = need_item[first], need_tier[first]
+    holding = order[(lot_item[order] >= 0) & (lot_qty[order] > 0)]
     sig_lots: list[tuple[int, ...]] = []
-    runs = np.flatnonzero(np.diff(keys // n_g, prepend=-1, append=-1))  # signatures of one (item, tier)
+    runs = np.flatnonzero(np.diff(sig_item, prepend=-1, append=-1))  # signatures of one item
     for a, b in zip(runs[:-1].tolist(), runs[1:].tolist(), strict=True):
-        it, tier = int(sig_item[a]), int(sig_tier[a])
-        cand = of_item[it]
-        ok = reach[cand][:, sig_grid[a:b]] & (tier <= reserved[cand])[:, None]  # lot x signature
-        distinct: dict[bytes, tuple[int, ...]] = {}
+        cand = holding[lot_item[holding] == sig_item[a]]
+        distinct: dict[bytes, tuple[int, ...]] = {}  # one tuple per distinct set of the item's lots
+        reps = first[a:b]
+        ok = goods_allowed(facts, np.repeat(cand, reps.size), np.tile(reps, cand.size)).reshape(cand.size, reps.size)
         for column in ok.T:
             mask = column.tobytes()
             if mask not in distinct:
                 distinct[mask] = tuple(cand[column].tolist())
             sig_lots.append(distinct[mask])
     return CaseIndex(
-        n_tiers=n_t,
+        n_tiers=len(policy.tiers),
         need_hh=need_hh,
         need_qty=need_qty,
         need_tier=need_tier,
         need_aon=need_aon,
         need_rank=seeded_rank([n.need_id for n in case.needs], policy.seed),
-        need_sig=need_sig.astype(np.int64).reshape(-1),
+        need_sig=need_sig,
         hh_grid=hh_grid,
         hh_rank=seeded_rank([h.household_id for h in case.households], policy.seed),
         lot_qty=lot_qty,
         lot_cost=lot_cost,
         lot_order=order,
-        grids=grids,
+        grids=facts.grids,
         sig_item=sig_item,
         sig_tier=sig_tier,
         sig_lots=tuple(sig_lots),

@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import numpy as np
+
 from allocate.catalog import UNITS_AFTER_NUMBERS, Lang, default_tier, message
 from allocate.errors import AllocateError
 from allocate.explain.explanation import Explanation
 from allocate.explain.reasons import HOURS_TOLERANCE, VOLUNTEER_REASONS, Ledger, Reason
 from allocate.plan import Plan, format_hours
-from allocate.rules import DELIVERY
+from allocate.rules import DELIVERY, GOODS_RULES
 from allocate.schema import Case, Clause, Household, Urgency
 
 _UNIT = re.compile(r"^\s*(.+?)\s*[(（]\s*([^()（）]+?)\s*[)）]\s*$")
@@ -234,20 +236,23 @@ def _need_reason_words(w: _Words, ledger: Ledger, need: int, reason: Reason) -> 
 
 
 def _not_eligible_words(w: _Words, ledger: Ledger, need: int) -> str:
-    """Why none of the item's lots may go to this household: each of the first lots, expired, reserved for higher
-    tiers or limited to other grids."""
+    """Why none of the item's lots may go to this household: for each of the first lots, the first goods rule
+    that refuses it (expired, reserved for higher tiers, limited to other grids)."""
     case = ledger.case
     nd, tier, grid = case.needs[need], case.need_tiers[need], ledger.grid_of[need]
-    lots = [k for k in ledger.item_lots.get(nd.item, ()) if case.lots[k].quantity > 0]
+    of_item = ledger.holding[ledger.allowed_from(ledger.holding, need, GOODS_RULES[:1])]
+    lots = of_item.tolist()
     parts: list[str] = []
     for k in lots[:_SHOWN_LOTS]:
-        lot = case.lots[k]
-        if not ledger.usable[k]:
-            parts.append(w("lot_expired", lot=lot.lot_id, date=lot.expires))
-        elif tier > ledger.reserve[k]:
-            parts.append(w("lot_reserved", lot=lot.lot_id, tier=w.tier(lot.reserved_for or "")))
-        else:
-            parts.append(w("lot_grids", lot=lot.lot_id, grids=w.join(lot.grids or ())))
+        for rule in GOODS_RULES[1:]:
+            if not ledger.allowed_from(np.asarray([k]), need, (rule,))[0]:
+                key, fields = rule.refusal(ledger.goods, k)
+                if "tier" in fields:
+                    fields["tier"] = w.tier(str(fields["tier"]))
+                if "grids" in fields:
+                    fields["grids"] = w.join(fields["grids"])  # type: ignore[arg-type]
+                parts.append(w(key, **fields))
+                break
     more = len(lots) - _SHOWN_LOTS
     return w(
         "short_not_eligible",

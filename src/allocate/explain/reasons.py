@@ -7,7 +7,7 @@ them). `allocate.explain.household` reads the same ledger to put the numbers beh
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
@@ -18,9 +18,21 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
 from allocate.plan import Plan
-from allocate.rules import DELIVERY, VISIT_RULES, Cap, VisitFacts, allowed, visit_cap, visit_classes
-from allocate.rules.base import IntArray
-from allocate.schema import Lot
+from allocate.rules import (
+    DELIVERY,
+    GOODS_RULES,
+    VISIT_RULES,
+    Cap,
+    GoodsFacts,
+    GoodsRule,
+    VisitFacts,
+    allowed,
+    goods_allowed,
+    goods_signatures,
+    visit_cap,
+    visit_classes,
+)
+from allocate.rules.base import BoolArray, IntArray
 
 HOURS_TOLERANCE = 1e-9
 """Hours within this of each other are equal (as in `allocate.verify`)."""
@@ -75,16 +87,11 @@ class _Pool:
     left: int  # units not given to anyone
 
 
-def _reaches(lot: Lot, grid: str) -> bool:
-    """Whether `lot` may go to households of `grid`."""
-    return lot.grids is None or grid in lot.grids
-
-
 class Ledger:
     """Eligibility, units given per lot and tier, and volunteer hours left, read once from a plan.
 
-    Eligibility is computed here from the case (item, expiry on the plan date, `reserved_for`, `grids`), not
-    taken from the engine, so a reason never depends on how the plan was made.
+    Eligibility is asked of the rules (`allocate.rules`) from the case, not taken from the engine, so a reason
+    never depends on how the plan was made.
     """
 
     def __init__(self, plan: Plan) -> None:
@@ -94,12 +101,6 @@ class Ledger:
         need_pos = {n.need_id: i for i, n in enumerate(case.needs)}
         lot_pos = {lot.lot_id: i for i, lot in enumerate(case.lots)}
         self.grid_of = [case.households[case.household_index[n.household_id]].grid for n in case.needs]
-        last = len(self.tier_names) - 1
-        self.reserve = [last if lot.reserved_for is None else case.policy.rank(lot.reserved_for) for lot in case.lots]
-        self.usable = [lot.usable_on(plan.plan_date) for lot in case.lots]
-        self.item_lots: dict[str, list[int]] = {}
-        for k, lot in enumerate(case.lots):
-            self.item_lots.setdefault(lot.item, []).append(k)
         given = np.zeros((len(case.lots), len(self.tier_names)), np.int64)
         self.from_lots: dict[int, list[tuple[int, int]]] = {}
         for a in plan.allocations:
@@ -108,33 +109,57 @@ class Ledger:
                 given[lot_row, case.need_tiers[need]] += a.quantity
                 self.from_lots.setdefault(need, []).append((lot_row, a.quantity))
         self.given = given
-        qty = np.array([lot.quantity for lot in case.lots], np.int64)
-        self.left = np.maximum(qty - given.sum(axis=1), 0)
+        self.lot_qty = np.array([lot.quantity for lot in case.lots], np.int64)
+        self.left = np.maximum(self.lot_qty - given.sum(axis=1), 0)
         self.received = [plan.received.get(n.need_id, 0) for n in case.needs]
-        self._pools: dict[tuple[str, int, str], _Pool] = {}
+        self._pools: dict[int, _Pool] = {}
         self._able: dict[tuple[int, int], list[int]] = {}
         self._visit: dict[tuple[int, int, float], Reason | None] = {}
 
     def pool(self, need: int) -> _Pool:
-        """The eligible lots of `need` with units, and where their units went (memoised per item, tier, grid)."""
-        nd, tier, grid = self.case.needs[need], self.case.need_tiers[need], self.grid_of[need]
-        key = (nd.item, tier, grid)
+        """The eligible lots of `need` with units (those `allocate.rules.GOODS_RULES` allow), and where their units
+        went; memoised per signature (what the rules read of a need)."""
+        key = int(self.signature[need])
         found = self._pools.get(key)
         if found is None:
-            lots = self.case.lots
-            ks = tuple(
-                k
-                for k in self.item_lots.get(nd.item, ())
-                if lots[k].quantity > 0 and self.usable[k] and tier <= self.reserve[k] and _reaches(lots[k], grid)
-            )
+            ks = tuple(self.holding[self.allowed_from(self.holding, need)].tolist())
             rows = list(ks)
             found = self._pools[key] = _Pool(
                 lots=ks,
-                units=sum(lots[k].quantity for k in ks),
+                units=int(self.lot_qty[rows].sum()),
                 per_tier=self.given[rows].sum(axis=0),
                 left=int(self.left[rows].sum()),
             )
         return found
+
+    @cached_property
+    def goods(self) -> GoodsFacts:
+        """The arrays the goods rules read."""
+        return GoodsFacts(self.case, self.plan.plan_date)
+
+    @cached_property
+    def signature(self) -> IntArray:
+        """Per need, its signature: needs with one signature may use the same lots."""
+        return goods_signatures(self.goods)[0]
+
+    @cached_property
+    def holding(self) -> IntArray:
+        """Lots that hold a unit, in case order."""
+        return np.flatnonzero(self.lot_qty > 0)
+
+    def allowed_from(self, lots: IntArray, need: int, rules: Sequence[GoodsRule] = GOODS_RULES) -> BoolArray:
+        """Which of `lots` `rules` allow to give to `need`."""
+        return goods_allowed(self.goods, lots, np.full(lots.size, need), rules)
+
+    def goods_reason(self, need: int) -> Reason | None:
+        """The reason of the first goods rule that leaves `need` no lot holding a unit, or None if some lot may
+        give to it."""
+        lots = self.holding
+        for rule in GOODS_RULES:
+            lots = lots[self.allowed_from(lots, need, (rule,))]
+            if not lots.size:
+                return Reason(rule.reason)
+        return None
 
     def own_from(self, need: int, lots: Iterable[int]) -> int:
         """Units `need` received from `lots`."""
@@ -224,20 +249,14 @@ class Ledger:
         self._visit[key] = why
         return why
 
-    @cached_property
-    def supplied(self) -> frozenset[str]:
-        """Items some lot holds a unit of."""
-        return frozenset(lot.item for lot in self.case.lots if lot.quantity > 0)
-
     def need_reason(self, need: int) -> Reason:
         """The reason a short need is short; the rules are `shortfalls`'s docstring."""
         case = self.case
         nd = case.needs[need]
-        if nd.item not in self.supplied:
-            return Reason.NO_SUPPLY
+        why = self.goods_reason(need)
+        if why is not None:
+            return why
         pool = self.pool(need)
-        if not pool.lots:
-            return Reason.NOT_ELIGIBLE
         if case.volunteers is not None and nd.household_id not in self.delivered:
             why = self.visit_reason(case.household_index[nd.household_id], DELIVERY, case.policy.visit_hours)
             if why is not None:
@@ -264,6 +283,9 @@ def shortfalls(plan: Plan) -> tuple[Shortfall, ...]:
     Rows are in case order, needs first, then services. A need's reason is the first of these that holds
     (its *eligible lots* are the lots of its item that hold units, are usable on the plan date, are reserved for
     its tier or a lower-priority one or not at all, and are limited to its grid or not at all):
+
+    The goods rules (`allocate.rules.GOODS_RULES`) are tested in order on the lots holding a unit, and rules 1 and
+    2 are the reason of the first that leaves none:
 
     1. `no_supply`: no lot of the item holds a unit.
     2. `not_eligible`: it has no eligible lot (every lot of the item is expired, reserved for higher tiers, or

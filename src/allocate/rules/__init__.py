@@ -1,8 +1,11 @@
-"""The rules of who may make which visit, each one module, read by the engine, the verifier and the explainer.
+"""The rules of which lot may give to which need and who may make which visit, each one module, read by the
+engine, the verifier and the explainer.
 
-`VISIT_RULES` lists them in the order the explainer tests them: a household nobody may visit is short for the
-reason of the first rule that leaves it nobody (no volunteer covers its grid before no designated one does).
-The brute-force and MIP oracles of the tests do not read this list: they restate each rule themselves.
+`GOODS_RULES` and `VISIT_RULES` list them in the order the explainer tests them: a need no lot may serve is short
+for the reason of the first rule that leaves it none (`no_supply` when no lot holds its item, before
+`not_eligible`), a household nobody may visit for the first visit rule that leaves it nobody (no volunteer covers
+its grid before no designated one does). The brute-force and MIP oracles of the tests do not read these lists:
+they restate each rule themselves.
 """
 
 from __future__ import annotations
@@ -11,15 +14,68 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from allocate.rules.base import DELIVERY, BoolArray, Cap, IntArray, VisitFacts, VisitRule
+from allocate.rules.base import DELIVERY, BoolArray, Cap, GoodsFacts, GoodsRule, IntArray, VisitFacts, VisitRule
 from allocate.rules.coverage import COVERAGE
+from allocate.rules.earmark import EARMARK
+from allocate.rules.expiry import EXPIRY
 from allocate.rules.infection import INFECTION_CONTROL
+from allocate.rules.item import ITEM_MATCH
+from allocate.rules.lot_grids import LOT_GRIDS
 from allocate.rules.skills import SKILLS
+
+GOODS_RULES: tuple[GoodsRule, ...] = (ITEM_MATCH, EXPIRY, EARMARK, LOT_GRIDS)
+"""Every goods rule, in the explainer's order."""
 
 VISIT_RULES: tuple[VisitRule, ...] = (COVERAGE, SKILLS, INFECTION_CONTROL)
 """Every visit rule, in the explainer's order."""
 
-__all__ = ["DELIVERY", "VISIT_RULES", "Cap", "VisitFacts", "VisitRule", "allowed", "visit_cap", "visit_classes"]
+__all__ = [
+    "DELIVERY",
+    "GOODS_RULES",
+    "VISIT_RULES",
+    "Cap",
+    "GoodsFacts",
+    "GoodsRule",
+    "VisitFacts",
+    "VisitRule",
+    "allowed",
+    "goods_allowed",
+    "goods_signatures",
+    "visit_cap",
+    "visit_classes",
+]
+
+
+def goods_allowed(
+    facts: GoodsFacts, lot: IntArray, need: IntArray, rules: Sequence[GoodsRule] = GOODS_RULES
+) -> BoolArray:
+    """Whether each lot may give to each need under every one of `rules` (aligned arrays)."""
+    ok = np.ones(np.broadcast_shapes(lot.shape, need.shape), np.bool_)
+    for rule in rules:
+        ok &= rule.allows(facts, lot, need)
+    return ok
+
+
+def goods_signatures(
+    facts: GoodsFacts, leading: Sequence[IntArray] = (), rules: Sequence[GoodsRule] = GOODS_RULES
+) -> tuple[IntArray, IntArray]:
+    """Needs grouped by what the rules read of them (after the `leading` keys, which also order the groups): each
+    need's signature, and each signature's first need. Needs of one signature may use exactly the same lots."""
+    n = len(facts.case.needs)
+    if not n:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return _groups([*leading, *(rule.need_key(facts) for rule in rules)])
+
+
+def _groups(columns: Sequence[IntArray]) -> tuple[IntArray, IntArray]:
+    """Rows grouped by their values in `columns` (non-negative codes), groups numbered in lexicographic order:
+    each row's group and each group's first row. Two columns at a time are folded into one code and compacted,
+    which is a 1-D sort each, where `np.unique(axis=0)` sorts rows as records (several times slower)."""
+    code = columns[0]
+    for column in columns[1:]:
+        code = np.unique(code * (int(column.max(initial=0)) + 1) + column, return_inverse=True)[1].reshape(-1)
+    _, first, of = np.unique(code, return_index=True, return_inverse=True)
+    return of.reshape(-1).astype(np.int64), first.astype(np.int64)
 
 
 def allowed(
@@ -43,9 +99,7 @@ def visit_classes(facts: VisitFacts, rules: Sequence[VisitRule] = VISIT_RULES) -
     n = len(facts.case.households)
     if not n:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    keys = np.stack([rule.household_key(facts) for rule in rules], axis=1)
-    _, first, of = np.unique(keys, axis=0, return_index=True, return_inverse=True)
-    return of.reshape(-1).astype(np.int64), first.astype(np.int64)
+    return _groups([rule.household_key(facts) for rule in rules])
 
 
 def visit_cap(facts: VisitFacts, rules: Sequence[VisitRule] = VISIT_RULES) -> Cap | None:

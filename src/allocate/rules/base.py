@@ -1,4 +1,10 @@
-"""What a visit rule is, and the arrays of a case every visit rule reads.
+"""What a rule is, and the arrays of a case the rules read.
+
+A *goods rule* says which lot may give to which need (the item matches, the lot has not expired, its earmark and
+its grid limit allow the need); the engine (`allocate.core.index`), the verifier and the explainer read the one
+list `allocate.rules.GOODS_RULES`. A rule answers for many (lot, need) pairs at once (`allows`), and says what it
+reads of a need (`need_key`): needs with equal keys under every rule may use the same lots, which is what the
+engine's eligibility *signatures* are.
 
 A *visit rule* says which volunteer may make which visit: a delivery to a household, or a service (a skill) at
 one. Each rule is one object in one module of this package, and the engine (`allocate.core.volunteers`), the
@@ -13,6 +19,7 @@ households one volunteer makes (`cap`): the engine, the verifier and the explain
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -147,4 +154,123 @@ class VisitRule(Protocol):
 
     def cap(self, facts: VisitFacts) -> Cap | None:
         """A cap on some visits per volunteer, or None."""
+        ...
+
+
+@dataclass(frozen=True)
+class GoodsFacts:
+    """The case's needs and lots as the arrays goods rules read, for one plan date; built once per case.
+
+    Items are the needs' and the lots' items, sorted; grids the households' grids, sorted. Each array is built on
+    first use.
+    """
+
+    case: Case
+    plan_date: dt.date
+
+    @cached_property
+    def items(self) -> tuple[str, ...]:
+        """Every item asked for, sorted (a lot of an item nobody asks for gives to nobody)."""
+        return tuple(sorted({n.item for n in self.case.needs}))
+
+    @cached_property
+    def need_item(self) -> IntArray:
+        """Per need, its item's position in `items`."""
+        code = {k: i for i, k in enumerate(self.items)}
+        return np.fromiter(map(code.__getitem__, (n.item for n in self.case.needs)), np.int64, len(self.case.needs))
+
+    @cached_property
+    def lot_item(self) -> IntArray:
+        """Per lot, its item's position in `items`, or -1 for an item nobody asks for."""
+        code = {k: i for i, k in enumerate(self.items)}
+        return np.fromiter((code.get(lot.item, -1) for lot in self.case.lots), np.int64, len(self.case.lots))
+
+    @cached_property
+    def need_tier(self) -> IntArray:
+        """Per need, its tier's rank (0 is the highest priority)."""
+        return np.asarray(self.case.need_tiers, np.int64).reshape(-1)
+
+    @cached_property
+    def grids(self) -> tuple[str, ...]:
+        """The households' grids, sorted."""
+        return tuple(sorted({h.grid for h in self.case.households}))
+
+    @cached_property
+    def hh_grid(self) -> IntArray:
+        """Per household, its grid's position in `grids`."""
+        code = {g: i for i, g in enumerate(self.grids)}
+        homes = self.case.households
+        return np.fromiter(map(code.__getitem__, (h.grid for h in homes)), np.int64, len(homes))
+
+    @cached_property
+    def need_hh(self) -> IntArray:
+        """Per need, its household's row."""
+        at, needs = self.case.household_index, self.case.needs
+        return np.fromiter(map(at.__getitem__, (n.household_id for n in needs)), np.int64, len(needs))
+
+    @cached_property
+    def need_grid(self) -> IntArray:
+        """Per need, its household's grid's position in `grids`."""
+        return self.hh_grid[self.need_hh]
+
+    @cached_property
+    def lot_usable(self) -> BoolArray:
+        """Per lot, whether it may still be given out on the plan date."""
+        lots = self.case.lots
+        return np.fromiter((lot.usable_on(self.plan_date) for lot in lots), np.bool_, len(lots))
+
+    @cached_property
+    def lot_reserve(self) -> IntArray:
+        """Per lot, the lowest-priority tier rank it may give to (its `reserved_for`, or the last tier)."""
+        policy, last = self.case.policy, len(self.case.policy.tiers) - 1
+        lots = self.case.lots
+        return np.fromiter(
+            (last if lot.reserved_for is None else policy.rank(lot.reserved_for) for lot in lots), np.int64, len(lots)
+        )
+
+    @cached_property
+    def lot_reach(self) -> BoolArray:
+        """Lot x grid (of `grids`): whether the lot may give to households of the grid."""
+        lots, code = self.case.lots, {g: i for i, g in enumerate(self.grids)}
+        out = np.ones((len(lots), len(self.grids)), np.bool_)
+        for k, lot in enumerate(lots):
+            if lot.grids is not None:
+                out[k] = False
+                out[k, [code[g] for g in lot.grids if g in code]] = True
+        return out
+
+
+class GoodsRule(Protocol):
+    """One rule on which lot may give to which need (module docstring)."""
+
+    @property
+    def code(self) -> str:
+        """The verifier's code for an allocation that breaks it (`allocate.verify.Rule`)."""
+        ...
+
+    @property
+    def reason(self) -> str:
+        """The explainer's reason (`allocate.explain.Reason`) when it leaves a need no lot."""
+        ...
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The columns it reads, as `table.column`."""
+        ...
+
+    def need_key(self, facts: GoodsFacts) -> IntArray:
+        """Per need, a code of what the rule reads of it: equal codes, equal answers."""
+        ...
+
+    def allows(self, facts: GoodsFacts, lot: IntArray, need: IntArray) -> BoolArray:
+        """Whether each lot may give to each need (aligned arrays)."""
+        ...
+
+    def message(self, facts: GoodsFacts, lot: int, need: int, units: str) -> str:
+        """Why the verifier refuses an allocation of `units` (in words) from `lot` to `need`."""
+        ...
+
+    def refusal(self, facts: GoodsFacts, lot: int) -> tuple[str, dict[str, object]]:
+        """Why `lot` may not give to a need it refuses, for the explainer: a catalog key and its fields (a field
+        `tier` is a tier name, `grids` a list of grids; the explainer puts both into words)."""
         ...
