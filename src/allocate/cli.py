@@ -15,7 +15,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
@@ -453,9 +453,10 @@ def _step_words(step: str, case: Case) -> tuple[str, str]:
     return {"verifying": "verifying the plan", "explaining": "explaining shortfalls"}.get(step, step), ""
 
 
-def _check_output(out: Path, inputs: list[Path], force: bool) -> None:
+def _check_output(out: Path, inputs: list[Path], force: bool, replaceable: Collection[str] | None = None) -> None:
     """Before any work: refuse an output that is, holds or lies inside an input; one that is not empty without
-    --force, or with it holds anything but plan files; and one that cannot be written (exit 5)."""
+    --force, or with it holds anything but `replaceable` files (default: plan files); and one that cannot be
+    written (exit 5)."""
     from allocate.plan import PLAN_FILES
 
     o = out.resolve()
@@ -468,7 +469,8 @@ def _check_output(out: Path, inputs: list[Path], force: bool) -> None:
         raise click.UsageError(f"{out} is a file, not a folder; choose another output folder")
     if out.exists() and any(out.iterdir()) and not force:
         raise click.UsageError(f"{out} exists and is not empty; choose another folder or pass --force")
-    check_target(out, overwrite=force, replaceable=PLAN_FILES)  # --force replaces only a plan
+    ours = PLAN_FILES if replaceable is None else replaceable
+    check_target(out, overwrite=force, replaceable=ours)  # --force replaces only what allocate wrote there
     _writable(out)
 
 
@@ -640,6 +642,75 @@ def _earlier_demo(out: Path, source: Path, files: list[str], force: bool) -> Non
             f"{out / 'case'} holds {', '.join(edited[:3])} changed since the demo wrote them, so it will not "
             "replace them; pass --force to replace them anyway, or choose another folder"
         )
+
+
+@cli.command(name="sheets")
+@_case_arg
+@click.argument("plan_dir", metavar="PLAN", type=click.Path(file_okay=False, path_type=Path))
+@click.option("-o", "--out", type=click.Path(path_type=Path), required=True, help="Output folder for the sheets.")
+@click.option(
+    "--with",
+    "contact_columns",
+    multiple=True,
+    metavar="COLUMNS",
+    help="Columns of the households table to print on the volunteer pages, such as 地址,电话 (comma-separated); "
+    "they appear there and nowhere else. Without it, no contact column is read.",
+)
+@_policy_opt
+@_date_opt
+@_lang_opt
+@click.option(
+    "--force", is_flag=True, help="Replace OUT if it holds earlier sheets (a folder holding other files is refused)."
+)
+def sheets_command(
+    case: Path,
+    plan_dir: Path,
+    out: Path,
+    contact_columns: tuple[str, ...],
+    policy: Path | None,
+    plan_date: dt.date | None,
+    lang: Literal["en", "zh"],
+    force: bool,
+) -> None:
+    """Write the papers to carry for the plan in PLAN: a page per volunteer and a pick list per grid, to OUT.
+
+    A volunteer's page lists the households to visit in order (by grid, address and household id), what to bring
+    each and which services to do, with the hours; quarantined households are marked contact-free. A grid's pick
+    list gives each lot to take from the warehouse, the one that expires first on top. Both are HTML to print on
+    A4 (volunteers.html, pick-lists.html) and CSV (volunteers.csv, pick-lists.csv). The plan is verified first.
+    """
+    from allocate.catalog import message
+    from allocate.io import case_files
+    from allocate.io.contacts import contact_names, read_contacts
+    from allocate.sheets.write import PICK_LISTS_HTML, SHEET_FILES, VOLUNTEERS_HTML, BrokenPlanError, write_sheets
+
+    names = contact_names(contact_columns)
+    if contact_columns and not names:
+        raise click.BadParameter("name at least one column, such as --with 地址,电话", param_hint="'--with'")
+    _recovered(plan_dir)
+    if not plan_dir.is_dir():
+        raise click.BadParameter(f"Folder {str(plan_dir)!r} does not exist.", param_hint="'PLAN'")
+    inputs = [Path(f) for f in case_files(case)] + ([policy] if policy else [])
+    _check_output(out, [case, *inputs, plan_dir], force, replaceable=SHEET_FILES)
+    c, plan = _case_and_plan(case, plan_dir, policy, plan_date)
+    contacts = read_contacts(case, names) if names else None
+    try:
+        with _writing(out, "the sheets"):
+            write_sheets(out, plan, contacts=contacts, lang=lang, overwrite=force)
+    except BrokenPlanError as e:
+        _list_problems([Problem(message=f"{v.rule}: {v.message}") for v in e.violations], "violations")
+        click.echo(
+            f"the plan in {plan_dir} does not hold for {case} ({len(e.violations)} violations), so no sheets were "
+            "written; solve again, or fix the plan (allocate verify lists what it breaks)",
+            err=True,
+        )
+        raise click.exceptions.Exit(EXIT_INTERNAL) from None
+    volunteers = len({v.volunteer_id for v in plan.visits})
+    needs = {n.need_id: n.household_id for n in c.needs}
+    grids = {c.households[c.household_index[needs[a.need_id]]].grid for a in plan.allocations}
+    pages = message("enum_comma", lang).join(str(out / name) for name in (VOLUNTEERS_HTML, PICK_LISTS_HTML))
+    done = message("sheets_written", lang, folder=out, volunteers=volunteers, grids=len(grids), pages=pages)
+    click.echo(printable(done))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
