@@ -87,18 +87,29 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "households": ("Households", "户数"),
     "min_fill": ("Lowest fill", "最低满足率"),
     "mean_fill": ("Mean fill", "平均满足率"),
-    "fully_served": ("Fully served", "完全满足"),
-    "gini": ("Gini", "基尼系数"),
-    "jain": ("Jain", "Jain 指数"),
+    "fully_served": ("Needs and services fully served", "完全满足的需求与服务"),
+    "min_fill_supplied": ("Lowest fill, donated items", "最低满足率（有捐赠的物资）"),
     "fill_note": (
         "Fill is units received ÷ units asked (a service counts 0 or 1). Tiers are served in priority order; "
         "inside a tier the lowest fill is raised first. Percentages are rounded down, so 100% means fully served.",
         "满足率 = 实得数量 ÷ 申请数量（服务按 0 或 1 计）。按优先级从高到低分配；同一优先级内先提高最低满足率。"
         "百分比向下取整，100% 即完全满足。",
     ),
-    "fairness_note": (
-        "Gini (0 = every need filled equally) and Jain (1 = equal) are computed over the fill rates of the needs.",
-        "基尼系数（0 表示各需求满足率完全相同）与 Jain 指数（1 表示完全均等）按物资需求的满足率计算。",
+    "tier_counts_note": (
+        "Households: those with a need or service in the tier, so a household asking in two tiers counts in both "
+        "(the total counts each once). “Donated items” leaves out needs of items no lot holds, which no plan could "
+        "fill; they are listed as “no supply” below. The Gini and Jain indices are in summary.json.",
+        "户数：在该优先级有需求或服务的住户，在两个优先级都有申请的住户两边都计（合计行每户只计一次）。"
+        "“有捐赠的物资”不计没有任何库存的物资需求（任何方案都无法满足，见下文“无捐赠”）。"
+        "基尼系数与 Jain 指数见 summary.json。",
+    ),
+    "fair_line": (
+        "{tier}: the worst-served need or service got {low} of what it asked{apart}; half got at least {median}.",
+        "{tier}：满足最少的需求或服务得到申请量的 {low}{apart}；半数至少得到 {median}。",
+    ),
+    "fair_apart": (
+        " ({fill} leaving out {n} need(s) of items nobody donated)",
+        "（不计 {n} 项无捐赠物资的需求则为 {fill}）",
     ),
     "overall": ("All tiers", "全部"),
     "items_h": ("Shortages per item", "各物资缺口"),
@@ -139,12 +150,12 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     ),
     "resource": ("More of", "增加"),
     "one_unit": ("1 unit of {name}", "1 份 {name}"),
-    "one_hour": ("1 volunteer hour in grid {name}", "{name}：1 小时志愿者时间"),
+    "one_hour": ("1 hour of a {who}volunteer in grid {name}", "{name}：1 小时{who}志愿者时间"),
+    "with_skills": ("{skills}-skilled ", "具备{skills}技能的"),
+    "designated_volunteer": ("designated (防疫专班) ", "防疫专班"),
     "tier_helped": ("Tier helped", "受益优先级"),
     "min_gain": ("Lowest fill rises by", "最低满足率提高"),
     "mean_gain": ("Mean fill rises by", "平均满足率提高"),
-    "method": ("Method", "计算方法"),
-    "method_resolve": ("solved again", "重新求解"),
     "methods_note": (
         "Each value was measured by solving again with one more unit or hour. Gains are in percentage points.",
         "每项数值均为增加一份或一小时后重新求解测得。提高幅度以百分点计。",
@@ -156,9 +167,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     ),
     "short_of_it": ("Short of it", "缺口"),
     "helps_nobody": (
-        "Items or grids that would raise no tier's fill: {n}.",
-        "增加后不会提高任何优先级满足率的物资或网格：{n} 项。",
+        "Short, but one more would raise no tier's fill ({n}): {names}.",
+        "有缺口，但只增加一份或一小时不会提高任何优先级的满足率（{n} 项）：{names}。",
     ),
+    "and_more": (" and {n} more", " 等，另有 {n} 项"),
     "nothing_helps": (
         "No extra unit or volunteer hour would raise any tier's fill.",
         "增加任何物资或志愿者时间都不会提高满足率。",

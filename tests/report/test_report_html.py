@@ -87,15 +87,16 @@ def test_numbers_of_the_summary_are_on_the_page(pages: dict[str, str]) -> None:
         assert page.count('<td class="kind">') == 3
 
 
-def test_what_helps_most_ranks_by_lowest_fill_and_names_the_method(pages: dict[str, str]) -> None:
-    """Milk (raises general's lowest fill) ranks above rice (mean only); oil and grid A's hour help nobody; grid
-    B<&>'s hour was not measured, and the page says so."""
+def test_what_helps_most_ranks_by_lowest_fill(pages: dict[str, str]) -> None:
+    """Milk (raises general's lowest fill) ranks above rice (mean only); nobody is short of oil or of grid A's
+    hours, so neither is offered nor listed as helping nobody; grid B<&>'s hour was not measured, and the page
+    says so."""
     en = pages["en"]
     assert en.index('data-resource="item:milk"') < en.index('data-resource="item:rice"')
     assert 'data-resource="hour:A"' not in en
-    assert "Items or grids that would raise no tier&#x27;s fill: 2." in en
+    assert "one more would raise no tier" not in en
     assert "Not measured, to save time (smaller shortages): 1;" in en
-    assert en.count("<td>solved again</td>") == 2  # milk and rice, both measured by solving again
+    assert "solved again" not in en  # the method is in summary.json; every value is measured the same way
 
 
 def test_chinese_page_is_translated(pages: dict[str, str]) -> None:
@@ -166,3 +167,16 @@ def test_feasible_plan_and_empty_lists_are_said_plainly(plan: Plan) -> None:
     assert "最多还能多满足 2 项需求或服务" in zh
     assert "Every need and service is fully served." in page
     assert "No extra unit or volunteer hour would raise any tier&#x27;s fill." in page
+
+
+def test_fairness_is_said_in_words_and_no_supply_apart(pages: dict[str, str], summary: dict[str, Any]) -> None:
+    """Each tier's worst-served need in words, with the share leaving out items nobody donated (milk); the
+    indices stay in summary.json, off the page."""
+    assert (
+        "general: the worst-served need or service got 0.0% of what it asked (25.0% leaving out 1 need(s) of items "
+        "nobody donated); half got at least 25.0%." in pages["en"]
+    )
+    assert "（不计 1 项无捐赠物资的需求则为 25.0%）" in pages["zh"]
+    assert pages["en"].count("Gini") == 1  # only where the note says the indices are in summary.json
+    assert "The Gini and Jain indices are in summary.json." in pages["en"]
+    assert summary["fairness"]["tiers"]["general"]["gini"] is not None

@@ -79,6 +79,9 @@ def test_tiers_give_min_and_mean_fill_in_priority_order(summary: dict[str, Any])
         "min_fill": None,
         "mean_fill": None,
         "fully_served": 0,
+        "no_supply": 0,
+        "min_fill_supplied": None,
+        "median_fill": None,
         **NO_BOUNDS,
     }
     assert tiers["elderly"] == {
@@ -90,11 +93,16 @@ def test_tiers_give_min_and_mean_fill_in_priority_order(summary: dict[str, Any])
         "min_fill": 1.0,
         "mean_fill": 1.0,
         "fully_served": 2,
+        "no_supply": 0,
+        "min_fill_supplied": 1.0,
+        "median_fill": 1.0,
         **NO_BOUNDS,
     }
     general = tiers["general"]
     assert (general["needs"], general["households"], general["min_fill"], general["mean_fill"]) == (4, 2, 0.0, 0.375)
     assert general["fully_served"] == 1
+    # the 0 is milk, which no lot holds: leaving it out, the tier's lowest fill is what sharing decided
+    assert (general["no_supply"], general["min_fill_supplied"], general["median_fill"]) == (1, 0.25, 0.25)
 
 
 def test_grids_count_units_fills_and_volunteer_hours(summary: dict[str, Any]) -> None:
@@ -119,6 +127,8 @@ def test_grids_count_units_fills_and_volunteer_hours(summary: dict[str, Any]) ->
             "method": "resolve",
             "measured": True,
             "shortage": 0.0,
+            "skills": [],
+            "designated": False,
         },
     }
     assert b["grid"] == GRID_B
@@ -146,6 +156,8 @@ def test_items_count_usable_supply_shortage_and_marginal_value(summary: dict[str
             "method": "resolve",
             "measured": True,
             "shortage": 6.0,
+            "skills": [],
+            "designated": False,
         },
     }
     milk = items["milk"]

@@ -45,6 +45,8 @@ class MarginalValue(BaseModel):
     method: Literal["resolve"]  # how the gains were found: measured by solving again
     measured: bool = True  # False: left out by `limit`, gains not measured (reported as 0)
     shortage: float = 0.0  # units short for want of the item, or hours of deliveries and services short in the grid
+    skills: tuple[str, ...] = ()  # volunteer hours: the skills the measured volunteer has (the short services')
+    designated: bool = False  # volunteer hours: the measured volunteer is designated (a quarantined household waits)
 
 
 DEFAULT_LIMIT = 3
@@ -64,6 +66,8 @@ class _Resource:
     name: str
     tier: int | None  # rank of the highest-priority tier it could help
     shortage: float
+    skills: tuple[str, ...] = ()  # volunteer hours: the skills of the grid's short services
+    designated: bool = False  # volunteer hours: a quarantined household of the grid is short
 
 
 def _resources(plan: Plan, rows: Sequence[Shortfall]) -> list[_Resource]:
@@ -85,10 +89,14 @@ def _resources(plan: Plan, rows: Sequence[Shortfall]) -> list[_Resource]:
     ]
     if case.volunteers is not None:
         visit = case.policy.visit_hours
+        homes, at = case.households, case.household_index
         for grid, mine in grids.items():
             hours = sum(r.shortfall for r in mine if r.kind == "service")
             hours += visit * len({r.household_id for r in mine if r.kind == "need"})
-            out.append(_Resource("volunteer_hours", grid, min((rank(r.tier) for r in mine), default=None), hours))
+            skills = tuple(sorted({r.item_or_skill for r in mine if r.kind == "service"}))
+            designated = any(homes[at[r.household_id]].quarantined for r in mine)
+            tier = min((rank(r.tier) for r in mine), default=None)
+            out.append(_Resource("volunteer_hours", grid, tier, hours, skills, designated))
     return out
 
 
@@ -150,9 +158,9 @@ class _Measure:
         case = self.case
         if r.kind == "item":
             return self._item_alone(r.name, r.tier)
-        skills = tuple(sorted({s.skill for s in case.services} | {k for v in case.volunteers or () for k in v.skills}))
         vid = _fresh_id((v.volunteer_id for v in case.volunteers or ()), f"+1 h {r.name}")
-        bigger = _with(case, volunteers=(Volunteer(volunteer_id=vid, grids=(r.name,), hours=1.0, skills=skills),))
+        extra = Volunteer(volunteer_id=vid, grids=(r.name,), hours=1.0, skills=r.skills, designated=r.designated)
+        bigger = _with(case, volunteers=(extra,))
         before, after = self.base.tiers[r.tier], self._solve(bigger).tiers[r.tier]
         return (after.min_fill or 0.0) - (before.min_fill or 0.0), (after.mean_fill or 0.0) - (before.mean_fill or 0.0)
 
@@ -250,6 +258,8 @@ def marginal_from(
                 method="resolve",
                 measured=measured,
                 shortage=_clean(r.shortage),
+                skills=r.skills,
+                designated=r.designated,
             )
         )
     return tuple(out)
@@ -263,10 +273,13 @@ def marginal_values(
     Items come first, then, with a volunteers table, grids, each in the order the case first names them. The
     `tier` of an item is the highest-priority tier with a need of it short for want of supply (a supply reason of
     `shortfalls`); of a grid, the highest-priority tier with a need or service there short for want of volunteer
-    time (`no_volunteer`, `volunteer_hours_exhausted`). The gains are the rise of that tier's minimum and mean
-    fill (over all its needs and services, as `Plan.tiers`) when the case, with the plan's date, is solved again
-    with one more open unit of the item (no earmark, grid limit or expiry), or one more volunteer covering only
-    that grid for one hour with every skill. Nothing short: tier None, gain 0, no solve.
+    time (`no_volunteer`, `no_designated_volunteer`, `volunteer_hours_exhausted`). The gains are the rise of that
+    tier's minimum and mean fill (over all its needs and services, as `Plan.tiers`) when the case, with the plan's
+    date, is solved again with one more open unit of the item (no earmark, grid limit or expiry), or one more
+    volunteer covering only that grid for one hour, with the skills of the grid's short services and designated
+    when a quarantined household there is short: exactly the volunteer the report names, so a planner knows whom
+    to ask for.
+    Nothing short: tier None, gain 0, no solve.
 
     An item is measured on its own needs and lots, with the plan's delivery visits held: given who is delivered,
     items compete for nothing, so this is exact and all items together cost about two solves of the goods. One

@@ -32,6 +32,9 @@ UNMET_ROWS = 200
 HELP_ROWS = 15
 """Rows of "what would help most"; the rest are in summary.json."""
 
+NOBODY_NAMED = 20
+"""Items and grids named in the note on what would help nobody; the rest are counted."""
+
 
 def render_html(summary: Mapping[str, Any], explanation: Explanation, *, lang: Lang) -> str:
     """The report page for `summary` (from `build_summary`) and the unmet list of `explanation`, in `lang`.
@@ -60,6 +63,8 @@ def render_html(summary: Mapping[str, Any], explanation: Explanation, *, lang: L
         fill_cell=charts.fill_cell,
         volunteers=_volunteers(summary, lang),
         help=_help(summary, ranks, lang),
+        offer=lambda kind, name, mv: _offer(kind, name, mv, lang),
+        fairness=_fairness(summary, lang),
         unmet=_unmet(explanation.shortfalls, ranks),
         about=_about(summary, lang),
     )
@@ -148,14 +153,58 @@ def _help(summary: Mapping[str, Any], ranks: Mapping[str, int], lang: Lang) -> d
     ]
     helpful = sorted((o for o in offers if _helps(o[2])), key=lambda o: _help_key(o, ranks))
     unmeasured = sum(1 for o in offers if not o[2]["measured"])
+    # short of it, yet one more would raise nobody's fill (an all-or-nothing need wants more than one, say): worth
+    # knowing before asking a donor; what nobody is short of is already plain from the tables
+    nobody = [
+        _offer(kind, name, mv, lang)
+        for kind, name, mv in offers
+        if mv["measured"] and mv["tier"] is not None and not _helps(mv)
+    ]
     notes = []
     if len(helpful) > HELP_ROWS:
         notes.append(message("more_help", lang, n=thousands(len(helpful) - HELP_ROWS)))
-    if len(offers) - unmeasured > len(helpful):
-        notes.append(message("helps_nobody", lang, n=thousands(len(offers) - unmeasured - len(helpful))))
+    if nobody:
+        shown = message("enum_comma", lang).join(nobody[:NOBODY_NAMED])
+        more = message("and_more", lang, n=thousands(len(nobody) - NOBODY_NAMED)) if len(nobody) > NOBODY_NAMED else ""
+        notes.append(message("helps_nobody", lang, n=thousands(len(nobody)), names=shown + more))
     if unmeasured:
         notes.append(message("not_measured", lang, n=thousands(unmeasured)))
     return {"rows": helpful[:HELP_ROWS], "unmeasured": unmeasured, "notes": notes}
+
+
+def _offer(kind: str, name: str, mv: Mapping[str, Any], lang: Lang) -> str:
+    """What to add, in words: one unit of an item, or one hour of a volunteer in a grid, with the skills and
+    designation the measured volunteer had (the short services' skills; designated for quarantined households)."""
+    if kind == "item":
+        return message("one_unit", lang, name=name)
+    skills = mv.get("skills") or []
+    what = message("with_skills", lang, skills=message("enum_comma", lang).join(skills)) if skills else ""
+    if mv.get("designated"):
+        what = message("designated_volunteer", lang) + what
+    return message("one_hour", lang, name=name, who=what)
+
+
+def _fairness(summary: Mapping[str, Any], lang: Lang) -> list[str]:
+    """How evenly each tier was served, in words: its worst-served need or service, the same leaving out items
+    nobody donated, and the median; the Gini and Jain indices stay in summary.json."""
+    out = []
+    for tier in summary["tiers"]:
+        if tier["min_fill"] is None:
+            continue
+        apart = ""
+        if tier["no_supply"] and tier["min_fill_supplied"] is not None:
+            apart = message("fair_apart", lang, n=thousands(tier["no_supply"]), fill=pct(tier["min_fill_supplied"]))
+        out.append(
+            message(
+                "fair_line",
+                lang,
+                tier=tier_label(tier["tier"], lang),
+                low=pct(tier["min_fill"]),
+                apart=apart,
+                median=pct(tier["median_fill"]),
+            )
+        )
+    return out
 
 
 def _helps(mv: Mapping[str, Any]) -> bool:

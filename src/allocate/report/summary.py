@@ -16,8 +16,10 @@ Layout (schema_version 2); fills are fractions in [0, 1], `null` where there is 
 - `totals`: households, households with requests, households that received something, households fully served
   (every need and service of theirs), needs, needs fully served, services, services done, units requested and
   allocated, and `unmet` (needs and services not fully served);
-- `tiers`: per tier, highest priority first: needs, services, households, min / mean fill, fully served, and
-  the certified bounds (`Plan.bounds`): `reached` (needs and services with a positive fill), `reached_bound`,
+- `tiers`: per tier, highest priority first: needs, services, households (with a need or service in the tier:
+  a household asking in two tiers counts in both), min / mean fill, fully served (needs and services), `no_supply`
+  (its needs of an item no lot holds), `min_fill_supplied` (the lowest fill leaving those out), `median_fill`,
+  and the certified bounds (`Plan.bounds`): `reached` (needs and services with a positive fill), `reached_bound`,
   `min_fill_bound` and `at_bounds` (null for a plan not made by `solve`);
 - `grids`: per grid, in the order the households table first names them: households, needs, services, min /
   mean fill over its needs and services, fully served, units requested / received, volunteer hours offered /
@@ -27,7 +29,8 @@ Layout (schema_version 2); fills are fractions in [0, 1], `null` where there is 
   the marginal value of one more unit;
 - a marginal value is null or `tier` (the highest-priority tier it would help, null: nobody), `min_fill_gain`,
   `mean_fill_gain`, `method` (resolve: measured by solving again), `measured` (false: left out to save time,
-  gains 0) and `shortage` (what the tiers are short of it, units or hours);
+  gains 0), `shortage` (what the tiers are short of it, units or hours), and for an hour the `skills` and
+  `designated` of the volunteer measured (what to ask for);
 - `volunteers`: null without a volunteers table, else volunteers, hours offered and used (deliveries, services);
 - `shortfalls`: total and count per reason (every reason, in `Reason` order);
 - `fairness`: Gini and Jain indices over need fill rates, overall and per tier (see `gini`, `jain`).
@@ -76,6 +79,9 @@ def build_summary(
     units_requested = sum(n.quantity for n in needs)
     units_allocated = sum(received.get(n.need_id, 0) for n in needs)
     values: dict[tuple[str, str], MarginalValue] = {(mv.kind, mv.resource): mv for mv in explanation.marginal_values}
+    tiers = np.array(list(case.need_tiers) + list(case.service_tiers), dtype=np.int64)
+    no_supply = {r.id for r in explanation.shortfalls if r.kind == "need" and r.reason is Reason.NO_SUPPLY}
+    unsupplied = np.array([n.need_id in no_supply for n in needs] + [False] * len(services), dtype=np.bool_)
     bounds = {b.tier: b for b in plan.bounds}
     return {
         "schema_version": SCHEMA_VERSION,
@@ -109,6 +115,7 @@ def build_summary(
                 "min_fill": _round_or_none(t.min_fill),
                 "mean_fill": _round_or_none(t.mean_fill),
                 "fully_served": t.fully_served,
+                **_supplied(t.rank, fills, tiers, unsupplied),
                 **_bound(bounds.get(t.tier)),
             }
             for t in plan.tiers
@@ -177,6 +184,21 @@ def _bound(b: TierBound | None) -> dict[str, Any]:
     }
 
 
+def _supplied(
+    rank: int, fills: FloatArray, tiers: npt.NDArray[np.int64], unsupplied: npt.NDArray[np.bool_]
+) -> dict[str, Any]:
+    """A tier's fills in plain terms: how many of its needs ask for an item nobody donated (`no_supply`), the
+    lowest fill among the rest (`min_fill_supplied`: what sharing decided, apart from what no plan could give) and
+    the median fill (half its needs and services got at least this much); null where there is nothing."""
+    mine = tiers == rank
+    rest = fills[mine & ~unsupplied]
+    return {
+        "no_supply": int(np.count_nonzero(mine & unsupplied)),
+        "min_fill_supplied": _round(float(rest.min())) if rest.size else None,
+        "median_fill": _round(float(np.median(fills[mine]))) if mine.any() else None,
+    }
+
+
 def _solver(plan: Plan) -> dict[str, Any]:
     """Backend name and package version (null for a hand-made plan), allocate's version, the work counters."""
     backend = BACKENDS.get(plan.backend)
@@ -204,6 +226,8 @@ def _marginal(mv: MarginalValue | None) -> dict[str, Any] | None:
         "method": mv.method,
         "measured": mv.measured,
         "shortage": _round(mv.shortage),
+        "skills": list(mv.skills),
+        "designated": mv.designated,
     }
 
 
