@@ -142,25 +142,16 @@ class _Checker:
         needs, lots = case.needs, case.lots
         self.need_pos = dict(zip(_column(needs, "need_id"), range(len(needs)), strict=True))
         self.lot_pos = dict(zip(_column(lots, "lot_id"), range(len(lots)), strict=True))
-        self.grid_code: dict[str, int] = {}
-        self.hh_grid = _codes(_column(case.households, "grid"), self.grid_code)
-        item_code: dict[str, int] = {}
-        self.need_item = _codes(_column(needs, "item"), item_code)
-        self.lot_item = _codes(_column(lots, "item"), item_code)
+        # the arrays the rules read are the verifier's own too: built once, from the case alone
+        goods = self.goods = GoodsFacts(case, plan.plan_date)
+        self.facts = VisitFacts(case)
+        self.cap = visit_cap(self.facts) if case.volunteers is not None else None
+        self.grid_code = {g: i for i, g in enumerate(goods.grids)}
+        self.hh_grid, self.need_hh, self.need_grid = goods.hh_grid, goods.need_hh, goods.need_grid
+        self.need_item, self.lot_item = goods.need_item, goods.lot_item
+        self.need_rank, self.lot_usable, self.lot_reserve = goods.need_tier, goods.lot_usable, goods.lot_reserve
         self.need_q = np.fromiter(_column(needs, "quantity"), dtype=np.int64, count=len(needs))
         self.need_aon = np.fromiter(_column(needs, "all_or_nothing"), dtype=bool, count=len(needs))
-        self.need_rank = np.fromiter(case.need_tiers, dtype=np.int64, count=len(needs))
-        self.need_hh = _lookup(case.household_index, _column(needs, "household_id"))
-        self.need_grid = self.hh_grid[self.need_hh]
-        last = len(self.tier_names) - 1
-        self.lot_usable = np.array([lot.usable_on(plan.plan_date) for lot in lots], dtype=bool)
-        self.facts = VisitFacts(case)
-        self.goods = GoodsFacts(case, plan.plan_date)
-        self.cap = visit_cap(self.facts) if case.volunteers is not None else None
-        self.lot_reserve = np.array(
-            [last if lot.reserved_for is None else case.policy.rank(lot.reserved_for) for lot in lots],
-            dtype=np.int64,
-        )
 
     def add(self, rule: Rule, message: str, ids: tuple[str, ...], amount: float | None = None) -> None:
         self.found.append(Violation(rule=rule, message=message, ids=ids, amount=amount))
@@ -939,13 +930,6 @@ def _column(records: Sequence[BaseModel], name: str) -> list[Any]:
 def _lookup(index: dict[str, int], ids: list[str]) -> IntArray:
     """Row of each id in `index`, -1 for an id it does not have."""
     return np.fromiter(map(index.get, ids, repeat(-1)), dtype=np.int64, count=len(ids))
-
-
-def _codes(values: list[str], code: dict[str, int]) -> IntArray:
-    """Integer codes of `values`, extending `code` with values not seen before."""
-    for v in dict.fromkeys(values):
-        code.setdefault(v, len(code))
-    return np.fromiter(map(code.__getitem__, values), dtype=np.int64, count=len(values))
 
 
 def _fewest(keys: IntArray, req: IntArray, need: IntArray) -> dict[int, tuple[int, int]]:

@@ -124,7 +124,7 @@ def build_index(case: Case, plan_date: dt.date) -> CaseIndex:
     # (the item rule as a join, so that no pair across items is formed) that every rule allows
     need_sig, first = goods_signatures(facts, (need_item, need_tier))
     sig_item, sig_tier = need_item[first], need_tier[first]
-    holding = order[(lot_item[order] >= 0) & (lot_qty[order] > 0)]
+    holding = order[lot_qty[order] > 0]
     sig_lots: list[tuple[int, ...]] = []
     runs = np.flatnonzero(np.diff(sig_item, prepend=-1, append=-1))  # signatures of one item
     for a, b in zip(runs[:-1].tolist(), runs[1:].tolist(), strict=True):

@@ -113,6 +113,7 @@ class Ledger:
         self.left = np.maximum(self.lot_qty - given.sum(axis=1), 0)
         self.received = [plan.received.get(n.need_id, 0) for n in case.needs]
         self._pools: dict[int, _Pool] = {}
+        self._goods_why: dict[int, Reason | None] = {}
         self._able: dict[tuple[int, int], list[int]] = {}
         self._visit: dict[tuple[int, int, float], Reason | None] = {}
 
@@ -153,13 +154,17 @@ class Ledger:
 
     def goods_reason(self, need: int) -> Reason | None:
         """The reason of the first goods rule that leaves `need` no lot holding a unit, or None if some lot may
-        give to it."""
-        lots = self.holding
-        for rule in GOODS_RULES:
-            lots = lots[self.allowed_from(lots, need, (rule,))]
-            if not lots.size:
-                return Reason(rule.reason)
-        return None
+        give to it; memoised per signature."""
+        key = int(self.signature[need])
+        if key not in self._goods_why:
+            lots, why = self.holding, None
+            for rule in GOODS_RULES:
+                lots = lots[self.allowed_from(lots, need, (rule,))]
+                if not lots.size:
+                    why = Reason(rule.reason)
+                    break
+            self._goods_why[key] = why
+        return self._goods_why[key]
 
     def own_from(self, need: int, lots: Iterable[int]) -> int:
         """Units `need` received from `lots`."""

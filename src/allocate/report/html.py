@@ -15,16 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cache
-from html import escape
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 
 from allocate.catalog import Lang, message, tier_label
 from allocate.explain import Explanation, Shortfall
 from allocate.report import charts
 from allocate.report.numbers import DASH, hours, pct, points, ratio, thousands
+from allocate.report.templating import page_environment
 
 UNMET_ROWS = 200
 """Rows of the unmet list shown on the page; the rest are in unmet.csv."""
@@ -72,25 +71,10 @@ def render_html(summary: Mapping[str, Any], explanation: Explanation, *, lang: L
 
 @cache
 def _environment() -> jinja2.Environment:
-    """The template environment, built once: autoescape on, whitespace as the template's first comment says."""
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("allocate.report", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        finalize=_escaped,
+    """The template environment (`allocate.report.templating`), built once."""
+    return page_environment(
+        "allocate.report", {"thousands": thousands, "pct": pct, "hours": hours, "points": points, "ratio": ratio}
     )
-    env.filters.update(thousands=thousands, pct=pct, hours=hours, points=points, ratio=ratio)
-    return env
-
-
-def _escaped(value: object) -> Markup:
-    """Every printed value, escaped by `html.escape` unless it is `Markup` already (autoescape then keeps it)."""
-    if isinstance(value, Markup):
-        return value
-    return Markup(escape(str(value), quote=True))
 
 
 # --- what each section shows ----------------------------------------------------------------------------------

@@ -38,15 +38,10 @@ DELIVERY = -1
 
 
 @dataclass(frozen=True)
-class VisitFacts:
-    """The case's households, volunteers and services as the arrays visit rules read; built once per case.
-
-    Grids are the households' grids, sorted; skills the services' skills, sorted. Columns a rule does not read
-    cost nothing: each is computed on first use.
-    """
+class _Facts:
+    """What both kinds of rule read: the households' grids."""
 
     case: Case
-    _flags: dict[tuple[str, str], BoolArray] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def grids(self) -> tuple[str, ...]:
@@ -57,7 +52,19 @@ class VisitFacts:
     def hh_grid(self) -> IntArray:
         """Per household, its grid's position in `grids`."""
         code = {g: i for i, g in enumerate(self.grids)}
-        return np.fromiter((code[h.grid] for h in self.case.households), np.int64, len(self.case.households))
+        homes = self.case.households
+        return np.fromiter(map(code.__getitem__, (h.grid for h in homes)), np.int64, len(homes))
+
+
+@dataclass(frozen=True)
+class VisitFacts(_Facts):
+    """The case's households, volunteers and services as the arrays visit rules read; built once per case.
+
+    Grids are the households' grids, sorted; skills the services' skills, sorted. Columns a rule does not read
+    cost nothing: each is computed on first use.
+    """
+
+    _flags: dict[tuple[str, str], BoolArray] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def skills(self) -> tuple[str, ...]:
@@ -122,23 +129,28 @@ class Cap:
     reason: str
 
 
-class VisitRule(Protocol):
-    """One rule on who may make which visit (module docstring)."""
+class Rule(Protocol):
+    """What every rule names: how the verifier and the explainer call it, and what it reads."""
 
     @property
     def code(self) -> str:
-        """The verifier's code for a visit that breaks it (`allocate.verify.Rule`)."""
+        """The verifier's code for a visit or an allocation that breaks it (`allocate.verify.Rule`)."""
         ...
 
     @property
     def reason(self) -> str:
-        """The explainer's reason (`allocate.explain.Reason`) when it leaves a household nobody to visit it."""
+        """The explainer's reason (`allocate.explain.Reason`) when it leaves a household nobody to visit it, or a
+        need no lot."""
         ...
 
     @property
     def columns(self) -> tuple[str, ...]:
         """The columns it reads, as `table.column`."""
         ...
+
+
+class VisitRule(Rule, Protocol):
+    """One rule on who may make which visit (module docstring)."""
 
     def household_key(self, facts: VisitFacts) -> IntArray:
         """Per household, a code of what the rule reads of it: equal codes, equal answers."""
@@ -158,20 +170,19 @@ class VisitRule(Protocol):
 
 
 @dataclass(frozen=True)
-class GoodsFacts:
+class GoodsFacts(_Facts):
     """The case's needs and lots as the arrays goods rules read, for one plan date; built once per case.
 
     Items are the needs' and the lots' items, sorted; grids the households' grids, sorted. Each array is built on
     first use.
     """
 
-    case: Case
     plan_date: dt.date
 
     @cached_property
     def items(self) -> tuple[str, ...]:
-        """Every item asked for, sorted (a lot of an item nobody asks for gives to nobody)."""
-        return tuple(sorted({n.item for n in self.case.needs}))
+        """Every item asked for or donated, sorted."""
+        return tuple(sorted({n.item for n in self.case.needs} | {lot.item for lot in self.case.lots}))
 
     @cached_property
     def need_item(self) -> IntArray:
@@ -181,26 +192,14 @@ class GoodsFacts:
 
     @cached_property
     def lot_item(self) -> IntArray:
-        """Per lot, its item's position in `items`, or -1 for an item nobody asks for."""
+        """Per lot, its item's position in `items`."""
         code = {k: i for i, k in enumerate(self.items)}
-        return np.fromiter((code.get(lot.item, -1) for lot in self.case.lots), np.int64, len(self.case.lots))
+        return np.fromiter(map(code.__getitem__, (lot.item for lot in self.case.lots)), np.int64, len(self.case.lots))
 
     @cached_property
     def need_tier(self) -> IntArray:
         """Per need, its tier's rank (0 is the highest priority)."""
         return np.asarray(self.case.need_tiers, np.int64).reshape(-1)
-
-    @cached_property
-    def grids(self) -> tuple[str, ...]:
-        """The households' grids, sorted."""
-        return tuple(sorted({h.grid for h in self.case.households}))
-
-    @cached_property
-    def hh_grid(self) -> IntArray:
-        """Per household, its grid's position in `grids`."""
-        code = {g: i for i, g in enumerate(self.grids)}
-        homes = self.case.households
-        return np.fromiter(map(code.__getitem__, (h.grid for h in homes)), np.int64, len(homes))
 
     @cached_property
     def need_hh(self) -> IntArray:
@@ -240,23 +239,8 @@ class GoodsFacts:
         return out
 
 
-class GoodsRule(Protocol):
+class GoodsRule(Rule, Protocol):
     """One rule on which lot may give to which need (module docstring)."""
-
-    @property
-    def code(self) -> str:
-        """The verifier's code for an allocation that breaks it (`allocate.verify.Rule`)."""
-        ...
-
-    @property
-    def reason(self) -> str:
-        """The explainer's reason (`allocate.explain.Reason`) when it leaves a need no lot."""
-        ...
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        """The columns it reads, as `table.column`."""
-        ...
 
     def need_key(self, facts: GoodsFacts) -> IntArray:
         """Per need, a code of what the rule reads of it: equal codes, equal answers."""

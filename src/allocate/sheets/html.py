@@ -9,13 +9,12 @@ No scripts, no external files. Words come from `allocate.catalog`; the same shee
 from __future__ import annotations
 
 from functools import cache
-from html import escape
 
 import jinja2
-from markupsafe import Markup
 
 from allocate.catalog import Lang, message
 from allocate.report.numbers import hours, thousands
+from allocate.report.templating import page_environment
 from allocate.schema.case import ALL_GRIDS
 from allocate.sheets.build import Sheets, VolunteerSheet
 
@@ -57,22 +56,5 @@ def _facts(v: VolunteerSheet, lang: Lang) -> list[tuple[str, str]]:
 
 @cache
 def _environment() -> jinja2.Environment:
-    """The template environment, built once: autoescape on, whitespace as the report's templates have it."""
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("allocate.sheets", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        finalize=_escaped,
-    )
-    env.filters.update(thousands=thousands, hours=hours)
-    return env
-
-
-def _escaped(value: object) -> Markup:
-    """Every printed value, escaped by `html.escape` unless it is `Markup` already."""
-    if isinstance(value, Markup):
-        return value
-    return Markup(escape(str(value), quote=True))
+    """The template environment (`allocate.report.templating`), built once."""
+    return page_environment("allocate.sheets", {"thousands": thousands, "hours": hours})
