@@ -127,11 +127,14 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "grids_h": ("Fill per grid", "各网格满足情况"),
     "grid": ("Grid", "网格"),
     "received_asked": ("Units received / asked", "实得 / 申请"),
-    "hours_used_offered": ("Volunteer hours used / offered", "志愿者时长 已用 / 可用"),
+    "hours_used_free": ("Volunteer hours used here · still free", "志愿者时长 本网格已用 · 尚余"),
     "grids_note": (
-        "Bar: mean fill; the dark mark is the lowest fill. A volunteer covering several grids offers their hours "
-        "to each of them.",
-        "条形：平均满足率；深色标记为最低满足率。服务多个网格的志愿者，其时长计入每个网格的可用时长。",
+        "Bar: mean fill; the dark mark is the lowest fill. Still free: the hours the volunteers covering the grid "
+        "have left after the whole plan (a volunteer of several grids may have spent theirs in another). A household "
+        "short for “volunteer hours used up” waits because no free hour is a volunteer's who may visit it, in one "
+        "piece as long as the visit.",
+        "条形：平均满足率；深色标记为最低满足率。尚余：负责该网格的志愿者在整个方案后剩下的时长（负责多个网格的志愿者"
+        "可能已用在其他网格）。标为“志愿者时长用尽”的住户，是因为剩余时长都不属于可以上门该户的志愿者，或不足一次上门。",
     ),
     "volunteers_h": ("Volunteer hours", "志愿者时长"),
     "used": ("Used", "已用"),

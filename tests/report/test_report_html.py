@@ -180,3 +180,11 @@ def test_fairness_is_said_in_words_and_no_supply_apart(pages: dict[str, str], su
     assert pages["en"].count("Gini") == 1  # only where the note says the indices are in summary.json
     assert "The Gini and Jain indices are in summary.json." in pages["en"]
     assert summary["fairness"]["tiers"]["general"]["gini"] is not None
+
+
+def test_grid_hours_say_what_is_still_free(pages: dict[str, str]) -> None:
+    """Grid A: 1 h used there and 0.75 h still free with its volunteers (V2 covers every grid and spent 0.25 h
+    in B), not an offer that counts V2's hours in both grids."""
+    row = pages["en"].split('data-grid="A"')[1].split("</tr>")[0]
+    assert '<td class="n">1 · 0.75</td>' in row
+    assert "Volunteer hours used here · still free" in pages["en"]

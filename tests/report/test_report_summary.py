@@ -120,6 +120,7 @@ def test_grids_count_units_fills_and_volunteer_hours(summary: dict[str, Any]) ->
         "units_received": 5,
         "volunteer_hours_offered": 2.0,
         "volunteer_hours_used": 1.0,
+        "volunteer_hours_free": 0.75,  # 2 h offered, 1 h spent in A and 0.25 h by V2 (`*`) in B
         "marginal_value_of_hour": {
             "tier": None,
             "min_fill_gain": 0.0,

@@ -23,7 +23,8 @@ Layout (schema_version 2); fills are fractions in [0, 1], `null` where there is 
   `min_fill_bound` and `at_bounds` (null for a plan not made by `solve`);
 - `grids`: per grid, in the order the households table first names them: households, needs, services, min /
   mean fill over its needs and services, fully served, units requested / received, volunteer hours offered /
-  used and the marginal value of one more volunteer hour there;
+  used / free (left after the plan with the volunteers covering it) and the marginal value of one more volunteer
+  hour there;
 - `items`: per item, in the order the needs, then the supplies, first name them: supplied (units in lots usable
   on the plan date), requested, allocated, shortage (requested - allocated), unused (supplied - allocated) and
   the marginal value of one more unit;
@@ -241,7 +242,8 @@ def _grids(
 
     A volunteer covering several grids offers their hours to each, so `volunteer_hours_offered` counts the same
     hour in every grid its volunteer covers (grid totals may exceed the overall offer); `volunteer_hours_used`
-    counts visits to the grid's households, so it adds up.
+    counts visits to the grid's households, so it adds up; `volunteer_hours_free` is what the volunteers covering
+    the grid have left after the whole plan (an hour offered here may have gone to another grid they cover).
     """
     case = plan.case
     names = list(dict.fromkeys(h.grid for h in case.households))
@@ -256,10 +258,13 @@ def _grids(
         requested[g] += n.quantity
         received[g] += got.get(n.need_id, 0)
     used = np.zeros(len(names), dtype=np.float64)
+    spent: dict[str, float] = {}
     for v in plan.visits:
         row = case.household_index.get(v.household_id)
         if row is not None:
             used[household_grid[row]] += v.hours
+        spent[v.volunteer_id] = spent.get(v.volunteer_id, 0.0) + v.hours
+    free = [(v, max(v.hours - spent.get(v.volunteer_id, 0.0), 0.0)) for v in case.volunteers or ()]
     out = []
     for g, name in enumerate(names):
         f = fills[rows == g]
@@ -276,11 +281,13 @@ def _grids(
             "units_received": int(received[g]),
             "volunteer_hours_offered": None,
             "volunteer_hours_used": None,
+            "volunteer_hours_free": None,
             "marginal_value_of_hour": _marginal(values.get(("volunteer_hours", name))),
         }
         if case.volunteers is not None:
             entry["volunteer_hours_offered"] = _round(sum(v.hours for v in case.volunteers if v.covers(name)))
             entry["volunteer_hours_used"] = _round(used[g])
+            entry["volunteer_hours_free"] = _round(sum(h for v, h in free if v.covers(name)))
         out.append(entry)
     return out
 
