@@ -616,7 +616,7 @@ def test_progress_on_a_terminal_shows_the_time_so_far() -> None:
 
     screen = io.StringIO()
     console = Console(file=screen, force_terminal=True, width=100, color_system=None)
-    with cli_module._Steps(console)("reading the case") as step:
+    with cli_module._Steps(console)("reading") as step:
         step.found = "2 households"
     shown = screen.getvalue()
     assert "reading the case…" in shown

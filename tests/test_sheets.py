@@ -337,7 +337,7 @@ def test_command_writes_contacts_only_where_named(case_dir: Path, tmp_path: Path
         assert phone not in (out / "pick-lists.csv").read_text(encoding="utf-8-sig")
         assert phone not in all_text(plan_dir)
     bare = tmp_path / "bare"
-    r = invoke("sheets", str(case_dir), str(plan_dir), "-o", str(bare))
+    r = invoke("sheets", str(case_dir), str(plan_dir), "-o", str(bare), "--lang", "en")
     assert r.exit_code == 0, r.output
     assert "1 volunteer page(s) and 2 pick list(s)" in r.output
     assert not any(phone in all_text(bare) for phone in PHONES)

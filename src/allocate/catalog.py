@@ -329,6 +329,53 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "都已安排；没有人同时剩余{hours}小时和上门次数{most}",
     ),
     "at_most_left": (" (at most {hours} h)", "（最多剩{hours}小时）"),
+    # --- the command line: what `allocate` prints (problem and violation messages themselves are English) ---
+    "cli_ok_case": ("ok: {case}", "通过：{case}"),
+    "ov_households": (
+        "households: {n} ({tiers}; without requests {without})",
+        "住户：{n}（{tiers}；无申请 {without}）",
+    ),
+    "ov_needs": (
+        "needs: {n} for {items} items, {units} units asked",
+        "物资需求：{n} 项，{items} 种物资，共申请 {units} 份",
+    ),
+    "ov_lots": ("lots: {n} holding {units} units", "捐赠批次：{n} 批，共 {units} 份"),
+    "ov_no_volunteers": ("volunteers: no table, deliveries are not limited", "志愿者：无志愿者表，送货不受人力限制"),
+    "ov_volunteers": ("volunteers: {n} offering {hours} hours", "志愿者：{n} 名，共 {hours} 小时"),
+    "ov_services": ("services: {n}", "上门服务：{n} 项"),
+    "cli_invalid_1": ("invalid input: 1 problem", "输入有误：1 处问题"),
+    "cli_invalid_n": ("invalid input: {n} problems", "输入有误：{n} 处问题"),
+    "cli_more": ("... and {rest} more; {total} {what} in all", "……另有 {rest} 条；共 {total} 条{what}"),
+    "cli_heading": ("{what} ({n}):", "{what}（{n}）："),
+    "word_problems": ("problems", "问题"),
+    "word_warnings": ("warnings", "警告"),
+    "word_notes": ("notes", "提示"),
+    "word_violations": ("violations", "违规"),
+    "cli_plan_fails": ("the plan does not hold: {n} violations", "方案不成立：{n} 处违规"),
+    "cli_plan_holds": ("ok: the plan in {out} holds for {case}", "通过：{out} 中的方案符合 {case}"),
+    "cli_no_violations": ("plan verified: no violations", "方案已校验：无违规"),
+    "cli_plan_written": ("plan written to {out}; open {report} to read it", "方案已写入 {out}；打开 {report} 阅读报告"),
+    "step_reading": ("reading the case", "读取案例"),
+    "step_solving": ("solving", "求解"),
+    "step_verifying": ("verifying the plan", "校验方案"),
+    "step_explaining": ("explaining shortfalls", "说明缺口原因"),
+    "step_writing": ("writing the plan", "写入方案"),
+    "step_for": ("for {what}", "：{what}"),
+    "step_to": ("to {out}", "→ {out}"),
+    "step_done": ("{what}: {found}done in {took}", "{what}：{found}用时 {took}"),
+    "step_found": ("{found}, ", "{found}，"),
+    "secs": ("{x} s", "{x} 秒"),
+    "mins": ("{m} min {s} s", "{m} 分 {s} 秒"),
+    "count_households_1": ("1 household", "1 户"),
+    "count_households_n": ("{n} households", "{n} 户"),
+    "count_needs_1": ("1 need", "1 项需求"),
+    "count_needs_n": ("{n} needs", "{n} 项需求"),
+    "count_lots_1": ("1 lot", "1 批物资"),
+    "count_lots_n": ("{n} lots", "{n} 批物资"),
+    "count_volunteers_1": ("1 volunteer", "1 名志愿者"),
+    "count_volunteers_n": ("{n} volunteers", "{n} 名志愿者"),
+    "count_services_1": ("1 service", "1 项服务"),
+    "count_services_n": ("{n} services", "{n} 项服务"),
     # --- sheets ---
     # `allocate sheets`: volunteers.html / .csv (a page per volunteer) and pick-lists.html / .csv (a page per grid)
     "sheet_volunteers_title": ("Volunteer sheets", "志愿者任务单"),
@@ -418,6 +465,11 @@ def message(key: str, lang: Lang, **fields: object) -> str:
 def default_tier(name: str, lang: Lang) -> str | None:
     """The name of the default policy's tier `name` in `lang` (SPEC section 2), or None for a tier of the planner's."""
     return message(f"default_tier_{name}", lang) if name in _DEFAULT_TIERS else None
+
+
+def count(noun: str, n: int, lang: Lang) -> str:
+    """`n` of `noun` (households, needs, lots, volunteers, services) in words: `1 household`, `2,000 households`."""
+    return message(f"count_{noun}_1", lang) if n == 1 else message(f"count_{noun}_n", lang, n=f"{n:,}")
 
 
 def tier_label(name: str, lang: Lang) -> str:

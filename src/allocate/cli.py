@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal, NoReturn
 import click
 
 from allocate.backends import BackendUnavailable
+from allocate.catalog import Lang, count, message
 from allocate.errors import AllocateError, InputError, OutputExistsError, Problem, VerificationError
 from allocate.files import SYSTEM_FILES, InterruptedAfterWriting, atomic_folder, check_target, recover
 from allocate.text import printable, printable_json
@@ -63,33 +64,35 @@ _DISK_TROUBLE: dict[int, tuple[str, str]] = {
 """What an OSError's errno means for a planner, and what to do about it."""
 
 
-def _list_problems(problems: Sequence[Problem], what: str, err: bool = True) -> None:
+def _list_problems(problems: Sequence[Problem], what: str, err: bool = True, lang: Lang = "en") -> None:
     """The first `MAX_LISTED` problems, then every entry that counts problems not kept (those say where more
-    start), then how many more there are; each as `file:line:column: message`, safe to print."""
+    start), then how many more there are; each as `file:line:column: message`, safe to print. `what` is a
+    catalog word (`problems`, `warnings`, `notes`, `violations`)."""
     counted = [p for p in problems[MAX_LISTED:] if p.count > 1]
     for p in [*problems[:MAX_LISTED], *counted]:
         click.echo(str(p), err=err)
     rest = len(problems) - MAX_LISTED - len(counted)
     if rest > 0:
         total = sum(p.count for p in problems)
-        click.echo(f"... and {rest:,} more; {total:,} {what} in all", err=err)
+        words = message(f"word_{what}", lang)
+        click.echo(message("cli_more", lang, rest=f"{rest:,}", total=f"{total:,}", what=words), err=err)
 
 
-def _invalid(problems: Sequence[Problem], warnings: Sequence[Problem] = ()) -> NoReturn:
+def _invalid(problems: Sequence[Problem], warnings: Sequence[Problem] = (), lang: Lang = "en") -> NoReturn:
     """List the problems (then any warnings and notes) and the count on stderr, and exit 1."""
-    _list_problems(problems, "problems")
-    _list_warnings(warnings, err=True)
+    _list_problems(problems, "problems", lang=lang)
+    _list_warnings(warnings, err=True, lang=lang)
     n = sum(p.count for p in problems)
-    click.echo(f"invalid input: {n:,} problem{'s' if n != 1 else ''}", err=True)
+    click.echo(message("cli_invalid_1", lang) if n == 1 else message("cli_invalid_n", lang, n=f"{n:,}"), err=True)
     raise click.exceptions.Exit(EXIT_INPUT)
 
 
-def _list_warnings(found: Sequence[Problem], err: bool) -> None:
+def _list_warnings(found: Sequence[Problem], err: bool, lang: Lang = "en") -> None:
     """Warnings, then notes, each under a heading with their count."""
     for what, listed in _warnings_and_notes(found).items():
         if listed:
-            click.echo(f"{what} ({len(listed)}):", err=err)
-            _list_problems(listed, what, err=err)
+            click.echo(message("cli_heading", lang, what=message(f"word_{what}", lang), n=len(listed)), err=err)
+            _list_problems(listed, what, err=err, lang=lang)
 
 
 def _warnings_and_notes(found: Sequence[Problem]) -> dict[str, list[Problem]]:
@@ -223,13 +226,28 @@ _case_arg = click.argument("case", type=click.Path(exists=True, path_type=Path))
 _lang_opt = click.option(
     "--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Language: English or Chinese."
 )
+_case_lang_opt = click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default=None,
+    help="Language of what is printed and written: English or Chinese. Default: the case's (Chinese file names or "
+    "headers mean Chinese).",
+)
+
+
+def _language(lang: Lang | None, case: Path) -> Lang:
+    """`--lang` if given, else the language the case is written in (`allocate.io.case_language`)."""
+    from allocate.io import case_language
+
+    return lang if lang is not None else case_language(case)
 
 
 @cli.command()
 @_case_arg
 @click.option("--policy", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="policy.toml to use.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON for apps.")
-def validate(case: Path, policy: Path | None, as_json: bool) -> None:
+@_case_lang_opt
+def validate(case: Path, policy: Path | None, as_json: bool, lang: Lang | None) -> None:
     """Check a case (CSV folder or .xlsx workbook) and summarise it; exit 1 if invalid.
 
     Lists every error, then the warnings (legal but probably a mistake) and notes (columns and files ignored).
@@ -237,20 +255,21 @@ def validate(case: Path, policy: Path | None, as_json: bool) -> None:
     from allocate.io import read_case_with_warnings
     from allocate.schema import overview
 
+    lang = _language(lang, case)
     try:
         c, found = read_case_with_warnings(case, policy=policy)
     except InputError as e:
         if not as_json:
-            _invalid(e.problems, e.warnings)
+            _invalid(e.problems, e.warnings, lang)
         _echo_json({"ok": False, "errors": _dump(e.problems), **_dump_split(e.warnings)})
         raise click.exceptions.Exit(EXIT_INPUT) from None
     o = overview(c)
     if as_json:
         _echo_json({"ok": True, "errors": [], **_dump_split(found), "overview": o.model_dump()})
         return
-    click.echo(f"ok: {case}")
-    click.echo(str(o))
-    _list_warnings(found, err=False)
+    click.echo(message("cli_ok_case", lang, case=case))
+    click.echo(o.text(lang))
+    _list_warnings(found, err=False, lang=lang)
 
 
 def _dump(problems: Sequence[Problem]) -> list[dict[str, Any]]:
@@ -360,7 +379,7 @@ _date_opt = click.option(
     "when they run out, the best plan in hand is kept and the status says so.",
 )
 @_date_opt
-@_lang_opt
+@_case_lang_opt
 @click.option(
     "--marginal-limit",
     type=click.IntRange(min=0),
@@ -378,11 +397,12 @@ def solve(
     backend: str,
     time_limit: float | None,
     plan_date: dt.date | None,
-    lang: Literal["en", "zh"],
+    lang: Lang | None,
     marginal_limit: int,
     force: bool,
 ) -> None:
     """Solve CASE and write the verified plan, unmet needs, summary.json and report.html to OUT."""
+    lang = _language(lang, case)
     report = _solve_to(
         case,
         out,
@@ -394,7 +414,7 @@ def solve(
         marginal_limit=marginal_limit,
         force=force,
     )
-    click.echo(f"plan written to {out}; open {report} to read it")
+    click.echo(message("cli_plan_written", lang, out=out, report=report))
 
 
 def _solve_to(
@@ -416,10 +436,10 @@ def _solve_to(
 
     inputs = [Path(f) for f in case_files(case)] + ([policy] if policy else [])
     _check_output(out, [case, *inputs], force)
-    steps = _Steps()
-    with steps("reading the case") as step:
+    steps = _Steps(lang=lang)
+    with steps("reading") as step:
         c = read_case(case, policy=policy)
-        step.found = _counts(c)
+        step.found = _counts(c, lang)
     new_policy = c.policy.model_copy(update={"plan_date": plan_date}) if plan_date else None
     result = run(
         c,
@@ -427,30 +447,25 @@ def _solve_to(
         backend=backend,
         time_limit=time_limit,
         marginal_limit=marginal_limit,
-        progress=lambda step: steps(*_step_words(step, c)),
+        progress=lambda step: steps(
+            step, message("step_for", lang, what=_counts(c, lang)) if step == "solving" else ""
+        ),
     )
     timings = {"reading": steps.timings["reading"], **result.summary["timings"]}
     result = replace(result, summary={**result.summary, "timings": timings})
-    with steps("writing the plan", f"to {out}"), _writing(out, "the plan"):
+    with steps("writing", message("step_to", lang, out=out)), _writing(out, "the plan"):
         result.write(out, lang=lang, overwrite=force, inputs=inputs)
     return out / "report.html"
 
 
-def _counts(case: Case) -> str:
+def _counts(case: Case, lang: Lang = "en") -> str:
     """What a case holds, as progress says it: `274 households, 841 needs, 14 lots, 15 volunteers, 11 services`."""
-    parts = [(len(case.households), "household"), (len(case.needs), "need"), (len(case.lots), "lot")]
+    parts = [("households", len(case.households)), ("needs", len(case.needs)), ("lots", len(case.lots))]
     if case.volunteers is not None:
-        parts.append((len(case.volunteers), "volunteer"))
+        parts.append(("volunteers", len(case.volunteers)))
     if case.services:
-        parts.append((len(case.services), "service"))
-    return ", ".join(f"{n:,} {noun}{'s' if n != 1 else ''}" for n, noun in parts)
-
-
-def _step_words(step: str, case: Case) -> tuple[str, str]:
-    """How progress names a step of `allocate.run`, and what it works on where that is known."""
-    if step == "solving":
-        return "solving", f"for {_counts(case)}"
-    return {"verifying": "verifying the plan", "explaining": "explaining shortfalls"}.get(step, step), ""
+        parts.append(("services", len(case.services)))
+    return message("comma", lang).join(count(noun, n, lang) for noun, n in parts)
 
 
 def _check_output(out: Path, inputs: list[Path], force: bool, replaceable: Collection[str] | None = None) -> None:
@@ -487,20 +502,24 @@ class _Steps:
     it ends; otherwise a plain line when a step starts and one when it ends, with its time (for logs).
     """
 
-    def __init__(self, console: Console | None = None) -> None:
+    def __init__(self, console: Console | None = None, lang: Lang = "en") -> None:
         from rich.console import Console
 
         self.console = console or Console(stderr=True)
+        self.lang = lang
         self.timings: dict[str, float] = {}
 
     @contextmanager
-    def __call__(self, what: str, detail: str = "") -> Iterator[_Step]:
-        """Show the step `what` (and `detail`, what it works on) while it runs, then its time and what it found."""
+    def __call__(self, key: str, detail: str = "") -> Iterator[_Step]:
+        """Show the step `key` (reading, solving, verifying, explaining, writing; in words of the catalog) and
+        `detail`, what it works on, while it runs; then its time and what it found. Timings are kept by `key`."""
+        what = message(f"step_{key}", self.lang)
         ctx = click.get_current_context(silent=True)
         if ctx is not None:
             ctx.meta[_STEP] = what
         step = _Step()
-        label = printable(f"{what} {detail}" if detail else what)
+        joined = f"{what}{detail}" if self.lang == "zh" and detail.startswith(("：", "→")) else f"{what} {detail}"
+        label = printable(joined if detail else what)
         start = time.perf_counter()
         if self.console.is_terminal:
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -513,23 +532,21 @@ class _Steps:
             click.echo(f"{label}…", err=True)
             yield step
         took = time.perf_counter() - start
-        self.timings[what.split()[0]] = round(took, 3)
-        found = f"{step.found}, " if step.found else ""
-        done = printable(f"{what}: {found}done in {_seconds(took)}")
+        self.timings[key] = round(took, 3)
+        found = message("step_found", self.lang, found=step.found) if step.found else ""
+        done = printable(message("step_done", self.lang, what=what, found=found, took=_seconds(took, self.lang)))
         if self.console.is_terminal:
             self.console.out(done, highlight=False)
         else:
             click.echo(done, err=True)
 
 
-def _seconds(took: float) -> str:
-    """A step's time as progress says it: `0.21 s`, `12.4 s`, `3 min 5 s`."""
-    if took < 10:
-        return f"{took:.2f} s"
+def _seconds(took: float, lang: Lang = "en") -> str:
+    """A step's time as progress says it: `0.21 s`, `12.4 s`, `3 min 5 s` (in Chinese `3 分 5 秒`)."""
     if took < 60:
-        return f"{took:.1f} s"
+        return message("secs", lang, x=f"{took:.2f}" if took < 10 else f"{took:.1f}")
     minutes, seconds = divmod(round(took), 60)
-    return f"{minutes} min {seconds} s"
+    return message("mins", lang, m=minutes, s=seconds)
 
 
 def _case_and_plan(case: Path, out: Path, policy: Path | None, plan_date: dt.date | None) -> tuple[Case, Plan]:
@@ -552,18 +569,21 @@ def _case_and_plan(case: Path, out: Path, policy: Path | None, plan_date: dt.dat
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @_policy_opt
 @_date_opt
-def verify_command(case: Path, out: Path, policy: Path | None, plan_date: dt.date | None) -> None:
+@_case_lang_opt
+def verify_command(case: Path, out: Path, policy: Path | None, plan_date: dt.date | None, lang: Lang | None) -> None:
     """Check the plan in OUT (ours, hand-made or another tool's) against CASE; exit 4 with every violation."""
     from allocate.verify import verify
 
+    lang = _language(lang, case)
     c, plan = _case_and_plan(case, out, policy, plan_date)
     check = verify(c, plan)
     if not check.ok:
-        _list_problems([Problem(message=f"{v.rule}: {v.message}") for v in check.violations], "violations")
-        click.echo(f"the plan does not hold: {len(check.violations)} violations", err=True)
+        problems = [Problem(message=f"{v.rule}: {v.message}") for v in check.violations]
+        _list_problems(problems, "violations", lang=lang)
+        click.echo(message("cli_plan_fails", lang, n=len(check.violations)), err=True)
         raise click.exceptions.Exit(EXIT_INTERNAL)
-    click.echo(f"ok: the plan in {out} holds for {case}")
-    click.echo(printable(str(check), keep="\n"))
+    click.echo(message("cli_plan_holds", lang, out=out, case=case))
+    click.echo(message("cli_no_violations", lang))
 
 
 @cli.command(name="explain")
@@ -572,13 +592,14 @@ def verify_command(case: Path, out: Path, policy: Path | None, plan_date: dt.dat
 @click.option("--household", required=True, help="The household id to explain.")
 @_policy_opt
 @_date_opt
-@_lang_opt
+@_case_lang_opt
 def explain_command(
-    case: Path, out: Path, household: str, policy: Path | None, plan_date: dt.date | None, lang: Literal["en", "zh"]
+    case: Path, out: Path, household: str, policy: Path | None, plan_date: dt.date | None, lang: Lang | None
 ) -> None:
     """Say, for one household, what it asked, what it got from which lots, and why."""
     from allocate.explain import explain, explain_household
 
+    lang = _language(lang, case)
     c, plan = _case_and_plan(case, out, policy, plan_date)
     if household not in c.household_index:
         raise click.UsageError(f"no household {household!r} in {case}")
@@ -658,7 +679,7 @@ def _earlier_demo(out: Path, source: Path, files: list[str], force: bool) -> Non
 )
 @_policy_opt
 @_date_opt
-@_lang_opt
+@_case_lang_opt
 @click.option(
     "--force", is_flag=True, help="Replace OUT if it holds earlier sheets (a folder holding other files is refused)."
 )
@@ -669,7 +690,7 @@ def sheets_command(
     contact_columns: tuple[str, ...],
     policy: Path | None,
     plan_date: dt.date | None,
-    lang: Literal["en", "zh"],
+    lang: Lang | None,
     force: bool,
 ) -> None:
     """Write the papers to carry for the plan in PLAN: a page per volunteer and a pick list per grid, to OUT.
@@ -679,11 +700,11 @@ def sheets_command(
     list gives each lot to take from the warehouse, the one that expires first on top. Both are HTML to print on
     A4 (volunteers.html, pick-lists.html) and CSV (volunteers.csv, pick-lists.csv). The plan is verified first.
     """
-    from allocate.catalog import message
     from allocate.io import case_files
     from allocate.io.contacts import contact_names, read_contacts
     from allocate.sheets.write import PICK_LISTS_HTML, SHEET_FILES, VOLUNTEERS_HTML, BrokenPlanError, write_sheets
 
+    lang = _language(lang, case)
     names = contact_names(contact_columns)
     if contact_columns and not names:
         raise click.BadParameter("name at least one column, such as --with 地址,电话", param_hint="'--with'")
@@ -698,7 +719,7 @@ def sheets_command(
         with _writing(out, "the sheets"):
             write_sheets(out, plan, contacts=contacts, lang=lang, overwrite=force)
     except BrokenPlanError as e:
-        _list_problems([Problem(message=f"{v.rule}: {v.message}") for v in e.violations], "violations")
+        _list_problems([Problem(message=f"{v.rule}: {v.message}") for v in e.violations], "violations", lang=lang)
         click.echo(
             f"the plan in {plan_dir} does not hold for {case} ({len(e.violations)} violations), so no sheets were "
             "written; solve again, or fix the plan (allocate verify lists what it breaks)",

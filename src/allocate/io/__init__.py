@@ -2,12 +2,13 @@
 
 from allocate.io.plan_files import read_plan, recorded_plan_date
 from allocate.io.policy_file import policy_toml, read_policy
-from allocate.io.reader import case_files, read_case, read_case_with_warnings
+from allocate.io.reader import case_files, case_language, read_case, read_case_with_warnings
 from allocate.io.template import write_template
 from allocate.io.writer import write_case
 
 __all__ = [
     "case_files",
+    "case_language",
     "policy_toml",
     "read_case",
     "read_case_with_warnings",

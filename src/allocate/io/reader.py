@@ -12,6 +12,7 @@ check, an `Omitted` entry counts the rest (`InputError.total` is every problem f
 from __future__ import annotations
 
 import os
+from typing import Literal
 
 from allocate.checks import check_read_case
 from allocate.errors import InputError, Omitted, Problem
@@ -129,3 +130,24 @@ def case_files(path: str | os.PathLike[str]) -> list[str]:
     found = find_tables(path)
     with found.resource:
         return [s.file for s in found.sheets] + ([found.policy] if found.policy else [])
+
+
+def case_language(path: str | os.PathLike[str]) -> Literal["en", "zh"]:
+    """The language a case is written in, for what allocate says to whoever filled it in: Chinese when a table's
+    file or sheet name, or a header of its households table, has Chinese characters (住户.csv, 户号), else English.
+    Reads the header row only; a case it cannot open is English (reading it will say why)."""
+    found = find_tables(path)
+    with found.resource:
+        for sheet in found.sheets:
+            if _chinese(os.path.basename(sheet.file)):
+                return "zh"
+        households = next((s for s in found.sheets if s.table.name == "households"), None)
+        if households is not None:
+            for _, cells in households.rows():
+                return "zh" if any(_chinese(c) for c in cells) else "en"
+    return "en"
+
+
+def _chinese(text: str) -> bool:
+    """Whether `text` has a CJK ideograph."""
+    return any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)

@@ -18,6 +18,7 @@ from typing import Annotated, Any, ClassVar, NoReturn, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
+from allocate.catalog import Lang, message, tier_label
 from allocate.errors import Bounded, InputError, Problem
 from allocate.schema.checked import Checked, field_problems
 from allocate.schema.policy import SECOND, Policy, Urgency
@@ -581,18 +582,23 @@ class CaseOverview(BaseModel):
     warnings: int
 
     def __str__(self) -> str:
-        tiers = ", ".join(f"{name} {n}" for name, n in self.households_per_tier.items())
+        return self.text("en")
+
+    def text(self, lang: Lang) -> str:
+        """The counts in `lang`, a line each, safe to print (tier names come from the policy file)."""
+        sep = message("comma", lang)
+        tiers = sep.join(f"{tier_label(name, lang)} {n}" for name, n in self.households_per_tier.items())
         lines = [
-            f"households: {self.households} ({tiers}; without requests {self.households_without_requests})",
-            f"needs: {self.needs} for {self.items} items, {self.units_requested} units asked",
-            f"lots: {self.lots} holding {self.units_supplied} units",
+            message("ov_households", lang, n=self.households, tiers=tiers, without=self.households_without_requests),
+            message("ov_needs", lang, n=self.needs, items=self.items, units=self.units_requested),
+            message("ov_lots", lang, n=self.lots, units=self.units_supplied),
         ]
         if self.volunteers is None:
-            lines.append("volunteers: no table, deliveries are not limited")
+            lines.append(message("ov_no_volunteers", lang))
         else:
-            lines.append(f"volunteers: {self.volunteers} offering {self.volunteer_hours:g} hours")
-        lines.append(f"services: {self.services}")
-        return printable("\n".join(lines), keep="\n")  # tier names come from the policy file
+            lines.append(message("ov_volunteers", lang, n=self.volunteers, hours=f"{self.volunteer_hours:g}"))
+        lines.append(message("ov_services", lang, n=self.services))
+        return printable("\n".join(lines), keep="\n")
 
 
 def overview(case: Case) -> CaseOverview:

@@ -1,0 +1,85 @@
+"""One language for what the command says: the case's own (Chinese file names or headers mean Chinese), or
+`--lang`. Problem and violation messages themselves are still English (issue 12 item 1 is not finished)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from allocate.cli import cli
+from allocate.io import case_language
+from support.workbooks import workbook
+
+ZH = {
+    "住户.csv": "户号,网格,年龄\nH1,东区,80\nH2,东区,30\n",
+    "需求.csv": "户号,物资,数量\nH1,大米,2\nH2,大米,2\n",
+    "物资.csv": "批次,物资,数量\nR1,大米,3\n",
+    "policy.toml": "plan_date = 2026-12-01\n",
+}
+EN = {
+    "households.csv": "household_id,grid,oldest_age\nH1,east,80\nH2,east,30\n",
+    "needs.csv": "household_id,item,quantity\nH1,rice,2\nH2,rice,2\n",
+    "supplies.csv": "lot_id,item,quantity\nR1,rice,3\n",
+    "policy.toml": "plan_date = 2026-12-01\n",
+}
+
+
+def write(folder: Path, files: dict[str, str]) -> Path:
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_the_case_says_which_language(tmp_path: Path) -> None:
+    """Chinese file names, or English names with Chinese headers, or Chinese sheet names mean Chinese."""
+    assert case_language(write(tmp_path / "zh", ZH)) == "zh"
+    assert case_language(write(tmp_path / "en", EN)) == "en"
+    mixed = {"households.csv": "户号,网格\nH1,A\n", "needs.csv": EN["needs.csv"], "supplies.csv": EN["supplies.csv"]}
+    assert case_language(write(tmp_path / "mixed", mixed)) == "zh"
+    book = tmp_path / "case.xlsx"
+    workbook(book, {"住户": [["household_id", "grid"], ["H1", "A"]]})
+    assert case_language(book) == "zh"
+
+
+def test_validate_speaks_the_case_language_unless_told(tmp_path: Path) -> None:
+    zh = write(tmp_path / "社区", ZH)
+    said = invoke("validate", str(zh)).output
+    assert said.startswith("通过：")
+    assert "住户：2（" in said
+    assert "物资需求：2 项，1 种物资，共申请 4 份" in said
+    assert invoke("validate", str(zh), "--lang", "en").output.startswith("ok: ")
+    assert invoke("validate", str(write(tmp_path / "en", EN))).output.startswith("ok: ")
+
+
+def test_problems_are_counted_in_the_case_language(tmp_path: Path) -> None:
+    bad = dict(ZH, **{"需求.csv": "户号,物资,数量\nH1,大米,两\n"})
+    r = invoke("validate", str(write(tmp_path / "坏", bad)))
+    assert r.exit_code == 1
+    assert r.output.rstrip().endswith("输入有误：1 处问题")
+
+
+def test_solve_and_verify_speak_the_case_language(tmp_path: Path) -> None:
+    zh = write(tmp_path / "社区", ZH)
+    out = tmp_path / "计划"
+    r = invoke("solve", str(zh), "-o", str(out))
+    assert r.exit_code == 0, r.output
+    assert f"方案已写入 {out}；打开 {out / 'report.html'} 阅读报告" in r.output
+    assert "读取案例：2 户，2 项需求，1 批物资，用时" in r.output  # progress (stderr, mixed in by the runner)
+    assert '<html lang="zh-CN">' in (out / "report.html").read_text(encoding="utf-8")
+    said = invoke("verify", str(zh), str(out)).output
+    assert said.startswith(f"通过：{out} 中的方案符合 {zh}")
+    assert "方案已校验：无违规" in said
+
+
+@pytest.mark.parametrize(("took", "en", "zh"), [(0.214, "0.21 s", "0.21 秒"), (185, "3 min 5 s", "3 分 5 秒")])
+def test_step_times_in_both_languages(took: float, en: str, zh: str) -> None:
+    from allocate.cli import _seconds
+
+    assert (_seconds(took, "en"), _seconds(took, "zh")) == (en, zh)
