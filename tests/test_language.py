@@ -83,3 +83,23 @@ def test_step_times_in_both_languages(took: float, en: str, zh: str) -> None:
     from allocate.cli import _seconds
 
     assert (_seconds(took, "en"), _seconds(took, "zh")) == (en, zh)
+
+
+def test_common_problems_are_said_in_chinese_at_the_same_place(tmp_path: Path) -> None:
+    """A bad cell, an unknown household, an ignored column and an absent column the policy reads: in Chinese for a
+    Chinese case, at the same file:line:column as the English, and English in --json for apps."""
+    bad = dict(
+        ZH, **{"住户.csv": "户号,网格,电话\nH1,东区,123\n", "需求.csv": "户号,物资,数量\nH1,大米,两\nH9,大米,1\n"}
+    )
+    case = write(tmp_path / "坏", bad)
+    zh = invoke("validate", str(case)).output
+    assert f'{case}/需求.csv:2:3: 数量：应为整数，实为 "两"' in zh
+    assert f"{case}/需求.csv:3:1: 户号：'H9' 不在住户表中" in zh
+    assert "“电话”不是住户表的列：已忽略，不会写入任何输出" in zh
+    assert "住户表没有“独居”列，没有住户算作独居：因此优先级 困难群体（vulnerable） 的条件" in zh
+    en = invoke("validate", str(case), "--lang", "en").output
+    assert f'{case}/需求.csv:2:3: 数量: expected a whole number, found "两"' in en
+    assert f"{case}/需求.csv:3:1: 户号: unknown household 'H9' (not in households)" in en
+    data = invoke("validate", str(case), "--json").output
+    assert "expected a whole number" in data
+    assert '"key"' not in data

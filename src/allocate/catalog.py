@@ -376,6 +376,67 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "count_volunteers_n": ("{n} volunteers", "{n} 名志愿者"),
     "count_services_1": ("1 service", "1 项服务"),
     "count_services_n": ("{n} services", "{n} 项服务"),
+    # --- problems with a case (the English side is the message every file:line:column line gives) ---
+    "header_said": ("{header}: {said}", "{header}：{said}"),
+    "cell_whole": ("expected a whole number, found {found}", "应为整数，实为 {found}"),
+    "cell_whole_digits": (
+        "expected a whole number of at most {digits} digits, found {found}",
+        "应为不超过 {digits} 位的整数，实为 {found}",
+    ),
+    "cell_number": ("expected a finite number, found {found}", "应为数字，实为 {found}"),
+    "cell_bool": (
+        "expected true/false, yes/no, y/n, 1/0 or 是/否, found {found}",
+        "应为 是/否（或 true/false、yes/no、1/0），实为 {found}",
+    ),
+    "cell_date": ("expected a date like 2026-03-01, found {found}", "应为日期，如 2026-03-01，实为 {found}"),
+    "cell_real_date": ("expected a date that exists, found {found}", "应为存在的日期，实为 {found}"),
+    "cell_urgency": (
+        "expected one of critical, high, normal, low (紧急, 高, 普通, 低), found {found}",
+        "应为 紧急、高、普通、低 之一，实为 {found}",
+    ),
+    "cell_list": ("expected a list separated by ;, found {found}", "应为以 ; 分隔的列表，实为 {found}"),
+    "missing_column": ("missing column {names}", "缺少列 {names}"),
+    "column_ignored": (
+        "column '{text}' is not a column of {table}: ignored, never copied into any output",
+        "“{text}”不是{alias}表的列：已忽略，不会写入任何输出",
+    ),
+    "no_lot": ("no lot supplies {item!r}; its needs cannot be met", "没有批次提供“{item}”，这些需求无法满足"),
+    "no_skill": ("no volunteer has skill {skill!r}", "没有志愿者具备“{skill}”技能"),
+    "unknown_household": ("unknown household {id} (not in households)", "{id} 不在住户表中"),
+    "unknown_household_twin": (
+        "unknown household {id} (not in households); households has {twin}, which looks the same",
+        "{id} 不在住户表中；住户表中有看起来相同的 {twin}",
+    ),
+    "repeats": ("{id} repeats", "{id} 重复"),
+    # a column the policy reads is absent; English is composed in allocate.io.policy_columns, {effect} here is
+    # the Chinese of what that does to the tiers (absent_never, absent_always)
+    "absent_urgency": (
+        "{alias} has no {column} column: {effect}",
+        "{alias}表没有“{column}”列，每项都按“普通”：{effect}",
+    ),
+    "absent_oldest_age": (
+        "{alias} has no {column} column: {effect}",
+        "{alias}表没有“{column}”列，年龄一律未知：{effect}",
+    ),
+    "absent_lives_alone": (
+        "{alias} has no {column} column: {effect}",
+        "{alias}表没有“{column}”列，没有住户算作独居：{effect}",
+    ),
+    "absent_disabled": (
+        "{alias} has no {column} column: {effect}",
+        "{alias}表没有“{column}”列，没有住户算作残疾：{effect}",
+    ),
+    "absent_chronic_illness": (
+        "{alias} has no {column} column: {effect}",
+        "{alias}表没有“{column}”列，没有住户算作慢性病：{effect}",
+    ),
+    "absent_members": (
+        "{alias} has no {column} column: {effect}",
+        "{alias}表没有“{column}”列，每户按 1 人计：{effect}",
+    ),
+    "absent_never": ("so {clauses} never hold", "因此{clauses} 永远不成立"),
+    "absent_always": ("every row meets the condition in {clauses}", "每一行都满足{clauses}中的条件"),
+    "absent_of_tier": ("{clauses} of tier {tier}", "优先级 {tier} 的条件 {clauses}"),
     # --- sheets ---
     # `allocate sheets`: volunteers.html / .csv (a page per volunteer) and pick-lists.html / .csv (a page per grid)
     "sheet_volunteers_title": ("Volunteer sheets", "志愿者任务单"),
@@ -445,6 +506,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
 
 UNPAIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
     "raised_by_hand": frozenset({"tier"}),  # English says the tier just before ("tier: elderly, because ...")
+    "column_ignored": frozenset({"table", "alias"}),  # each language names the table as its files do
 }
 """Fields one language leaves out on purpose, per message; every other message takes the same fields in both."""
 

@@ -70,7 +70,7 @@ def _list_problems(problems: Sequence[Problem], what: str, err: bool = True, lan
     catalog word (`problems`, `warnings`, `notes`, `violations`)."""
     counted = [p for p in problems[MAX_LISTED:] if p.count > 1]
     for p in [*problems[:MAX_LISTED], *counted]:
-        click.echo(str(p), err=err)
+        click.echo(p.text(lang), err=err)
     rest = len(problems) - MAX_LISTED - len(counted)
     if rest > 0:
         total = sum(p.count for p in problems)

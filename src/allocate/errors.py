@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from allocate.catalog import Lang, message
 from allocate.text import printable
 
 if TYPE_CHECKING:
@@ -38,18 +39,33 @@ class Problem(BaseModel):
     file: str | None = None
     line: int | None = None  # 1-based, as a spreadsheet or editor counts
     column: int | None = None  # 1-based
+    # the same message in other languages: a catalog key and its values, and the column header it is about
+    key: str | None = Field(default=None, exclude=True, repr=False)
+    words: dict[str, str] = Field(default_factory=dict, exclude=True, repr=False)
+    header: str | None = Field(default=None, exclude=True, repr=False)
 
     def __str__(self) -> str:
         """`file:line:column: message`, or `table[row].field: message`, safe to print: a control or invisible
         character from a cell (an ESC, U+202E) is written as its escape (`\\x1b`, `\\u202e`)."""
+        return self._at(self.message)
+
+    def text(self, lang: Lang) -> str:
+        """`str(self)` in `lang`: the catalog's words where the problem has them (`key`), else its message."""
+        if lang == "en" or self.key is None:
+            return str(self)
+        body = message(self.key, lang, **self.words)
+        return self._at(body if self.header is None else message("header_said", lang, header=self.header, said=body))
+
+    def _at(self, said: str) -> str:
+        """`said` after where the problem is, safe to print."""
         if self.file is not None:
-            return printable(f"{self.file}:{self.line or 0}:{self.column or 0}: {self.message}")
+            return printable(f"{self.file}:{self.line or 0}:{self.column or 0}: {said}")
         where = self.table or "case"
         if self.row is not None:
             where += f"[{self.row}]"
         if self.field is not None:
             where += f".{self.field}"
-        return printable(f"{where}: {self.message}")
+        return printable(f"{where}: {said}")
 
     @property
     def count(self) -> int:

@@ -26,11 +26,12 @@ MAX_DIGITS = 18
 
 
 class CellError(ValueError):
-    """A cell that cannot be read as its column's kind; `expected` completes "expected ..."."""
+    """A cell that cannot be read as its column's kind; `expected` completes "expected ...", and `key` names the
+    catalog message that says the same in other languages (None: English only)."""
 
-    def __init__(self, expected: str) -> None:
+    def __init__(self, expected: str, key: str | None = None, **words: str) -> None:
         super().__init__(expected)
-        self.expected = expected
+        self.expected, self.key, self.words = expected, key, words
 
 
 def _normal(text: str) -> str:
@@ -61,6 +62,7 @@ class Cell:
     """
 
     noun: str
+    key: str | None = None  # the catalog's "expected ..., found ..." message for this kind
 
     def parse(self, text: str) -> Any:
         """The value of a non-blank, trimmed cell; CellError when it is not of this kind."""
@@ -77,9 +79,9 @@ class _Whole(Cell):
             return int(text)  # the common case, fast
         t = _normal(text)
         if not _WHOLE.fullmatch(t):
-            raise CellError(self.noun)
+            raise CellError(self.noun, self.key)
         if len(t.split(".")[0].lstrip("+-")) > MAX_DIGITS:
-            raise CellError(f"{self.noun} of at most {MAX_DIGITS} digits")
+            raise CellError(f"{self.noun} of at most {MAX_DIGITS} digits", "cell_whole_digits", digits=str(MAX_DIGITS))
         return int(t.split(".")[0])
 
 
@@ -87,10 +89,10 @@ class _Number(Cell):
     def parse(self, text: str) -> float:
         t = _normal(text)
         if not _NUMBER.fullmatch(t):
-            raise CellError(self.noun)
+            raise CellError(self.noun, self.key)
         x = float(t)
         if not math.isfinite(x):
-            raise CellError(self.noun)
+            raise CellError(self.noun, self.key)
         return x
 
     def format(self, value: Any, lang: Lang) -> str:
@@ -106,7 +108,7 @@ class _Bool(Cell):
         if value is None:
             value = _BOOLS.get(_normal(text).casefold())
         if value is None:
-            raise CellError(self.noun)
+            raise CellError(self.noun, self.key)
         return value
 
     def format(self, value: Any, lang: Lang) -> str:
@@ -121,11 +123,11 @@ class _Date(Cell):
     def parse(self, text: str) -> dt.date:
         m = _DATE.fullmatch(_normal(text))
         if not m:
-            raise CellError(self.noun)
+            raise CellError(self.noun, self.key)
         try:
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
-            raise CellError("a date that exists") from None
+            raise CellError("a date that exists", "cell_real_date") from None
 
     def format(self, value: Any, lang: Lang) -> str:
         return "" if value is None else str(value.isoformat())
@@ -135,7 +137,7 @@ class _Urgency(Cell):
     def parse(self, text: str) -> Urgency:
         value = _URGENCIES.get(text) or _URGENCIES.get(_normal(text).casefold())
         if value is None:
-            raise CellError(self.noun)
+            raise CellError(self.noun, self.key)
         return value
 
     def format(self, value: Any, lang: Lang) -> str:
@@ -168,7 +170,7 @@ class TierCell(Cell):
             forms = {name, tier_label(name, "en"), tier_label(name, "zh"), default_tier(name, "zh") or name}
             for key in {_label_key(f) for f in forms}:
                 labels.setdefault(key, []).append(name)
-        return cls("a tier of the policy", {k: tuple(v) for k, v in labels.items()}, frozenset(names))
+        return cls("a tier of the policy", None, {k: tuple(v) for k, v in labels.items()}, frozenset(names))
 
     def parse(self, text: str) -> str:
         if text in self.names:
@@ -191,12 +193,12 @@ class _List(Cell):
 
 
 TEXT = Cell("text")
-WHOLE: Cell = _Whole("a whole number")
-NUMBER: Cell = _Number("a finite number")
-BOOL: Cell = _Bool("true/false, yes/no, y/n, 1/0 or 是/否")
-DATE: Cell = _Date("a date like 2026-03-01")
-URGENCY: Cell = _Urgency("one of critical, high, normal, low (紧急, 高, 普通, 低)")
-LIST: Cell = _List("a list separated by ;")
+WHOLE: Cell = _Whole("a whole number", "cell_whole")
+NUMBER: Cell = _Number("a finite number", "cell_number")
+BOOL: Cell = _Bool("true/false, yes/no, y/n, 1/0 or 是/否", "cell_bool")
+DATE: Cell = _Date("a date like 2026-03-01", "cell_date")
+URGENCY: Cell = _Urgency("one of critical, high, normal, low (紧急, 高, 普通, 低)", "cell_urgency")
+LIST: Cell = _List("a list separated by ;", "cell_list")
 
 
 _LIMITS = {"greater_than_equal": (">=", "ge"), "greater_than": (">", "gt"), "less_than_equal": ("<=", "le"),

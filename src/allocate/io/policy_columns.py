@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from allocate.catalog import Lang, message, tier_label
 from allocate.errors import Problem
 from allocate.io.columns import HOUSEHOLDS, NEEDS, SERVICES, Column, Table
 from allocate.io.tables import TableRead
@@ -52,14 +53,34 @@ def absent_columns(policy: Policy, reads: dict[str, TableRead]) -> list[Problem]
             if col.name in WITHOUT and col.name not in read.columns:
                 message = _message(policy, table, col, row)
                 if message:
+                    words = {"alias": table.alias, "column": col.aliases[0], "effect": _effect(policy, col, "zh")}
                     out.append(
-                        Problem(file=read.sheet.file, line=1, table=table.name, message=message, severity="warning")
+                        Problem(
+                            file=read.sheet.file,
+                            line=1,
+                            table=table.name,
+                            message=message,
+                            severity="warning",
+                            key=f"absent_{col.name}",
+                            words=words,
+                        )
                     )
     return out
 
 
-def _message(policy: Policy, table: Table, col: Column, row: str) -> str | None:
-    """What the absence of `col` does to the policy's clauses, or None when no clause reads it."""
+def _effect(policy: Policy, col: Column, lang: Lang) -> str:
+    """What the absence of `col` does to the policy's clauses, in `lang`'s words (the catalog's)."""
+    never, always = _clauses(policy, col)
+    parts = []
+    if never:
+        parts.append(message("absent_never", lang, clauses=_listed(never, lang)))
+    if always:
+        parts.append(message("absent_always", lang, clauses=_listed(always, lang)))
+    return message("list_sep", lang).join(parts)
+
+
+def _clauses(policy: Policy, col: Column) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The (tier, clause) pairs that read `col`: those that then never hold, and those every row then meets."""
     never: list[tuple[str, str]] = []
     always: list[tuple[str, str]] = []
     for tier in policy.tiers:
@@ -68,6 +89,12 @@ def _message(policy: Policy, table: Table, col: Column, row: str) -> str | None:
             if conditions:
                 met = _holds_by_default(Clause.model_validate(conditions))
                 (always if met else never).append((tier.name, _toml(clause)))
+    return never, always
+
+
+def _message(policy: Policy, table: Table, col: Column, row: str) -> str | None:
+    """What the absence of `col` does to the policy's clauses, or None when no clause reads it."""
+    never, always = _clauses(policy, col)
     if not never and not always:
         return None
     message = f"{table.name} has no {col.name} ({col.aliases[0]}) column: {WITHOUT[col.name].format(row=row)}"
@@ -93,12 +120,17 @@ def _holds_by_default(probe: Clause) -> bool:
     )
 
 
-def _listed(clauses: list[tuple[str, str]]) -> str:
+def _listed(clauses: list[tuple[str, str]], lang: Lang = "en") -> str:
     """`{ a } and { b } of tier x, { c } of tier y`: clauses grouped by tier, in policy order."""
     tiers: dict[str, list[str]] = {}
     for tier, clause in clauses:
         tiers.setdefault(tier, []).append(clause)
-    return ", ".join(f"{' and '.join(cs)} of tier {tier}" for tier, cs in tiers.items())
+    if lang == "en":
+        return ", ".join(f"{' and '.join(cs)} of tier {tier}" for tier, cs in tiers.items())
+    return message("enum_comma", lang).join(
+        message("absent_of_tier", lang, tier=tier_label(tier, lang), clauses=message("enum_comma", lang).join(cs))
+        for tier, cs in tiers.items()
+    )
 
 
 def _toml(clause: Clause) -> str:

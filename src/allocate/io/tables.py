@@ -59,8 +59,10 @@ class TableRead:
         message: str,
         name: str | None = None,
         severity: Severity = "error",
+        **said: Any,
     ) -> None:
-        """Record a problem (or a warning or note) at a position of this table (`name`: the field of the cell).
+        """Record a problem (or a warning or note) at a position of this table (`name`: the field of the cell);
+        `said` is how other languages say it (`Problem.key`, `words`, `header`).
 
         Past `MAX_LISTED` of a severity it is only counted; `finish` puts every problem kept into `problems`
         and `warnings`, with an entry counting the rest.
@@ -73,6 +75,7 @@ class TableRead:
             field=name,
             message=message,
             severity=severity,
+            **said,
         )
 
     def finish(self) -> None:
@@ -86,7 +89,8 @@ class TableRead:
         line = self.lines[p.row] if p.row is not None else 1
         column, header = self.columns.get(p.field or "", (None, p.field))
         message = f"{header}: {p.message}" if header else p.message
-        return p.model_copy(update={"file": self.sheet.file, "line": line, "column": column, "message": message})
+        placed = {"file": self.sheet.file, "line": line, "column": column, "message": message}
+        return p.model_copy(update={**placed, "header": header or None} if p.key else placed)
 
 
 def _quote(text: str) -> str:
@@ -154,7 +158,7 @@ def _header(out: TableRead, table: Table, cells: list[str]) -> tuple[list[tuple[
     for col in table.columns:
         if col.required and col.name not in at:
             names = " or ".join((col.name, *col.aliases))
-            out.problem(1, None, f"missing column {names}")
+            out.problem(1, None, f"missing column {names}", key="missing_column", words={"names": names})
             out.complete = False
             stand_ins[col.name] = col.cell.parse(col.example)
     _unknown_headers(out, table, [c for c in table.columns if c.name not in at], unknown)
@@ -177,6 +181,8 @@ def _unknown_headers(out: TableRead, table: Table, absent: list[Column], unknown
                 i + 1,
                 f"column '{text}' is not a column of {table.name}: ignored, never copied into any output",
                 severity="note",
+                key="column_ignored",
+                words={"text": text, "table": table.name, "alias": table.alias},
             )
         else:
             col = names[meant]
@@ -261,7 +267,9 @@ def _row(
         try:
             data[col.name] = col.cell.parse(text.strip())
         except CellError as e:
-            out.problem(line, i + 1, f"{header}: expected {e.expected}, found {_quote(text)}", name=col.name)
+            said = f"{header}: expected {e.expected}, found {_quote(text)}"
+            words = {"found": _quote(text), **e.words}
+            out.problem(line, i + 1, said, name=col.name, key=e.key, words=words, header=header)
             bad = True
     if isinstance(cells, Overflow):
         out.problem(

@@ -276,7 +276,8 @@ class Case(Checked):
             for row, i in enumerate(ids):
                 if counts[i] > 1:
                     if i in seen:
-                        found.add(table=table, row=row, field=field, message=f"{i!r} repeats{hint}")
+                        said = {"key": "repeats", "words": {"id": repr(i)}} if not hint else {}
+                        found.add(table=table, row=row, field=field, message=f"{i!r} repeats{hint}", **said)
                     seen.add(i)
             out.extend(found.listed())
 
@@ -299,7 +300,9 @@ class Case(Checked):
                     twin = twins.get(lookalike_key(hid))
                     looks = f"; households has {twin!r}, which looks the same" if twin is not None else ""
                     message = f"unknown household {hid!r} (not in households){looks}"
-                    found.add(table=table, row=row, field="household_id", message=message)
+                    key = "unknown_household" if twin is None else "unknown_household_twin"
+                    words = {"id": repr(hid), "twin": repr(twin)}
+                    found.add(table=table, row=row, field="household_id", message=message, key=key, words=words)
             out.extend(found.listed())
         found = Bounded()
         for row, h in enumerate(self.households):
@@ -367,8 +370,8 @@ class Case(Checked):
         out: list[Problem] = []
         found = Bounded()
 
-        def warn(table: str, row: int | None, field: str, message: str) -> None:
-            found.add(table=table, row=row, field=field, message=message, severity="warning")
+        def warn(table: str, row: int | None, field: str, message: str, key: str | None = None, **words: str) -> None:
+            found.add(table=table, row=row, field=field, message=message, severity="warning", key=key, words=words)
 
         def checked() -> None:
             nonlocal found
@@ -380,7 +383,9 @@ class Case(Checked):
         for row, n in enumerate(self.needs):
             if n.item not in supplied and n.item not in flagged:
                 flagged.add(n.item)
-                warn("needs", row, "item", f"no lot supplies {n.item!r}; its needs cannot be met")
+                warn(
+                    "needs", row, "item", f"no lot supplies {n.item!r}; its needs cannot be met", "no_lot", item=n.item
+                )
         checked()
         day = self.policy.effective_date()
         grids = dict.fromkeys(h.grid for h in self.households)
@@ -417,7 +422,7 @@ class Case(Checked):
             for row, s in enumerate(self.services):
                 if s.skill not in skills and s.skill not in flagged:
                     flagged.add(s.skill)
-                    warn("services", row, "skill", f"no volunteer has skill {s.skill!r}")
+                    warn("services", row, "skill", f"no volunteer has skill {s.skill!r}", "no_skill", skill=s.skill)
             checked()
         out += self._lookalikes()
         return tuple(out)
