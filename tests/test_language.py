@@ -103,3 +103,24 @@ def test_common_problems_are_said_in_chinese_at_the_same_place(tmp_path: Path) -
     data = invoke("validate", str(case), "--json").output
     assert "expected a whole number" in data
     assert '"key"' not in data
+
+
+def test_warnings_of_a_chinese_case_are_chinese(tmp_path: Path) -> None:
+    """An expired lot, a grid nobody covers, a grid nobody lives in, a file that is no table, and (an error) an
+    unknown tier, said in Chinese."""
+    files = dict(
+        ZH,
+        **{
+            "物资.csv": "批次,物资,数量,有效期\nR1,大米,3,2026-01-01\nR2,大米,3,\n",
+            "志愿者.csv": "志愿者,服务网格,可用时长\nV1,西区,2\n",
+            "说明.csv": "x\n1\n",
+        },
+    )
+    said = invoke("validate", str(write(tmp_path / "社区", files))).output
+    assert "有效期：批次 'R1' 已于 2026-01-01 过期（计划日期 2026-12-01）" in said
+    assert "没有志愿者负责网格 '东区'，该网格的住户无法得到送货上门" in said
+    assert "志愿者 'V1' 负责的网格 '西区' 中没有住户（现有网格：'东区'）" in said
+    assert "说明.csv:0:0: 不是案例的表格：已忽略" in said
+    wrong = dict(ZH, **{"物资.csv": "批次,物资,数量,定向\nR1,大米,3,贫困户\n"})
+    said = invoke("validate", str(write(tmp_path / "坏", wrong))).output
+    assert "定向：未知的优先级 '贫困户'；政策中的优先级为 critical, vulnerable, elderly, general" in said

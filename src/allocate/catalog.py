@@ -331,6 +331,29 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "at_most_left": (" (at most {hours} h)", "（最多剩{hours}小时）"),
     # --- the command line: what `allocate` prints (problem and violation messages themselves are English) ---
     "cli_ok_case": ("ok: {case}", "通过：{case}"),
+    "cli_wrote_template": (
+        "wrote a case template to {folder}; fill it in, then run: allocate validate {case}",
+        "案例模板已写入 {folder}；填好后运行：allocate validate {case}",
+    ),
+    "cli_wrote_workbook": (
+        "wrote a workbook template to {case} (with policy.toml beside it); fill it in, then run: allocate validate "
+        "{case}",
+        "工作簿模板已写入 {case}（旁边有 policy.toml）；填好后运行：allocate validate {case}",
+    ),
+    "cli_wrote_generated": (
+        "wrote a case of {n} households (seed {seed}) to {folder}",
+        "已生成 {n} 户的案例（种子 {seed}），写入 {folder}",
+    ),
+    "cli_demo_replaced": ("replaced the demo written earlier in {out}", "已替换 {out} 中先前写入的示例"),
+    "cli_demo_case": ("the demo case is in {case}", "示例案例在 {case}"),
+    "cli_demo_plan": (
+        "the plan is in {plan}; open {report} to read the report",
+        "方案在 {plan}；打开 {report} 阅读报告",
+    ),
+    "cli_demo_explain": (
+        "explain one household: allocate explain {case} {plan} --household 1-1-101",
+        "查看一户的说明：allocate explain {case} {plan} --household 1-1-101",
+    ),
     "ov_households": (
         "households: {n} ({tiers}; without requests {without})",
         "住户：{n}（{tiers}；无申请 {without}）",
@@ -408,6 +431,33 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "{id} 不在住户表中；住户表中有看起来相同的 {twin}",
     ),
     "repeats": ("{id} repeats", "{id} 重复"),
+    "not_a_table": ("not a table of a case: ignored", "不是案例的表格：已忽略"),
+    "not_a_table_meant": (
+        "not a table of a case, so it is ignored; did you mean {name} ({alias})?",
+        "不是案例的表格，已忽略；是否应为 {name}（{alias}）？",
+    ),
+    "no_header": ("column {n} has no header; its cells are ignored", "第 {n} 列没有表头，该列已忽略"),
+    "empty_table": ("the table is empty; expected a header row with {headers}", "表格为空：应有表头行，包含 {headers}"),
+    "unknown_tier": (
+        "unknown tier {name}; the policy's tiers are {tiers}",
+        "未知的优先级 {name}；政策中的优先级为 {tiers}",
+    ),
+    "lot_expired_warning": (
+        "lot {lot} expired on {date} (plan date {day})",
+        "批次 {lot} 已于 {date} 过期（计划日期 {day}）",
+    ),
+    "lot_names_grid": (
+        "lot {lot} names grid {grid}, which no household is in (grids are: {grids})",
+        "批次 {lot} 限定的网格 {grid} 中没有住户（现有网格：{grids}）",
+    ),
+    "volunteer_names_grid": (
+        "volunteer {id} names grid {grid}, which no household is in (grids are: {grids})",
+        "志愿者 {id} 负责的网格 {grid} 中没有住户（现有网格：{grids}）",
+    ),
+    "grid_uncovered": (
+        "no volunteer covers grid {grid}; its households get no deliveries",
+        "没有志愿者负责网格 {grid}，该网格的住户无法得到送货上门",
+    ),
     # a column the policy reads is absent; English is composed in allocate.io.policy_columns, {effect} here is
     # the Chinese of what that does to the tiers (absent_never, absent_always)
     "absent_urgency": (

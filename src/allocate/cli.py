@@ -301,8 +301,8 @@ def template(folder: Path, lang: Literal["en", "zh"], xlsx: bool) -> None:
     with _writing(folder, "the template"):
         write_template(folder, lang=lang, xlsx=xlsx)
     case = folder / WORKBOOK if xlsx else folder
-    what = f"a workbook template to {case} (with policy.toml beside it)" if xlsx else f"a case template to {folder}"
-    click.echo(f"wrote {what}; fill it in, then run: allocate validate {case}")
+    key = "cli_wrote_workbook" if xlsx else "cli_wrote_template"
+    click.echo(message(key, lang, case=case, folder=folder))
 
 
 @cli.command()
@@ -320,7 +320,7 @@ def generate(households: int, seed: int, lang: Literal["en", "zh"], folder: Path
     case = make(households, seed)
     with _writing(folder, "the case"):
         write_case(case, folder, lang=lang)
-    click.echo(f"wrote a case of {households} households (seed {seed}) to {folder}")
+    click.echo(message("cli_wrote_generated", lang, n=households, seed=seed, folder=folder))
 
 
 _policy_opt = click.option(
@@ -633,11 +633,11 @@ def demo(out: Path, lang: Literal["en", "zh"], force: bool) -> None:
         for name in files:
             (tmp / name).write_bytes((source / name).read_bytes())
     if earlier:
-        click.echo(f"replaced the demo written earlier in {out}")
-    click.echo(f"the demo case is in {case_dir}")
+        click.echo(message("cli_demo_replaced", lang, out=out))
+    click.echo(message("cli_demo_case", lang, case=case_dir))
     report = _solve_to(case_dir, plan_dir, lang=lang, force=True)
-    click.echo(f"the plan is in {plan_dir}; open {report} to read the report")
-    click.echo(f"explain one household: allocate explain {case_dir} {plan_dir} --household 1-1-101")
+    click.echo(message("cli_demo_plan", lang, plan=plan_dir, report=report))
+    click.echo(message("cli_demo_explain", lang, case=case_dir, plan=plan_dir))
 
 
 def _earlier_demo(out: Path, source: Path, files: list[str], force: bool) -> None:

@@ -144,11 +144,12 @@ def _not_tables(files: dict[str, str]) -> list[Problem]:
     for where, stem in files.items():
         meant = closest(stem, names)
         if meant is None:
-            notes.add(file=where, message="not a table of a case: ignored", severity="note")
+            notes.add(file=where, message="not a table of a case: ignored", severity="note", key="not_a_table")
         else:
             table = names[meant]
             msg = f"not a table of a case, so it is ignored; did you mean {table.name} ({table.alias})?"
-            warnings.add(file=where, message=msg, severity="warning")
+            words = {"name": table.name, "alias": table.alias}
+            warnings.add(file=where, message=msg, severity="warning", key="not_a_table_meant", words=words)
     order = {where: i for i, where in enumerate(files)}
     return sorted(warnings.listed() + notes.listed(), key=lambda p: order[p.file or ""])
 

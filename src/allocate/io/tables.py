@@ -111,7 +111,8 @@ def read_table(sheet: Sheet, tiers: TierCell | None = None) -> TableRead:
         header_row = next(rows, None)
         if header_row is None:
             headers = ", ".join(c.name for c in table.columns)
-            out.problem(1, None, f"the table is empty; expected a header row with {headers}")
+            said = f"the table is empty; expected a header row with {headers}"
+            out.problem(1, None, said, key="empty_table", words={"headers": headers})
             out.complete = False
         else:
             width = header_width(header_row[1])
@@ -172,7 +173,8 @@ def _unknown_headers(out: TableRead, table: Table, absent: list[Column], unknown
     names = {name: col for col in absent for name in (col.name, *col.aliases)}
     for i, text in unknown:
         if not text:
-            out.problem(1, i + 1, f"column {i + 1} has no header; its cells are ignored", severity="note")
+            said = f"column {i + 1} has no header; its cells are ignored"
+            out.problem(1, i + 1, said, severity="note", key="no_header", words={"n": str(i + 1)})
             continue
         meant = closest(text, names)
         if meant is None:

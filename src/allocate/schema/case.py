@@ -307,12 +307,12 @@ class Case(Checked):
         found = Bounded()
         for row, h in enumerate(self.households):
             if h.tier is not None and h.tier not in tiers:
-                found.add(table="households", row=row, field="tier", message=self._unknown_tier(h.tier))
+                found.add(table="households", row=row, field="tier", **self._unknown_tier(h.tier))
         out.extend(found.listed())
         found = Bounded()
         for row, lot in enumerate(self.lots):
             if lot.reserved_for is not None and lot.reserved_for not in tiers:
-                found.add(table="supplies", row=row, field="reserved_for", message=self._unknown_tier(lot.reserved_for))
+                found.add(table="supplies", row=row, field="reserved_for", **self._unknown_tier(lot.reserved_for))
         out.extend(found.listed())
         if self.services and self.volunteers is None:
             out.append(
@@ -324,8 +324,14 @@ class Case(Checked):
     def _same_item_hint(field: str) -> str:
         return f"; if one household asks twice for the same thing, give each row its own {field}"
 
-    def _unknown_tier(self, name: str) -> str:
-        return f"unknown tier {name!r}; the policy's tiers are {', '.join(self.policy.tier_names)}"
+    def _unknown_tier(self, name: str) -> dict[str, Any]:
+        """The problem fields of a tier name the policy does not have, in both languages."""
+        tiers = ", ".join(self.policy.tier_names)
+        return {
+            "message": f"unknown tier {name!r}; the policy's tiers are {tiers}",
+            "key": "unknown_tier",
+            "words": {"name": repr(name), "tiers": tiers},
+        }
 
     @cached_property
     def household_index(self) -> dict[str, int]:
@@ -389,22 +395,31 @@ class Case(Checked):
         checked()
         day = self.policy.effective_date()
         grids = dict.fromkeys(h.grid for h in self.households)
-        unknown_grid = self._unknown_grid(grids)
+        known_grids = self._known_grids(grids)
+
+        def unknown_grid(grid: str) -> str:
+            return f"grid {grid!r}, which no household is in (grids are: {known_grids})"
+
         for row, lot in enumerate(self.lots):
             if not lot.usable_on(day):
-                warn("supplies", row, "expires", f"lot {lot.lot_id!r} expired on {lot.expires} (plan date {day})")
+                said = f"lot {lot.lot_id!r} expired on {lot.expires} (plan date {day})"
+                words = {"lot": repr(lot.lot_id), "date": str(lot.expires), "day": str(day)}
+                warn("supplies", row, "expires", said, "lot_expired_warning", **words)
         checked()
         for row, lot in enumerate(self.lots):
             for g in lot.grids or ():
                 if g not in grids:
-                    warn("supplies", row, "grids", f"lot {lot.lot_id!r} names {unknown_grid(g)}")
+                    warn("supplies", row, "grids", f"lot {lot.lot_id!r} names {unknown_grid(g)}", "lot_names_grid",
+                         lot=repr(lot.lot_id), grid=repr(g), grids=known_grids)  # fmt: skip
         checked()
         if self.volunteers is not None:
             vols = self.volunteers
             for row, v in enumerate(vols):
                 for g in v.grids:
                     if g != ALL_GRIDS and g not in grids:
-                        warn("volunteers", row, "grids", f"volunteer {v.volunteer_id!r} names {unknown_grid(g)}")
+                        said = f"volunteer {v.volunteer_id!r} names {unknown_grid(g)}"
+                        words = {"id": repr(v.volunteer_id), "grid": repr(g), "grids": known_grids}
+                        warn("volunteers", row, "grids", said, "volunteer_names_grid", **words)
             checked()
             covered = {g for v in vols for g in v.grids}
             if ALL_GRIDS not in covered:
@@ -415,6 +430,8 @@ class Case(Checked):
                             None,
                             "grids",
                             f"no volunteer covers grid {g!r}; its households get no deliveries",
+                            "grid_uncovered",
+                            grid=repr(g),
                         )
             checked()
             skills = {s for v in vols for s in v.skills}
@@ -428,12 +445,12 @@ class Case(Checked):
         return tuple(out)
 
     @staticmethod
-    def _unknown_grid(grids: dict[str, None]) -> Callable[[str], str]:
-        """`grid 'G9', which no household is in (grids are: ...)` for a grid, the known grids cut at GRIDS_SHOWN."""
+    def _known_grids(grids: dict[str, None]) -> str:
+        """The households' grids as messages list them: `'A', 'B' and 3 more`, cut at GRIDS_SHOWN; `none`."""
         known = sorted(grids)
         shown = ", ".join(map(repr, known[:GRIDS_SHOWN]))
         more = f" and {len(known) - GRIDS_SHOWN} more" if len(known) > GRIDS_SHOWN else ""
-        return lambda grid: f"grid {grid!r}, which no household is in (grids are: {shown or 'none'}{more})"
+        return f"{shown or 'none'}{more}"
 
     def _lookalikes(self) -> list[Problem]:
         """Ids that hold characters a person cannot see, and ids that look the same as another of their kind
