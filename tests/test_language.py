@@ -124,3 +124,24 @@ def test_warnings_of_a_chinese_case_are_chinese(tmp_path: Path) -> None:
     wrong = dict(ZH, **{"物资.csv": "批次,物资,数量,定向\nR1,大米,3,贫困户\n"})
     said = invoke("validate", str(write(tmp_path / "坏", wrong))).output
     assert "定向：未知的优先级 '贫困户'；政策中的优先级为 critical, vulnerable, elderly, general" in said
+
+
+def test_verify_says_what_a_hand_edited_plan_breaks_in_chinese(tmp_path: Path) -> None:
+    """A planner gives H2 a third bag by hand: the lot is overdrawn, and the line says so in Chinese."""
+    zh = write(tmp_path / "社区", ZH)
+    out = tmp_path / "计划"
+    assert invoke("solve", str(zh), "-o", str(out)).exit_code == 0
+    allocation = out / "allocation.csv"
+    rows = allocation.read_text(encoding="utf-8-sig").splitlines()
+    header, body = rows[0], rows[1:]
+    assert header.split(",")[-1] == "quantity"
+    edited = [",".join([*r.split(",")[:-1], str(int(r.split(",")[-1]) + 1)]) for r in body]
+    allocation.write_text("\n".join([header, *edited]) + "\n", encoding="utf-8")
+    r = invoke("verify", str(zh), str(out))
+    assert r.exit_code == 4
+    assert "lot_overdrawn: 批次 R1 发出 5 份，但只有 3 份（超出 2 份）" in r.output
+    assert "方案不成立：" in r.output
+    assert (
+        "lot_overdrawn: lot R1 gives 5 units but holds 3 (over by 2)"
+        in invoke("verify", str(zh), str(out), "--lang", "en").output
+    )

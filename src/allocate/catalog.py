@@ -487,6 +487,63 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "absent_never": ("so {clauses} never hold", "因此{clauses} 永远不成立"),
     "absent_always": ("every row meets the condition in {clauses}", "每一行都满足{clauses}中的条件"),
     "absent_of_tier": ("{clauses} of tier {tier}", "优先级 {tier} 的条件 {clauses}"),
+    # --- violations `allocate verify` finds (the English side is composed in allocate.verify and the rules) ---
+    "v_wrong_item": (
+        "lot {lot} gives {n} to need {need} of another item",
+        "批次 {lot} 把 {n} 份发给了物资不同的需求 {need}",
+    ),
+    "v_expired": (
+        "lot {lot} has expired but gives {n} to need {need}",
+        "批次 {lot} 已过期，却向需求 {need} 发放 {n} 份",
+    ),
+    "v_reserved_for": (
+        "lot {lot} is earmarked for higher tiers but gives {n} to need {need}",
+        "批次 {lot} 定向给更高优先级，却向需求 {need} 发放 {n} 份",
+    ),
+    "v_grid_limited": (
+        "lot {lot} is limited to other grids but gives {n} to need {need}",
+        "批次 {lot} 限定其他网格，却向需求 {need} 发放 {n} 份",
+    ),
+    "v_lot_overdrawn": (
+        "lot {lot} gives {n} but holds {held} (over by {over})",
+        "批次 {lot} 发出 {n} 份，但只有 {held} 份（超出 {over} 份）",
+    ),
+    "v_over_asked": (
+        "need {need} receives {n} but asks for {asked} (over by {over})",
+        "需求 {need} 收到 {n} 份，但只申请了 {asked} 份（多出 {over} 份）",
+    ),
+    "v_all_or_nothing": (
+        "need {need} is all-or-nothing but receives {n} of {asked}",
+        "需求 {need} 须整份发放，却只收到 {asked} 份中的 {n} 份",
+    ),
+    "v_visit_not_covering_grid": (
+        "volunteer {volunteer} visits household {household} in grid {grid}, which they do not cover",
+        "志愿者 {volunteer} 上门 {grid} 的住户 {household}，但不负责该网格",
+    ),
+    "v_not_designated": (
+        "volunteer {volunteer} visits quarantined household {household} (grid {grid}) but is not designated",
+        "志愿者 {volunteer} 上门隔离户 {household}（{grid}），但不是防疫专班志愿者",
+    ),
+    "v_quarantined_visits_over_cap": (
+        "volunteer {volunteer} makes {n} visits to quarantined households; the policy allows {cap}",
+        "志愿者 {volunteer} 上门隔离户 {n} 次，政策最多允许 {cap} 次",
+    ),
+    "v_volunteer_overbooked": (
+        "volunteer {volunteer} is given {given} h but offers {offered} h",
+        "志愿者 {volunteer} 被安排 {given} 小时，但只能提供 {offered} 小时",
+    ),
+    "v_no_delivery_visit": (
+        "household {household} receives goods but has no delivery visit",
+        "住户 {household} 分到物资，却没有送货上门",
+    ),
+    "v_extra_delivery_visit": (
+        "household {household} has {n} delivery visits; it needs exactly one",
+        "住户 {household} 有 {n} 次送货上门，只应有一次",
+    ),
+    "v_empty_delivery_visit": (
+        "household {household} receives no goods but has {n} delivery visit(s)",
+        "住户 {household} 没有分到物资，却有 {n} 次送货上门",
+    ),
     # --- sheets ---
     # `allocate sheets`: volunteers.html / .csv (a page per volunteer) and pick-lists.html / .csv (a page per grid)
     "sheet_volunteers_title": ("Volunteer sheets", "志愿者任务单"),

@@ -578,7 +578,7 @@ def verify_command(case: Path, out: Path, policy: Path | None, plan_date: dt.dat
     c, plan = _case_and_plan(case, out, policy, plan_date)
     check = verify(c, plan)
     if not check.ok:
-        problems = [Problem(message=f"{v.rule}: {v.message}") for v in check.violations]
+        problems = [Problem(message=v.text(lang)) for v in check.violations]
         _list_problems(problems, "violations", lang=lang)
         click.echo(message("cli_plan_fails", lang, n=len(check.violations)), err=True)
         raise click.exceptions.Exit(EXIT_INTERNAL)
@@ -719,7 +719,7 @@ def sheets_command(
         with _writing(out, "the sheets"):
             write_sheets(out, plan, contacts=contacts, lang=lang, overwrite=force)
     except BrokenPlanError as e:
-        _list_problems([Problem(message=f"{v.rule}: {v.message}") for v in e.violations], "violations", lang=lang)
+        _list_problems([Problem(message=v.text(lang)) for v in e.violations], "violations", lang=lang)
         click.echo(
             f"the plan in {plan_dir} does not hold for {case} ({len(e.violations)} violations), so no sheets were "
             "written; solve again, or fix the plan (allocate verify lists what it breaks)",

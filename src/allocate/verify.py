@@ -17,8 +17,9 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from allocate.catalog import Lang, message
 from allocate.checks import check_verify
 from allocate.plan import Plan, TierStats, format_hours, tier_stats
 from allocate.rules import DELIVERY, GOODS_RULES, VISIT_RULES, GoodsFacts, VisitFacts, allowed, visit_cap, visit_classes
@@ -82,9 +83,18 @@ class Violation(BaseModel):
     message: str
     ids: tuple[str, ...] = ()
     amount: float | None = None  # by how much, in units or hours, where a number says it
+    # the same message in other languages: a catalog key and its values (None: English only, for now)
+    key: str | None = Field(default=None, exclude=True, repr=False)
+    words: dict[str, str] = Field(default_factory=dict, exclude=True, repr=False)
 
     def __str__(self) -> str:
         return f"{self.rule.value}: {self.message}"
+
+    def text(self, lang: Lang) -> str:
+        """`str(self)` in `lang`: the catalog's words where the violation has them, else its message."""
+        if lang == "en" or self.key is None:
+            return str(self)
+        return f"{self.rule.value}: {message(self.key, lang, **self.words)}"
 
 
 class Verification(BaseModel):
@@ -153,8 +163,11 @@ class _Checker:
         self.need_q = np.fromiter(_column(needs, "quantity"), dtype=np.int64, count=len(needs))
         self.need_aon = np.fromiter(_column(needs, "all_or_nothing"), dtype=bool, count=len(needs))
 
-    def add(self, rule: Rule, message: str, ids: tuple[str, ...], amount: float | None = None) -> None:
-        self.found.append(Violation(rule=rule, message=message, ids=ids, amount=amount))
+    def add(self, rule: Rule, said: str, ids: tuple[str, ...], amount: float | None = None, **words: object) -> None:
+        """Record a violation; `words`, when given, say it in other languages (the catalog's `v_<rule>`)."""
+        key = f"v_{rule.value}" if words else None
+        texts = {k: str(v) for k, v in words.items()}
+        self.found.append(Violation(rule=rule, message=said, ids=ids, amount=amount, key=key, words=texts))
 
     def run(self) -> Verification:
         case, plan = self.case, self.plan
@@ -227,11 +240,15 @@ class _Checker:
         for rule in GOODS_RULES:
             for r in rows[~rule.allows(self.goods, lot, n)].tolist():
                 units = _units(allocs[r].quantity)
+                lt, nd = lots[lot_at[r]], needs[need_at[r]]
                 self.add(
                     Rule(rule.code),
                     rule.message(self.goods, int(lot_at[r]), int(need_at[r]), units),
-                    (lots[lot_at[r]].lot_id, needs[need_at[r]].need_id),
+                    (lt.lot_id, nd.need_id),
                     allocs[r].quantity,
+                    lot=lt.lot_id,
+                    need=nd.need_id,
+                    n=allocs[r].quantity,
                 )
 
         known_lot = lot_at >= 0
@@ -245,6 +262,10 @@ class _Checker:
                 f"lot {lt.lot_id} gives {_units(int(given[i]))} but holds {lt.quantity} (over by {over})",
                 (lt.lot_id,),
                 over,
+                lot=lt.lot_id,
+                n=int(given[i]),
+                held=lt.quantity,
+                over=over,
             )
         self.leftover = np.maximum(lot_q - given, 0)
 
@@ -258,6 +279,10 @@ class _Checker:
                 f"need {nd.need_id} receives {_units(int(received[i]))} but asks for {nd.quantity} (over by {over})",
                 (nd.need_id,),
                 over,
+                need=nd.need_id,
+                n=int(received[i]),
+                asked=nd.quantity,
+                over=over,
             )
         for i in np.flatnonzero(self.need_aon & (received > 0) & (received < self.need_q)).tolist():
             nd = needs[i]
@@ -268,6 +293,9 @@ class _Checker:
                 f"(short by {short})",
                 (nd.need_id,),
                 short,
+                need=nd.need_id,
+                n=int(received[i]),
+                asked=nd.quantity,
             )
         return received
 
@@ -332,6 +360,9 @@ class _Checker:
                     rule.message(facts, int(vol_at[r]), int(hh_at[r]), DELIVERY, None),
                     (v.volunteer_id, v.household_id),
                     v.hours,
+                    volunteer=v.volunteer_id,
+                    household=v.household_id,
+                    grid=hh[hh_at[r]].grid,
                 )
         deliveries = np.bincount(hh_at[delivery], minlength=len(hh))
 
@@ -413,6 +444,9 @@ class _Checker:
                     f"the policy allows {self.cap.limit} (over by {extra})",
                     (vols[i].volunteer_id,),
                     extra,
+                    volunteer=vols[i].volunteer_id,
+                    n=int(self.vol_capped[i]),
+                    cap=self.cap.limit,
                 )
         used = np.bincount(vol_at[known], weights=hours[known], minlength=len(vols))
         self.vol_used = used
@@ -425,13 +459,17 @@ class _Checker:
                 f"{format_hours(vol.hours)} h (over by {format_hours(over)} h)",
                 (vol.volunteer_id,),
                 over,
+                volunteer=vol.volunteer_id,
+                given=format_hours(used[i]),
+                offered=format_hours(vol.hours),
             )
 
         goods = np.zeros(len(hh), dtype=bool)
         goods[self.need_hh[received > 0]] = True
         for i in np.flatnonzero(goods & (deliveries == 0)).tolist():
             hid = hh[i].household_id
-            self.add(Rule.NO_DELIVERY_VISIT, f"household {hid} receives goods but has no delivery visit", (hid,))
+            said = f"household {hid} receives goods but has no delivery visit"
+            self.add(Rule.NO_DELIVERY_VISIT, said, (hid,), household=hid)
         for i in np.flatnonzero(goods & (deliveries > 1)).tolist():
             hid = hh[i].household_id
             extra = int(deliveries[i] - 1)
@@ -440,6 +478,8 @@ class _Checker:
                 f"household {hid} has {deliveries[i]} delivery visits; it needs exactly one ({extra} extra)",
                 (hid,),
                 extra,
+                household=hid,
+                n=int(deliveries[i]),
             )
         for i in np.flatnonzero(~goods & (deliveries > 0)).tolist():
             hid = hh[i].household_id
@@ -450,6 +490,8 @@ class _Checker:
                 f"({format_hours(wasted)} h wasted)",
                 (hid,),
                 wasted,
+                household=hid,
+                n=int(deliveries[i]),
             )
         return deliveries > 0, done
 
