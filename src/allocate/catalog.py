@@ -431,6 +431,24 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "{id} 不在住户表中；住户表中有看起来相同的 {twin}",
     ),
     "repeats": ("{id} repeats", "{id} 重复"),
+    "table_twice": ("{files} both hold the {table} table; keep one", "{files} 都是{alias}表，请只保留一个"),
+    "table_missing_file": (
+        "missing the {name} table: expected a .csv file named {name} or {alias}{listed}",
+        "缺少{alias}表：应有名为 {alias} 或 {name} 的 .csv 文件{listed}",
+    ),
+    "table_missing_sheet": (
+        "missing the {name} table: expected a sheet named {name} or {alias}{listed}",
+        "缺少{alias}表：应有名为 {alias} 或 {name} 的工作表{listed}",
+    ),
+    "omitted_errors": (
+        "and {n} more errors like these from here on, not listed (only the first {limit} are); fix those listed and "
+        "check again",
+        "此后还有 {n} 处同类错误未列出（只列前 {limit} 处）；请改正已列出的再检查",
+    ),
+    "omitted_others": (
+        "and {n} more like these from here on, not listed (only the first {limit} are)",
+        "此后还有 {n} 条同类提示未列出（只列前 {limit} 条）",
+    ),
     "not_a_table": ("not a table of a case: ignored", "不是案例的表格：已忽略"),
     "not_a_table_meant": (
         "not a table of a case, so it is ignored; did you mean {name} ({alias})?",
@@ -488,6 +506,46 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "absent_always": ("every row meets the condition in {clauses}", "每一行都满足{clauses}中的条件"),
     "absent_of_tier": ("{clauses} of tier {tier}", "优先级 {tier} 的条件 {clauses}"),
     # --- violations `allocate verify` finds (the English side is composed in allocate.verify and the rules) ---
+    "v_plan_date": (
+        "the plan is dated {day} but the policy fixes the plan date to {fixed}",
+        "方案日期为 {day}，但政策规定计划日期为 {fixed}",
+    ),
+    "v_unknown_id_no_volunteers": (
+        "a visit names volunteer {id}, but the case has no volunteers table",
+        "上门记录写了志愿者 {id}，但案例没有志愿者表",
+    ),
+    "v_unknown_id_need": ("an allocation names need {id}, not in the case", "分配记录中的需求 {id} 不在案例中"),
+    "v_unknown_id_lot": ("an allocation names lot {id}, not in the case", "分配记录中的批次 {id} 不在案例中"),
+    "v_unknown_id_volunteer": ("a visit names volunteer {id}, not in the case", "上门记录中的志愿者 {id} 不在案例中"),
+    "v_unknown_id_household": ("a visit names household {id}, not in the case", "上门记录中的住户 {id} 不在案例中"),
+    "v_unknown_id_service": (
+        "a service visit names service {id}, not in the case",
+        "上门服务记录中的服务 {id} 不在案例中",
+    ),
+    "v_wrong_household": (
+        "service {service} is for household {household} but its visit goes to {went}",
+        "服务 {service} 属于住户 {household}，上门却去了 {went}",
+    ),
+    "v_service_not_whole": (
+        "service {service} takes {takes} h but its visit gives {gives} h",
+        "服务 {service} 需要 {takes} 小时，上门只安排了 {gives} 小时",
+    ),
+    "v_service_repeated": (
+        "service {service} has {n} visits; a service is done whole by one",
+        "服务 {service} 有 {n} 次上门；一项服务只由一人一次做完",
+    ),
+    "v_visit_not_covering_grid_service": (
+        "volunteer {volunteer} does service {service} ({skill}) in a grid they do not cover",
+        "志愿者 {volunteer} 在不负责的网格做服务 {service}（{skill}）",
+    ),
+    "v_service_skill_service": (
+        "volunteer {volunteer} does service {service} without its skill {skill}",
+        "志愿者 {volunteer} 没有“{skill}”技能，却做服务 {service}",
+    ),
+    "v_not_designated_service": (
+        "volunteer {volunteer} does service {service} ({skill}) at a quarantined household but is not designated",
+        "志愿者 {volunteer} 不是防疫专班，却在隔离户做服务 {service}（{skill}）",
+    ),
     "v_wrong_item": (
         "lot {lot} gives {n} to need {need} of another item",
         "批次 {lot} 把 {n} 份发给了物资不同的需求 {need}",
@@ -614,6 +672,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
 UNPAIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
     "raised_by_hand": frozenset({"tier"}),  # English says the tier just before ("tier: elderly, because ...")
     "column_ignored": frozenset({"table", "alias"}),  # each language names the table as its files do
+    "table_twice": frozenset({"table", "alias"}),
 }
 """Fields one language leaves out on purpose, per message; every other message takes the same fields in both."""
 

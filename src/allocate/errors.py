@@ -119,10 +119,12 @@ class Bounded:
 def omitted(first: Problem, n: int, limit: int = MAX_LISTED) -> Omitted:
     """The entry for `n` problems not kept, of which `first` is the first: `and 1,234 more errors ...`."""
     kind = {"error": "errors", "warning": "warnings", "note": "notes"}[first.severity]
-    message = f"and {n:,} more {kind} like these from here on, not listed (only the first {limit} are)"
+    said = f"and {n:,} more {kind} like these from here on, not listed (only the first {limit} are)"
     if first.severity == "error":
-        message += "; fix those listed and check again"
-    return Omitted(**first.model_dump(exclude={"message"}), message=message, omitted=n)
+        said += "; fix those listed and check again"
+    key = "omitted_errors" if first.severity == "error" else "omitted_others"
+    words = {"n": f"{n:,}", "limit": str(limit)}
+    return Omitted(**first.model_dump(exclude={"message"}), message=said, omitted=n, key=key, words=words)
 
 
 class AllocateError(Exception):

@@ -163,9 +163,17 @@ class _Checker:
         self.need_q = np.fromiter(_column(needs, "quantity"), dtype=np.int64, count=len(needs))
         self.need_aon = np.fromiter(_column(needs, "all_or_nothing"), dtype=bool, count=len(needs))
 
-    def add(self, rule: Rule, said: str, ids: tuple[str, ...], amount: float | None = None, **words: object) -> None:
-        """Record a violation; `words`, when given, say it in other languages (the catalog's `v_<rule>`)."""
-        key = f"v_{rule.value}" if words else None
+    def add(
+        self,
+        rule: Rule,
+        said: str,
+        ids: tuple[str, ...],
+        amount: float | None = None,
+        variant: str = "",
+        **words: object,
+    ) -> None:
+        """Record a violation; `words`, when given, say it in other languages (the catalog's `v_<rule><variant>`)."""
+        key = f"v_{rule.value}{variant}" if words else None
         texts = {k: str(v) for k, v in words.items()}
         self.found.append(Violation(rule=rule, message=said, ids=ids, amount=amount, key=key, words=texts))
 
@@ -176,6 +184,8 @@ class _Checker:
                 Rule.PLAN_DATE,
                 f"the plan is dated {plan.plan_date} but the policy fixes the plan date to {case.policy.plan_date}",
                 (),
+                day=plan.plan_date,
+                fixed=case.policy.plan_date,
             )
         received = self.check_allocations()
         if case.volunteers is None:
@@ -186,6 +196,8 @@ class _Checker:
                     Rule.UNKNOWN_ID,
                     f"a {v.kind} visit names volunteer {v.volunteer_id!r}, but the case has no volunteers table",
                     (v.volunteer_id,),
+                    variant="_no_volunteers",
+                    id=repr(v.volunteer_id),
                 )
         else:
             delivered, done = self.check_visits(received)
@@ -224,12 +236,16 @@ class _Checker:
                     Rule.UNKNOWN_ID,
                     f"an allocation of {a.quantity} names need {a.need_id!r}, not in the case",
                     (a.need_id,),
+                    variant="_need",
+                    id=repr(a.need_id),
                 )
             if lot_at[row] < 0:
                 self.add(
                     Rule.UNKNOWN_ID,
                     f"an allocation of {a.quantity} names lot {a.lot_id!r}, not in the case",
                     (a.lot_id,),
+                    variant="_lot",
+                    id=repr(a.lot_id),
                 )
 
         rows = np.flatnonzero((need_at >= 0) & (lot_at >= 0))
@@ -323,6 +339,8 @@ class _Checker:
                 Rule.UNKNOWN_ID,
                 f"a {v.kind} visit names volunteer {v.volunteer_id!r}, not in the case",
                 (v.volunteer_id,),
+                variant="_volunteer",
+                id=repr(v.volunteer_id),
             )
         for r in np.flatnonzero(hh_at < 0).tolist():
             v = visits[r]
@@ -330,6 +348,8 @@ class _Checker:
                 Rule.UNKNOWN_ID,
                 f"a {v.kind} visit names household {v.household_id!r}, not in the case",
                 (v.household_id,),
+                variant="_household",
+                id=repr(v.household_id),
             )
         for r in np.flatnonzero(kind_is_delivery & names_service).tolist():
             v = visits[r]
@@ -381,7 +401,11 @@ class _Checker:
             found = services.get(v.service_id)
             if found is None:
                 self.add(
-                    Rule.UNKNOWN_ID, f"a service visit names service {v.service_id!r}, not in the case", (v.service_id,)
+                    Rule.UNKNOWN_ID,
+                    f"a service visit names service {v.service_id!r}, not in the case",
+                    (v.service_id,),
+                    variant="_service",
+                    id=repr(v.service_id),
                 )
                 continue
             i, s = found
@@ -393,6 +417,9 @@ class _Checker:
                     Rule.WRONG_HOUSEHOLD,
                     f"service {s.service_id} is for household {s.household_id} but its visit goes to {v.household_id}",
                     (s.service_id, v.household_id),
+                    service=s.service_id,
+                    household=s.household_id,
+                    went=v.household_id,
                 )
             if v.hours < s.hours - HOURS_TOLERANCE:
                 self.add(
@@ -401,6 +428,9 @@ class _Checker:
                     f"{format_hours(v.hours)} h (short by {format_hours(s.hours - v.hours)} h)",
                     (s.service_id, v.volunteer_id),
                     s.hours - v.hours,
+                    service=s.service_id,
+                    takes=format_hours(s.hours),
+                    gives=format_hours(v.hours),
                 )
             elif v.hours > s.hours + HOURS_TOLERANCE:
                 self.add(
@@ -420,6 +450,10 @@ class _Checker:
                         rule.message(facts, int(vol_at[r]), int(at[1][0]), int(at[2][0]), s.service_id),
                         (v.volunteer_id, s.service_id),
                         v.hours,
+                        variant="_service",
+                        volunteer=v.volunteer_id,
+                        service=s.service_id,
+                        skill=s.skill,
                     )
 
         for sid, count in service_visits.items():
@@ -429,6 +463,8 @@ class _Checker:
                     f"service {sid} has {count} visits; a service is done whole by one",
                     (sid,),
                     count - 1,
+                    service=sid,
+                    n=count,
                 )
         known = vol_at >= 0
         self.vol_capped = np.zeros(len(vols), np.int64)

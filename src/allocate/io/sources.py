@@ -112,7 +112,7 @@ def find_tables(path: str | os.PathLike[str]) -> Found:
 
 
 def _match(
-    stems: dict[str, str], where: str, kind: str, listed: str = ""
+    stems: dict[str, str], where: str, kind: str, listed: str = "", listed_zh: str = ""
 ) -> tuple[dict[str, str], list[Problem], list[str]]:
     """Table name -> the one entry (entry -> its stem) that holds it, in English or Chinese; what is missing or
     twice (a missing table's message ends with `listed`, what there is instead); and the entries that hold no
@@ -126,12 +126,15 @@ def _match(
         matched.update(hits)
         if len(hits) > 1:
             msg = f"{' and '.join(hits)} both hold the {table.name} table; keep one"
-            problems.append(Problem(file=where, table=table.name, message=msg))
+            words = {"files": "、".join(hits), "alias": table.alias, "table": table.name}
+            problems.append(Problem(file=where, table=table.name, message=msg, key="table_twice", words=words))
         elif hits:
             found[table.name] = hits[0]
         elif table.required:
             msg = f"missing the {table.name} table: expected a {kind} named {table.name} or {table.alias}{listed}"
-            problems.append(Problem(file=where, table=table.name, message=msg))
+            words = {"name": table.name, "alias": table.alias, "listed": listed_zh}
+            key = "table_missing_sheet" if kind == "sheet" else "table_missing_file"
+            problems.append(Problem(file=where, table=table.name, message=msg, key=key, words=words))
     return found, problems, [name for name in stems if name not in matched]
 
 
@@ -159,7 +162,8 @@ def _find_csv(folder: str) -> Found:
     stems = {n: n[:-4] for n in entries if n[-4:].lower() in TABLE_FILES}
     workbooks = [n for n in entries if n.lower().endswith((".xlsx", ".xlsm")) and not n.startswith("~$")]
     listed = f" (this folder holds {_names(workbooks)}: to read a workbook, give its path)" if workbooks else ""
-    by_table, problems, others = _match(stems, folder, ".csv file", listed)
+    listed_zh = f"（此文件夹中有工作簿 {_names(workbooks)}：读取工作簿请给出它的路径）" if workbooks else ""
+    by_table, problems, others = _match(stems, folder, ".csv file", listed, listed_zh)
     files = {name: os.path.join(folder, entry) for name, entry in by_table.items()}
     sheets = [Sheet(table, files[table.name], csv_rows(files[table.name])) for table in TABLES if table.name in files]
     warnings = _not_tables({os.path.join(folder, name): stems[name] for name in others})
@@ -372,7 +376,8 @@ def _find_xlsx(file: str) -> Found:
         return Found([], [problem], None, nullcontext())
     names = list(book.sheetnames)
     listed = f"; the workbook's sheets are {_names(names)}" if names else "; the workbook has no sheets"
-    by_table, problems, others = _match({n: n for n in names}, file, "sheet", listed)
+    listed_zh = f"；工作簿中的工作表为 {_names(names)}" if names else "；工作簿中没有工作表"
+    by_table, problems, others = _match({n: n for n in names}, file, "sheet", listed, listed_zh)
     sheets = [
         Sheet(table, f"{file}[{by_table[table.name]}]", _xlsx_rows(book[by_table[table.name]]))
         for table in TABLES
