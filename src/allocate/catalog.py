@@ -546,6 +546,61 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "volunteer {volunteer} does service {service} ({skill}) at a quarantined household but is not designated",
         "志愿者 {volunteer} 不是防疫专班，却在隔离户做服务 {service}（{skill}）",
     ),
+    "v_idle_hours_need": (
+        "volunteer {volunteer} has {left} h left, enough for a delivery to household {household}, whose need {need} "
+        "of tier {tier} would then receive goods",
+        "志愿者 {volunteer} 还剩 {left} 小时，足够给住户 {household} 送货，其优先级 {tier} 的需求 {need} 就能得到物资",
+    ),
+    "v_idle_hours_service": (
+        "volunteer {volunteer} has {left} h left, enough for service {service} of tier {tier} ({takes} h), which is "
+        "not done",
+        "志愿者 {volunteer} 还剩 {left} 小时，足够做优先级 {tier} 未完成的服务 {service}（{takes} 小时）",
+    ),
+    "v_visit_inversion_need": (
+        "volunteer {volunteer} spends {hours} h on a task of tier {low_tier}; that time would deliver to household "
+        "{household}, whose need {need} of tier {tier} would then receive goods",
+        "志愿者 {volunteer} 把 {hours} 小时用于优先级 {low_tier} 的任务；这些时间可给住户 {household} 送货，"
+        "其优先级 {tier} 的需求 {need} 就能得到物资",
+    ),
+    "v_visit_inversion_service": (
+        "volunteer {volunteer} spends {hours} h on a task of tier {low_tier}; that time would do service {service} "
+        "of tier {tier} ({takes} h), which is not done",
+        "志愿者 {volunteer} 把 {hours} 小时用于优先级 {low_tier} 的任务；这些时间可做优先级 {tier} 未完成的服务 "
+        "{service}（{takes} 小时）",
+    ),
+    "v_uneven_share": (
+        "lot {lot} gives need {need} {got} of {asked} while need {other} of the same tier {tier} has {other_got} of "
+        "{other_asked}: moving units to it shares the tier more evenly",
+        "批次 {lot} 给需求 {need} {asked} 份中的 {got} 份，而同为优先级 {tier} 的需求 {other} 只有 {other_asked} 份"
+        "中的 {other_got} 份：移一些给它更平均",
+    ),
+    "v_waste": (
+        "lot {lot} keeps {left} of {item} unused while need {need} of tier {tier}, household {household}, is "
+        "eligible and short by {short}",
+        "批次 {lot} 剩余 {left} 份{item}未用，而住户 {household} 优先级 {tier} 的需求 {need} 可以领取且还缺 {short} 份",
+    ),
+    "v_priority_inversion": (
+        "lot {lot} gives {moved} of {item} to tiers below {tier} (e.g. need {low} of tier {low_tier}) while need "
+        "{need} of tier {tier}, household {household}, is eligible and short by {short}",
+        "批次 {lot} 把 {moved} 份{item}给了低于 {tier} 的优先级（如优先级 {low_tier} 的需求 {low}），而住户 "
+        "{household} 优先级 {tier} 的需求 {need} 可以领取且还缺 {short} 份",
+    ),
+    "v_malformed_visit_delivery": (
+        "a delivery visit to {household} names service {service}",
+        "给住户 {household} 的送货上门写了服务 {service}",
+    ),
+    "v_malformed_visit_service": (
+        "a service visit by {volunteer} to {household} names no service",
+        "志愿者 {volunteer} 到住户 {household} 的上门服务没有写明服务",
+    ),
+    "v_wrong_visit_hours_delivery": (
+        "the delivery visit by {volunteer} to {household} takes {takes} h; a delivery takes {should} h",
+        "志愿者 {volunteer} 给住户 {household} 的送货用了 {takes} 小时；一次送货应为 {should} 小时",
+    ),
+    "v_wrong_visit_hours_service": (
+        "service {service} takes {takes} h but its visit books {books} h",
+        "服务 {service} 需要 {takes} 小时，上门却安排了 {books} 小时",
+    ),
     "v_wrong_item": (
         "lot {lot} gives {n} to need {need} of another item",
         "批次 {lot} 把 {n} 份发给了物资不同的需求 {need}",

@@ -357,6 +357,9 @@ class _Checker:
                 Rule.MALFORMED_VISIT,
                 f"a delivery visit to {v.household_id} names service {v.service_id}",
                 (v.household_id, v.service_id or ""),
+                variant="_delivery",
+                household=v.household_id,
+                service=v.service_id,
             )
 
         delivery = np.flatnonzero(kind_is_delivery & (hh_at >= 0))
@@ -369,6 +372,11 @@ class _Checker:
                 f"a delivery takes {format_hours(policy.visit_hours)} h",
                 (v.volunteer_id, v.household_id),
                 abs(v.hours - policy.visit_hours),
+                variant="_delivery",
+                volunteer=v.volunteer_id,
+                household=v.household_id,
+                takes=format_hours(v.hours),
+                should=format_hours(policy.visit_hours),
             )
         by_known = delivery[vol_at[delivery] >= 0]
         for rule in VISIT_RULES:
@@ -396,6 +404,9 @@ class _Checker:
                     Rule.MALFORMED_VISIT,
                     f"a service visit by {v.volunteer_id} to {v.household_id} names no service",
                     (v.volunteer_id, v.household_id),
+                    variant="_service",
+                    volunteer=v.volunteer_id,
+                    household=v.household_id,
                 )
                 continue
             found = services.get(v.service_id)
@@ -439,6 +450,10 @@ class _Checker:
                     f"{format_hours(v.hours)} h (over by {format_hours(v.hours - s.hours)} h)",
                     (s.service_id, v.volunteer_id),
                     v.hours - s.hours,
+                    variant="_service",
+                    service=s.service_id,
+                    takes=format_hours(s.hours),
+                    books=format_hours(v.hours),
                 )
             if vol_at[r] < 0:
                 continue
@@ -720,22 +735,43 @@ class _Checker:
 
     def report_idle(self, vid: str, left: float, *, need: int = -1, service: int = -1) -> None:
         what, ids = self._waiting(need, service)
+        variant, words = self._waiting_words(need, service)
         self.add(
             Rule.IDLE_HOURS,
             f"volunteer {vid} has {format_hours(left)} h left, enough for {what}",
             (vid, *ids),
             left,
+            variant=variant,
+            volunteer=vid,
+            left=format_hours(left),
+            **words,
         )
 
     def report_visit_inversion(self, vid: str, tier: int, hours: float, *, need: int = -1, service: int = -1) -> None:
         what, ids = self._waiting(need, service)
+        variant, words = self._waiting_words(need, service)
         self.add(
             Rule.VISIT_INVERSION,
             f"volunteer {vid} spends {format_hours(hours)} h on a task of tier {self.tier_names[tier]}; that time "
             f"(with what they have left) would do {what}",
             (vid, *ids),
             hours,
+            variant=variant,
+            volunteer=vid,
+            hours=format_hours(hours),
+            low_tier=self.tier_names[tier],
+            **words,
         )
+
+    def _waiting_words(self, need: int, service: int) -> tuple[str, dict[str, str]]:
+        """The catalog variant (`_need` or `_service`) and words of the task a volunteer's time could do."""
+        if need >= 0:
+            nd = self.case.needs[need]
+            tier = self.tier_names[self.need_rank[need]]
+            return "_need", {"household": nd.household_id, "need": nd.need_id, "tier": tier}
+        sv = self.case.services[service]
+        tier = self.tier_names[self.case.service_tiers[service]]
+        return "_service", {"service": sv.service_id, "tier": tier, "takes": format_hours(sv.hours)}
 
     def _waiting(self, need: int, service: int) -> tuple[str, tuple[str, ...]]:
         """Words and ids for the task a volunteer's time could do instead."""
@@ -841,6 +877,14 @@ class _Checker:
             f"lot {lot.lot_id} gives need {nd.need_id} {received[d]} of {nd.quantity} while need {nb.need_id} of the "
             f"same tier {tier} has {received[b]} of {nb.quantity}: moving units to it shares the tier more evenly",
             (lot.lot_id, nd.need_id, nb.need_id),
+            lot=lot.lot_id,
+            need=nd.need_id,
+            got=int(received[d]),
+            asked=nd.quantity,
+            other=nb.need_id,
+            tier=tier,
+            other_got=int(received[b]),
+            other_asked=nb.quantity,
         )
 
     def check_total_fill(self, received: IntArray, delivered: npt.NDArray[np.bool_]) -> None:
@@ -978,6 +1022,13 @@ class _Checker:
             f"{tier}, household {nd.household_id}, is eligible and short by {short}",
             (lot.lot_id, nd.need_id),
             short if nd.all_or_nothing else min(left, short),
+            lot=lot.lot_id,
+            left=left,
+            item=lot.item,
+            need=nd.need_id,
+            tier=tier,
+            household=nd.household_id,
+            short=short,
         )
 
     def report_inversion(self, li: int, moved: int, need: int, low: int, received: IntArray) -> None:
@@ -992,6 +1043,15 @@ class _Checker:
             f"eligible and short by {short}",
             (lot.lot_id, nd.need_id, lo.need_id),
             short if nd.all_or_nothing else min(moved, short),
+            lot=lot.lot_id,
+            moved=moved,
+            item=lot.item,
+            tier=tier,
+            low=lo.need_id,
+            low_tier=low_tier,
+            need=nd.need_id,
+            household=nd.household_id,
+            short=short,
         )
 
 
