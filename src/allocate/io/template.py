@@ -36,11 +36,11 @@ def write_template(folder: str | os.PathLike[str], *, lang: Lang = "en", xlsx: b
     files, or with `xlsx` as the sheets of one workbook (`WORKBOOK`) beside the policy."""
     examples = [(t, [_example(t, lang)]) for t in TABLES]
     if not xlsx:
-        write_tables(folder, examples, Policy(), lang)
+        write_tables(folder, examples, Policy(), lang, every_column=True)
         return
     with tempfile.TemporaryDirectory() as scratch:  # the CSV template first: the workbook holds exactly its cells
         tables = Path(scratch) / "tables"
-        write_tables(tables, examples, Policy(), lang)
+        write_tables(tables, examples, Policy(), lang, every_column=True)
         data = _workbook(tables, lang)
         policy = (tables / POLICY_FILE).read_bytes()
     with atomic_folder(folder) as tmp:

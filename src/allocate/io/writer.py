@@ -39,13 +39,17 @@ def write_tables(
     tables: Iterable[tuple[Table, Sequence[BaseModel]]],
     policy: Policy,
     lang: Lang,
+    *,
+    every_column: bool = False,
 ) -> None:
     """Write `tables` and the policy atomically: all into a temporary sibling, then renamed into place. A sparse
     column (quarantined, designated) is left out when no row sets it, so a case that does not use it reads as
-    before."""
+    before; `every_column` keeps it (a template shows every column a planner may fill)."""
     with atomic_folder(folder) as tmp:
         for table, rows in tables:
-            columns = [c for c in table.columns if not c.sparse or any(getattr(row, c.name) for row in rows)]
+            columns = [
+                c for c in table.columns if every_column or not c.sparse or any(getattr(row, c.name) for row in rows)
+            ]
             write_csv(
                 tmp / f"{table.stem(lang)}.csv",
                 [c.header(lang) for c in columns],
