@@ -167,3 +167,18 @@ def test_every_keyed_violation_renders_in_chinese() -> None:
                 else:
                     assert text == str(v)
     assert keyed > 100
+
+
+def test_layout_mistakes_are_said_in_chinese(tmp_path: Path) -> None:
+    """A blank required cell, a value beyond the header, a column given twice and a misspelt header."""
+    files = dict(
+        ZH,
+        **{
+            "住户.csv": "户号,网格,年龄,年龄,独局\nH1,,80,80,是\nH2,东区,30,30,否,多余\n",
+        },
+    )
+    said = invoke("validate", str(write(tmp_path / "坏", files))).output
+    assert "住户.csv:2:2: 网格：必填，不能留空" in said
+    assert '住户.csv:3:6: 表头只有 5 列，此处却有值 "多余"：含逗号的单元格须加英文双引号' in said
+    assert "住户.csv:1:4: 年龄：该列出现了两次（第 3 列“年龄”也是它），请只保留一个" in said
+    assert "住户.csv:1:5: “独局”不是住户表的列；是否应为 '独居' / lives_alone？" in said

@@ -419,6 +419,24 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     ),
     "cell_list": ("expected a list separated by ;, found {found}", "应为以 ; 分隔的列表，实为 {found}"),
     "missing_column": ("missing column {names}", "缺少列 {names}"),
+    "cell_blank": ("expected {noun}, found a blank cell", "必填，不能留空"),
+    "beyond_header": (
+        "a value beyond the header's {width} columns, found {found}; give its column a header or clear it",
+        "表头只有 {width} 列，此处却有值 {found}：请给这一列加表头，或清空它",
+    ),
+    "beyond_header_comma": (
+        "a value beyond the header's {width} columns, found {found}; a cell with a comma in it must be in double "
+        "quotes",
+        "表头只有 {width} 列，此处却有值 {found}：含逗号的单元格须加英文双引号",
+    ),
+    "column_twice": (
+        '{text}: column is given twice (also as "{first}" in column {at}); keep one',
+        "{text}：该列出现了两次（第 {at} 列“{first}”也是它），请只保留一个",
+    ),
+    "column_meant": (
+        "column '{text}' is not a known column of {table}; did you mean {also}?",
+        "“{text}”不是{alias}表的列；是否应为 {also}？",
+    ),
     "column_ignored": (
         "column '{text}' is not a column of {table}: ignored, never copied into any output",
         "“{text}”不是{alias}表的列：已忽略，不会写入任何输出",
@@ -728,6 +746,8 @@ UNPAIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
     "raised_by_hand": frozenset({"tier"}),  # English says the tier just before ("tier: elderly, because ...")
     "column_ignored": frozenset({"table", "alias"}),  # each language names the table as its files do
     "table_twice": frozenset({"table", "alias"}),
+    "column_meant": frozenset({"table", "alias"}),
+    "cell_blank": frozenset({"noun"}),  # Chinese says a blank required cell must be filled, whatever its kind
 }
 """Fields one language leaves out on purpose, per message; every other message takes the same fields in both."""
 

@@ -152,6 +152,8 @@ def _header(out: TableRead, table: Table, cells: list[str]) -> tuple[list[tuple[
                 i + 1,
                 f'{text.strip()}: column {col.name} is given twice (also as "{first}" in column '
                 f"{at[col.name] + 1}); keep one",
+                key="column_twice",
+                words={"text": text.strip(), "first": first, "at": str(at[col.name] + 1)},
             )
         else:
             at[col.name] = i
@@ -190,7 +192,8 @@ def _unknown_headers(out: TableRead, table: Table, absent: list[Column], unknown
             col = names[meant]
             also = f"'{meant}' / {col.name}" if meant != col.name else f"'{col.name}'"
             message = f"column '{text}' is not a known column of {table.name}; did you mean {also}?"
-            out.problem(1, i + 1, message, severity="warning")
+            words = {"text": text, "table": table.name, "alias": table.alias, "also": also}
+            out.problem(1, i + 1, message, severity="warning", key="column_meant", words=words)
 
 
 def _rows(
@@ -262,7 +265,9 @@ def _row(
             text = restore(text)
         if not text.strip():
             if col.required:
-                out.problem(line, i + 1, f"{header}: expected {col.cell.noun}, found a blank cell", name=col.name)
+                said = f"{header}: expected {col.cell.noun}, found a blank cell"
+                words = {"noun": col.cell.noun}
+                out.problem(line, i + 1, said, name=col.name, key="cell_blank", words=words, header=header)
                 bad = True
             continue
         raw[col.name] = text
@@ -279,6 +284,8 @@ def _row(
             cells.column,
             f"a value beyond the header's {width} columns, found {_quote(cells[-1])}; give its column a header "
             "or clear it",
+            key="beyond_header",
+            words={"width": str(width), "found": _quote(cells[-1])},
         )
         bad = True
     elif n > width:
@@ -289,6 +296,8 @@ def _row(
                 extra + 1,
                 f"a value beyond the header's {width} columns, found {_quote(cells[extra])}; "
                 "a cell with a comma in it must be in double quotes",
+                key="beyond_header_comma",
+                words={"width": str(width), "found": _quote(cells[extra])},
             )
             bad = True
     try:
