@@ -182,3 +182,12 @@ def test_layout_mistakes_are_said_in_chinese(tmp_path: Path) -> None:
     assert '住户.csv:3:6: 表头只有 5 列，此处却有值 "多余"：含逗号的单元格须加英文双引号' in said
     assert "住户.csv:1:4: 年龄：该列出现了两次（第 3 列“年龄”也是它），请只保留一个" in said
     assert "住户.csv:1:5: “独局”不是住户表的列；是否应为 '独居' / lives_alone？" in said
+
+
+def test_broken_files_are_said_in_chinese(tmp_path: Path) -> None:
+    """A quote left open and a UTF-16 file, as Excel and WPS can make them."""
+    folder = write(tmp_path / "坏", dict(ZH, **{"住户.csv": '户号,网格\nH1,"东区\nH2,东区\n'}))
+    (folder / "物资.csv").write_bytes("批次,物资,数量\nR1,大米,3\n".encode("utf-16"))
+    said = invoke("validate", str(folder)).output
+    assert "住户.csv:2:2: 此处的英文双引号没有在单元格结束处闭合" in said
+    assert "物资.csv:1:0: 此文件像是 UTF-16 编码" in said

@@ -419,6 +419,38 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     ),
     "cell_list": ("expected a list separated by ;, found {found}", "应为以 ; 分隔的列表，实为 {found}"),
     "missing_column": ("missing column {names}", "缺少列 {names}"),
+    "undecodable": (
+        'cannot decode the file: it is neither {utf8} nor {gb}; save it as "CSV UTF-8"',
+        "无法识别文件的编码：既不是 {utf8}，也不是 {gb}；请另存为“CSV UTF-8”",
+    ),
+    "undecodable_latin": (
+        'cannot decode the file: it is not UTF-8, and read as GB18030/GBK it gives "{word}" (byte {byte} at '
+        "offset {offset}), which is not Chinese",
+        "无法识别文件的编码：不是 UTF-8，按 GB18030/GBK 读出“{word}”（偏移 {offset} 处字节 {byte}），不是中文："
+        "是否为 Latin-1 或 Windows-1252？请另存为 UTF-8（Excel 中选“CSV UTF-8”）或 GB18030",
+    ),
+    "undecodable_utf16": (
+        "cannot decode the file as UTF-16 (byte offset {offset})",
+        "无法按 UTF-16 读取此文件（字节偏移 {offset}）；请重新另存为“Unicode 文本”或“CSV UTF-8”",
+    ),
+    "looks_utf16": (
+        "the file looks like UTF-16 (a UTF-16 mark or a NUL byte at offset {offset})",
+        "此文件像是 UTF-16 编码（偏移 {offset} 处有 UTF-16 标记或 NUL 字节）；请另存为“CSV UTF-8”",
+    ),
+    "cannot_read": ("cannot read the file: {why}", "无法读取文件：{why}"),
+    "quote_header": (
+        "a double quote opens a header cell here that runs over lines 1-{end}",
+        '此处的英文双引号使表头单元格跨越第 1–{end} 行：请在单元格结束处补上引号，单元格内的双引号要写成两个（""）',
+    ),
+    "quote_spans": (
+        "a double quote opens a cell here that runs over lines {start}-{end}",
+        "此处的英文双引号使单元格跨越第 {start}–{end} 行，像是引号没有闭合：请在单元格结束处补上引号，单元格内的双引号"
+        '要写成两个（""）',
+    ),
+    "quote_broken": (
+        "a double quote here is not closed where its cell ends",
+        '此处的英文双引号没有在单元格结束处闭合：请补上引号，单元格内的双引号要写成两个（""）',
+    ),
     "cell_blank": ("expected {noun}, found a blank cell", "必填，不能留空"),
     "beyond_header": (
         "a value beyond the header's {width} columns, found {found}; give its column a header or clear it",

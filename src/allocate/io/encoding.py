@@ -32,11 +32,12 @@ _SUSPECTS = re.compile(f"[{''.join(sorted(set(_LEAD_AND_LETTER.decode('gb18030')
 
 
 class UndecodableError(ValueError):
-    """The file is in none of the accepted encodings; `line` is where the first bad byte is."""
+    """The file is in none of the accepted encodings; `line` is where the first bad byte is; `key` and `words`
+    say it in other languages (`allocate.errors.Problem`)."""
 
-    def __init__(self, message: str, line: int | None) -> None:
+    def __init__(self, message: str, line: int | None, key: str | None = None, **words: str) -> None:
         super().__init__(message)
-        self.line = line
+        self.line, self.key, self.words = line, key, words
 
 
 def detect_encoding(f: BinaryIO, *, utf16: bool = False) -> str:
@@ -61,7 +62,13 @@ def detect_encoding(f: BinaryIO, *, utf16: bool = False) -> str:
     utf8 = f"UTF-8 (byte 0x{byte:02X} at offset {offset})"
     if not_gb is not None:
         gb = f"GB18030/GBK (byte 0x{not_gb[2]:02X} at offset {not_gb[0]})"
-        raise UndecodableError(f'cannot decode the file: it is neither {utf8} nor {gb}; save it as "CSV UTF-8"', line)
+        raise UndecodableError(
+            f'cannot decode the file: it is neither {utf8} nor {gb}; save it as "CSV UTF-8"',
+            line,
+            "undecodable",
+            utf8=utf8,
+            gb=gb,
+        )
     nonsense = chinese.verdict()
     if nonsense is not None:
         raise UndecodableError(
@@ -69,6 +76,10 @@ def detect_encoding(f: BinaryIO, *, utf16: bool = False) -> str:
             f"0x{nonsense.byte:02X} at offset {nonsense.offset}), which is not Chinese: is it Latin-1 or "
             f"Windows-1252? {FIX}",
             nonsense.line,
+            "undecodable_latin",
+            word=nonsense.word,
+            byte=f"0x{nonsense.byte:02X}",
+            offset=str(nonsense.offset),
         )
     return "gb18030"
 
@@ -188,6 +199,8 @@ def _check_utf16(f: BinaryIO, codec: str) -> None:
                 f"cannot decode the file as UTF-16 (byte offset {offset - pending + e.start}: {e.reason}); "
                 'save it again as "Unicode text", or as "CSV UTF-8"',
                 line,
+                "undecodable_utf16",
+                offset=str(offset - pending + e.start),
             ) from None
         if not chunk:
             return
@@ -197,5 +210,8 @@ def _check_utf16(f: BinaryIO, codec: str) -> None:
 
 def _utf16(offset: int, line: int) -> UndecodableError:
     return UndecodableError(
-        f'the file looks like UTF-16 (a UTF-16 mark or a NUL byte at offset {offset}); save it as "CSV UTF-8"', line
+        f'the file looks like UTF-16 (a UTF-16 mark or a NUL byte at offset {offset}); save it as "CSV UTF-8"',
+        line,
+        "looks_utf16",
+        offset=str(offset),
     )

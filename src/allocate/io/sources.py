@@ -54,10 +54,11 @@ class SourceError(ValueError):
     `column` is the cell (1-based) where the trouble starts, when known: the cell a stray quote opened.
     """
 
-    def __init__(self, message: str, line: int | None, column: int | None = None) -> None:
+    def __init__(
+        self, message: str, line: int | None, column: int | None = None, key: str | None = None, **words: str
+    ) -> None:
         super().__init__(message)
-        self.line = line
-        self.column = column
+        self.line, self.column, self.key, self.words = line, column, key, words
 
 
 class Overflow(list[str]):
@@ -201,7 +202,8 @@ def csv_rows(file: str) -> Callable[[], Rows]:
                 if reader.line_num != 1:  # a header cell is never more than one line: rows were taken into it
                     spanning = next((i for i, text in enumerate(header) if "\n" in text or "\r" in text), 0)
                     message = f"a double quote opens a header cell here that runs over lines 1-{reader.line_num}: "
-                    raise SourceError(message + QUOTE_FIX, 1, spanning + 1)
+                    last = str(reader.line_num)
+                    raise SourceError(message + QUOTE_FIX, 1, spanning + 1, "quote_header", end=last)
                 yield line, header
                 line = 2
                 width, cells_in_header = header_width(header), len(header)
@@ -210,15 +212,17 @@ def csv_rows(file: str) -> Callable[[], Rows]:
                     if end != line:  # a quoted cell spans lines: is it one cell, or rows taken in by a stray quote?
                         trouble = spanning_trouble(cells, width, cells_in_header, line, end, separator)
                         if trouble:
-                            raise SourceError(*trouble)
+                            raise SourceError(*trouble, "quote_spans", start=str(line), end=str(end))
                     yield line, cells
                     line = end + 1
         except UndecodableError as e:
-            raise SourceError(str(e), e.line) from e
+            raise SourceError(str(e), e.line, None, e.key, **e.words) from e
         except csv.Error as e:
-            raise SourceError(*_quoting_error(file, encoding, line, str(e), separator)) from e
+            raise SourceError(*_quoting_error(file, encoding, line, str(e), separator), "quote_broken") from e
         except OSError as e:
-            raise SourceError(f"cannot read the file: {e.strerror}", None) from e
+            raise SourceError(
+                f"cannot read the file: {e.strerror}", None, None, "cannot_read", why=str(e.strerror)
+            ) from e
 
     return rows
 

@@ -122,7 +122,7 @@ def read_table(sheet: Sheet, tiers: TierCell | None = None) -> TableRead:
             _rows(out, plan, stand_ins, width, rows)
     except SourceError as e:
         out.finish()  # so that what stopped the table is listed, however many problems came before it
-        out.problem(e.line, e.column, str(e))
+        out.problem(e.line, e.column, str(e), key=e.key, words=e.words)
         out.complete = False
     if not out.complete:
         out.records.clear()
