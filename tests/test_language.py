@@ -191,3 +191,10 @@ def test_broken_files_are_said_in_chinese(tmp_path: Path) -> None:
     said = invoke("validate", str(folder)).output
     assert "住户.csv:2:2: 此处的英文双引号没有在单元格结束处闭合" in said
     assert "物资.csv:1:0: 此文件像是 UTF-16 编码" in said
+
+
+def test_services_without_volunteers_in_chinese(tmp_path: Path) -> None:
+    said = invoke(
+        "validate", str(write(tmp_path / "社区", dict(ZH, **{"服务.csv": "户号,技能,时长\nH1,护理,1\n"})))
+    ).output
+    assert "有上门服务，但案例没有志愿者表" in said

@@ -419,6 +419,15 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     ),
     "cell_list": ("expected a list separated by ;, found {found}", "应为以 ; 分隔的列表，实为 {found}"),
     "missing_column": ("missing column {names}", "缺少列 {names}"),
+    "services_without_volunteers": (
+        "services need volunteers, but the case has no volunteers table",
+        "有上门服务，但案例没有志愿者表",
+    ),
+    "case_missing": ("the case does not exist", "案例不存在"),
+    "case_not_a_case": (
+        "the case is neither a folder of CSV tables nor an .xlsx workbook",
+        "案例既不是 CSV 表格所在的文件夹，也不是 .xlsx 工作簿",
+    ),
     "undecodable": (
         'cannot decode the file: it is neither {utf8} nor {gb}; save it as "CSV UTF-8"',
         "无法识别文件的编码：既不是 {utf8}，也不是 {gb}；请另存为“CSV UTF-8”",

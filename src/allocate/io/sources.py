@@ -109,7 +109,8 @@ def find_tables(path: str | os.PathLike[str]) -> Found:
     if where.lower().endswith((".xlsx", ".xlsm")) and os.path.isfile(where):
         return _find_xlsx(where)
     what = "does not exist" if not os.path.exists(where) else "is neither a folder of CSV tables nor an .xlsx workbook"
-    return Found([], [Problem(file=where, message=f"the case {what}")], None, nullcontext())
+    key = "case_missing" if not os.path.exists(where) else "case_not_a_case"
+    return Found([], [Problem(file=where, message=f"the case {what}", key=key)], None, nullcontext())
 
 
 def _match(

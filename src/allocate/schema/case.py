@@ -316,7 +316,11 @@ class Case(Checked):
         out.extend(found.listed())
         if self.services and self.volunteers is None:
             out.append(
-                Problem(table="services", message="services need volunteers, but the case has no volunteers table")
+                Problem(
+                    table="services",
+                    message="services need volunteers, but the case has no volunteers table",
+                    key="services_without_volunteers",
+                )
             )
         return out
 
