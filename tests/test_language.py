@@ -80,9 +80,9 @@ def test_solve_and_verify_speak_the_case_language(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("took", "en", "zh"), [(0.214, "0.21 s", "0.21 秒"), (185, "3 min 5 s", "3 分 5 秒")])
 def test_step_times_in_both_languages(took: float, en: str, zh: str) -> None:
-    from allocate.cli import _seconds
+    from allocate.cli import _seconds as step_time
 
-    assert (_seconds(took, "en"), _seconds(took, "zh")) == (en, zh)
+    assert (step_time(took, "en"), step_time(took, "zh")) == (en, zh)
 
 
 def test_common_problems_are_said_in_chinese_at_the_same_place(tmp_path: Path) -> None:
