@@ -198,3 +198,22 @@ def test_services_without_volunteers_in_chinese(tmp_path: Path) -> None:
         "validate", str(write(tmp_path / "社区", dict(ZH, **{"服务.csv": "户号,技能,时长\nH1,护理,1\n"})))
     ).output
     assert "有上门服务，但案例没有志愿者表" in said
+
+
+def test_errors_the_command_ends_with_speak_the_case_language(tmp_path: Path) -> None:
+    """An output folder in use, and a case that turns out invalid while solving: Chinese, frame and all."""
+    case = write(tmp_path / "社区", ZH)
+    used = tmp_path / "旧"
+    used.mkdir()
+    (used / "笔记.txt").write_text("x", encoding="utf-8")
+    r = invoke("solve", str(case), "-o", str(used))
+    assert r.exit_code == 2
+    assert f"错误：{used} 已存在且不是空的；请另选文件夹，或加 --force 替换先前的方案" in r.output
+    assert "用法：" in r.output
+    assert "solve [OPTIONS] CASE" in r.output
+    assert "Usage:" not in r.output
+    (case / "需求.csv").write_text("户号,物资,数量\nH1,大米,两\n", encoding="utf-8")
+    r = invoke("solve", str(case), "-o", str(tmp_path / "新"))
+    assert r.exit_code == 1
+    assert '数量：应为整数，实为 "两"' in r.output
+    assert r.output.rstrip().endswith("输入有误：1 处问题")

@@ -357,7 +357,7 @@ def test_command_refusals(case_dir: Path, tmp_path: Path) -> None:
     assert invoke("sheets", str(case_dir), str(plan_dir), "-o", str(out), "--force").exit_code == 0
     inside = invoke("sheets", str(case_dir), str(plan_dir), "-o", str(plan_dir / "s"))
     assert inside.exit_code == 2
-    assert "overlap" in inside.output
+    assert "重叠" in inside.output  # the case is Chinese, so is the refusal
     assert invoke("sheets", str(case_dir), str(plan_dir), "-o", str(tmp_path / "x"), "--with", " , ").exit_code == 2
     missing = invoke("sheets", str(case_dir), str(plan_dir), "-o", str(tmp_path / "x"), "--with", "门牌")
     assert missing.exit_code == 1

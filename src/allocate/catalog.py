@@ -331,6 +331,18 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "at_most_left": (" (at most {hours} h)", "（最多剩{hours}小时）"),
     # --- the command line: what `allocate` prints (problem and violation messages themselves are English) ---
     "cli_ok_case": ("ok: {case}", "通过：{case}"),
+    "cli_overlap": (
+        "the output {out} would overlap the input {input}; choose a separate folder",
+        "输出 {out} 与输入 {input} 重叠；请另选一个文件夹",
+    ),
+    "cli_out_is_file": (
+        "{out} is a file, not a folder; choose another output folder",
+        "{out} 是文件而不是文件夹；请另选输出文件夹",
+    ),
+    "cli_out_not_empty": (
+        "{out} exists and is not empty; choose another folder or pass --force",
+        "{out} 已存在且不是空的；请另选文件夹，或加 --force 替换先前的方案",
+    ),
     "cli_wrote_template": (
         "wrote a case template to {folder}; fill it in, then run: allocate validate {case}",
         "案例模板已写入 {folder}；填好后运行：allocate validate {case}",

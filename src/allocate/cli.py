@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from allocate.plan import Plan
     from allocate.schema import Case
 
+_LANG = "allocate.lang"
+"""Where a command keeps the language it speaks (`ctx.meta`), for the errors it ends with."""
+
 MAX_LISTED = 50
 """Problems printed before the rest are only counted, so a broken file does not flood the terminal."""
 
@@ -110,7 +113,15 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except InputError as e:
-            _invalid(e.problems)
+            _invalid(e.problems, e.warnings, ctx.meta.get(_LANG, "en"))
+        except click.UsageError as e:
+            if ctx.meta.get(_LANG) != "zh" or e.ctx is None:
+                raise
+            # the command's own words are Chinese: so is the frame click would put around them
+            click.echo(f"用法：{e.ctx.get_usage().removeprefix('Usage: ')}", err=True)
+            click.echo(f"帮助：{e.ctx.command_path} --help", err=True)
+            click.echo(f"\n错误：{e.format_message()}", err=True)
+            raise click.exceptions.Exit(EXIT_USAGE) from None
         except VerificationError as e:  # a bug: say what the plan breaks, and that nothing was written
             _list_problems([Problem(message=f"{v.rule}: {v.message}") for v in e.violations], "violations")
             click.echo("internal error: the plan failed verification; nothing was written", err=True)
@@ -236,10 +247,15 @@ _case_lang_opt = click.option(
 
 
 def _language(lang: Lang | None, case: Path) -> Lang:
-    """`--lang` if given, else the language the case is written in (`allocate.io.case_language`)."""
+    """`--lang` if given, else the language the case is written in (`allocate.io.case_language`); kept for the
+    messages of errors the command ends with."""
     from allocate.io import case_language
 
-    return lang if lang is not None else case_language(case)
+    chosen = lang if lang is not None else case_language(case)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.find_root().meta[_LANG] = chosen
+    return chosen
 
 
 @cli.command()
@@ -435,7 +451,7 @@ def _solve_to(
     from allocate.run import run
 
     inputs = [Path(f) for f in case_files(case)] + ([policy] if policy else [])
-    _check_output(out, [case, *inputs], force)
+    _check_output(out, [case, *inputs], force, lang=lang)
     steps = _Steps(lang=lang)
     with steps("reading") as step:
         c = read_case(case, policy=policy)
@@ -468,7 +484,9 @@ def _counts(case: Case, lang: Lang = "en") -> str:
     return message("comma", lang).join(count(noun, n, lang) for noun, n in parts)
 
 
-def _check_output(out: Path, inputs: list[Path], force: bool, replaceable: Collection[str] | None = None) -> None:
+def _check_output(
+    out: Path, inputs: list[Path], force: bool, replaceable: Collection[str] | None = None, lang: Lang = "en"
+) -> None:
     """Before any work: refuse an output that is, holds or lies inside an input; one that is not empty without
     --force, or with it holds anything but `replaceable` files (default: plan files); and one that cannot be
     written (exit 5)."""
@@ -478,12 +496,12 @@ def _check_output(out: Path, inputs: list[Path], force: bool, replaceable: Colle
     for p in inputs:
         r = p.resolve()
         if o == r or o.is_relative_to(r) or r.is_relative_to(o):
-            raise click.UsageError(f"the output {out} would overlap the input {p}; choose a separate folder")
+            raise click.UsageError(message("cli_overlap", lang, out=out, input=p))
     _recovered(out)
     if out.exists() and not out.is_dir():
-        raise click.UsageError(f"{out} is a file, not a folder; choose another output folder")
+        raise click.UsageError(message("cli_out_is_file", lang, out=out))
     if out.exists() and any(out.iterdir()) and not force:
-        raise click.UsageError(f"{out} exists and is not empty; choose another folder or pass --force")
+        raise click.UsageError(message("cli_out_not_empty", lang, out=out))
     ours = PLAN_FILES if replaceable is None else replaceable
     check_target(out, overwrite=force, replaceable=ours)  # --force replaces only what allocate wrote there
     _writable(out)
@@ -624,7 +642,7 @@ def demo(out: Path, lang: Literal["en", "zh"], force: bool) -> None:
     for folder in (out, case_dir, plan_dir):
         _recovered(folder)
     if out.exists() and not out.is_dir():
-        raise click.UsageError(f"{out} is a file, not a folder; choose another output folder")
+        raise click.UsageError(message("cli_out_is_file", lang, out=out))
     if out.is_dir() and any(out.iterdir()):
         _earlier_demo(out, source, files, force)
     earlier = case_dir.is_dir() or plan_dir.is_dir()
@@ -712,7 +730,7 @@ def sheets_command(
     if not plan_dir.is_dir():
         raise click.BadParameter(f"Folder {str(plan_dir)!r} does not exist.", param_hint="'PLAN'")
     inputs = [Path(f) for f in case_files(case)] + ([policy] if policy else [])
-    _check_output(out, [case, *inputs, plan_dir], force, replaceable=SHEET_FILES)
+    _check_output(out, [case, *inputs, plan_dir], force, replaceable=SHEET_FILES, lang=lang)
     c, plan = _case_and_plan(case, plan_dir, policy, plan_date)
     contacts = read_contacts(case, names) if names else None
     try:
