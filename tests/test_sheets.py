@@ -362,12 +362,12 @@ def test_command_refusals(case_dir: Path, tmp_path: Path) -> None:
     missing = invoke("sheets", str(case_dir), str(plan_dir), "-o", str(tmp_path / "x"), "--with", "门牌")
     assert missing.exit_code == 1
     assert f"{case_dir / 'households.csv'}:1:" in missing.output
-    assert "no column '门牌'" in missing.output
+    assert "住户表没有“门牌”列" in missing.output  # a Chinese header (地址, 电话) makes the case speak Chinese
     allocation = plan_dir / "allocation.csv"
     allocation.write_text(allocation.read_text(encoding="utf-8-sig") + "H1/rice,H1,east,elderly,rice,R1,9\r\n")
     broken = invoke("sheets", str(case_dir), str(plan_dir), "-o", str(tmp_path / "x"))
     assert broken.exit_code == 4
-    assert "no sheets were written" in broken.output
+    assert "没有写任务单" in broken.output
     assert not (tmp_path / "x").exists()
 
 

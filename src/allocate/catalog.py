@@ -331,6 +331,20 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "at_most_left": (" (at most {hours} h)", "（最多剩{hours}小时）"),
     # --- the command line: what `allocate` prints (problem and violation messages themselves are English) ---
     "cli_ok_case": ("ok: {case}", "通过：{case}"),
+    "cli_sheets_broken": (
+        "the plan in {plan} does not hold for {case} ({n} violations), so no sheets were written; solve again, or "
+        "fix the plan (allocate verify lists what it breaks)",
+        "{plan} 中的方案不符合 {case}（{n} 处违规），没有写任务单；请重新求解，或修正方案"
+        "（allocate verify 会列出问题）",
+    ),
+    "contact_twice": (
+        "{header}: the column is given twice (columns {columns}); keep one for the sheets",
+        "{header}：该列出现了两次（第 {columns} 列）；请只保留一个",
+    ),
+    "contact_missing": (
+        "no column '{name}' to put on the sheets; the households table's columns are {listed}",
+        "住户表没有“{name}”列，无法放到任务单上；住户表的列为 {listed}",
+    ),
     "cli_overlap": (
         "the output {out} would overlap the input {input}; choose a separate folder",
         "输出 {out} 与输入 {input} 重叠；请另选一个文件夹",
@@ -467,6 +481,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "a double quote opens a cell here that runs over lines {start}-{end}",
         "此处的英文双引号使单元格跨越第 {start}–{end} 行，像是引号没有闭合：请在单元格结束处补上引号，单元格内的双引号"
         '要写成两个（""）',
+    ),
+    "cell_too_long": (
+        "a cell here is longer than a table's cell may hold",
+        "此处的单元格太长，超出表格单元格的上限",
     ),
     "quote_broken": (
         "a double quote here is not closed where its cell ends",

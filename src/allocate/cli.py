@@ -738,11 +738,7 @@ def sheets_command(
             write_sheets(out, plan, contacts=contacts, lang=lang, overwrite=force)
     except BrokenPlanError as e:
         _list_problems([Problem(message=v.text(lang)) for v in e.violations], "violations", lang=lang)
-        click.echo(
-            f"the plan in {plan_dir} does not hold for {case} ({len(e.violations)} violations), so no sheets were "
-            "written; solve again, or fix the plan (allocate verify lists what it breaks)",
-            err=True,
-        )
+        click.echo(message("cli_sheets_broken", lang, plan=plan_dir, case=case, n=len(e.violations)), err=True)
         raise click.exceptions.Exit(EXIT_INTERNAL) from None
     volunteers = len({v.volunteer_id for v in plan.visits})
     needs = {n.need_id: n.household_id for n in c.needs}

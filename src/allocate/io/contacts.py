@@ -102,8 +102,10 @@ def read_contacts(path: str | os.PathLike[str], names: Iterable[str]) -> Contact
             raise InputError([_problem(sheet.file, e.line, e.column, str(e))]) from None
 
 
-def _problem(file: str, line: int | None, column: int | None, message: str) -> Problem:
-    return Problem(file=file, line=line, column=column, table=HOUSEHOLDS.name, message=message)
+def _problem(
+    file: str, line: int | None, column: int | None, message: str, key: str | None = None, **words: str
+) -> Problem:
+    return Problem(file=file, line=line, column=column, table=HOUSEHOLDS.name, message=message, key=key, words=words)
 
 
 def _read(file: str, rows: Iterable[tuple[int, list[str]]], wanted: tuple[str, ...]) -> Contacts:
@@ -120,17 +122,23 @@ def _read(file: str, rows: Iterable[tuple[int, list[str]]], wanted: tuple[str, .
         if len(hits) > 1:
             columns = " and ".join(str(i + 1) for i in hits)
             message = f"{headers[hits[1]]}: the column is given twice (columns {columns}); keep one for the sheets"
-            problems.append(_problem(file, 1, hits[1] + 1, message))
+            problems.append(
+                _problem(file, 1, hits[1] + 1, message, "contact_twice", header=headers[hits[1]], columns=columns)
+            )
         elif not hits:
             listed = ", ".join(h for h in headers[:_SHOWN_HEADERS] if h) or "none"
             more = f" and {len(headers) - _SHOWN_HEADERS} more" if len(headers) > _SHOWN_HEADERS else ""
             message = f"no column '{name}' to put on the sheets; the households table's columns are {listed}{more}"
-            problems.append(_problem(file, 1, None, message))
+            problems.append(_problem(file, 1, None, message, "contact_missing", name=name, listed=listed + more))
         else:
             at.append(hits[0])
     id_at = next((i for i, k in enumerate(keys) if k in id_keys), None)
     if id_at is None:
-        problems.append(_problem(file, 1, None, "missing column household_id or 户号"))
+        problems.append(
+            _problem(
+                file, 1, None, "missing column household_id or 户号", "missing_column", names="household_id or 户号"
+            )
+        )
     if problems:
         raise InputError(problems)
     assert id_at is not None

@@ -219,7 +219,7 @@ def csv_rows(file: str) -> Callable[[], Rows]:
         except UndecodableError as e:
             raise SourceError(str(e), e.line, None, e.key, **e.words) from e
         except csv.Error as e:
-            raise SourceError(*_quoting_error(file, encoding, line, str(e), separator), "quote_broken") from e
+            raise SourceError(*_quoting_error(file, encoding, line, str(e), separator)) from e
         except OSError as e:
             raise SourceError(
                 f"cannot read the file: {e.strerror}", None, None, "cannot_read", why=str(e.strerror)
@@ -278,9 +278,10 @@ def _fix(separator: str) -> str:
 
 def _quoting_error(
     file: str, encoding: str, line: int, reason: str, separator: str = ","
-) -> tuple[str, int, int | None]:
-    """The message, line and cell of a CSV error in the record that starts on `line`: where its stray quote
-    opened, found by reading that record again (it is short: csv stops a runaway cell at its field limit)."""
+) -> tuple[str, int, int | None, str | None]:
+    """The message, line and cell of a CSV error in the record that starts on `line` (and the catalog key that
+    says it in other languages): where its stray quote opened, found by reading that record again (it is short:
+    csv stops a runaway cell at its field limit)."""
     fix = _fix(separator)
     one = _SEPARATOR_NAMES[separator][0]
     try:
@@ -291,25 +292,25 @@ def _quoting_error(
     if found.long is not None and found.opened is None:
         limit = f"{csv.field_size_limit():,}"
         message = f"a cell here is longer than {limit} characters, more than a table's cell may hold"
-        return message, line + found.long[0], found.long[1]
+        return message, line + found.long[0], found.long[1], "cell_too_long"
     if found.opened is None:  # not a quote after all: csv's own words, placed at the record
-        return f"cannot read the CSV from here on ({reason})", line, None
+        return f"cannot read the CSV from here on ({reason})", line, None, None
     at, column = found.opened
     if found.long is not None:
         limit = f"{csv.field_size_limit():,}"
         message = f"a double quote opens a cell here that runs on past {limit} characters: is it left open? "
-        return message + fix.capitalize(), line + at, column
+        return message + fix.capitalize(), line + at, column, "quote_broken"
     if found.after is None:
         last = line + found.lines - 1
         rest = "the rest of the line" if last == line + at else f"lines {line + at}-{last}"
         message = f"a double quote opens a cell here and is never closed, so {rest} would be one cell; "
-        return message + fix, line + at, column
+        return message + fix, line + at, column, "quote_broken"
     closes = "on the same line" if found.closed == at else f"on line {line + found.closed}"
     message = (
         f"a double quote opens a cell here and closes {closes} followed by {found.after!r}, not by a {one} or "
         f"the end of the line; {fix}"
     )
-    return message, line + at, column
+    return message, line + at, column, "quote_broken"
 
 
 @dataclass
