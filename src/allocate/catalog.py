@@ -331,6 +331,9 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "at_most_left": (" (at most {hours} h)", "（最多剩{hours}小时）"),
     # --- the command line: what `allocate` prints (problem and violation messages themselves are English) ---
     "cli_ok_case": ("ok: {case}", "通过：{case}"),
+    "usage_usage": ("Usage: {usage}", "用法：{usage}"),  # click's frame of a usage error, said in Chinese
+    "usage_help": ("Try '{command} --help' for help.", "帮助：{command} --help"),
+    "usage_error": ("Error: {error}", "错误：{error}"),
     "cli_sheets_broken": (
         "the plan in {plan} does not hold for {case} ({n} violations), so no sheets were written; solve again, or "
         "fix the plan (allocate verify lists what it breaks)",
@@ -520,6 +523,20 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "{id} 不在住户表中；住户表中有看起来相同的 {twin}",
     ),
     "repeats": ("{id} repeats", "{id} 重复"),
+    "workbook_unreadable": (
+        "cannot open the workbook ({why}); save it as .xlsx",
+        "无法打开工作簿（{why}）；请另存为 .xlsx",
+    ),
+    "workbook_policy": (
+        "the policy of {book}, read from beside it (a workbook holds no policy of its own)",
+        "{book} 的政策：读自它旁边的 policy.toml（工作簿本身不含政策）",
+    ),
+    "listed_workbooks": (
+        " (this folder holds {names}: to read a workbook, give its path)",
+        "（此文件夹中有工作簿 {names}：读取工作簿请给出它的路径）",
+    ),
+    "listed_sheets": ("; the workbook's sheets are {names}", "；工作簿中的工作表为 {names}"),
+    "listed_no_sheets": ("; the workbook has no sheets", "；工作簿中没有工作表"),
     "table_twice": ("{files} both hold the {table} table; keep one", "{files} 都是{alias}表，请只保留一个"),
     "table_missing_file": (
         "missing the {name} table: expected a .csv file named {name} or {alias}{listed}",
@@ -689,6 +706,18 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "v_wrong_visit_hours_service": (
         "service {service} takes {takes} h but its visit books {books} h",
         "服务 {service} 需要 {takes} 小时，上门却安排了 {books} 小时",
+    ),
+    "v_total_fill": (
+        "lot {lot} gives to need {need} (asks {asks}) while need {other} of the same tier {tier} (asks {other_asks}) "
+        "is short and eligible: moving units raises the tier's total fill",
+        "批次 {lot} 发给需求 {need}（申请 {asks} 份），而同为优先级 {tier} 的需求 {other}（申请 {other_asks} 份）"
+        "可以领取却缺货：移过去能提高该优先级的总满足率",
+    ),
+    "v_total_fill_whole": (
+        "lot {lot} gives {n} units to all-or-nothing need {need}; need {other} of the same tier {tier} reaches the "
+        "same total fill with fewer, leaving units for short need {low} of tier {low_tier}",
+        "批次 {lot} 给须整份的需求 {need} 发了 {n} 份；同为优先级 {tier} 的需求 {other} 用更少的份数就能达到同样的"
+        "总满足率，省下的可给优先级 {low_tier} 缺货的需求 {low}",
     ),
     "v_wrong_item": (
         "lot {lot} gives {n} to need {need} of another item",

@@ -118,9 +118,10 @@ class _Commands(click.Group):
             if ctx.meta.get(_LANG) != "zh" or e.ctx is None:
                 raise
             # the command's own words are Chinese: so is the frame click would put around them
-            click.echo(f"用法：{e.ctx.get_usage().removeprefix('Usage: ')}", err=True)
-            click.echo(f"帮助：{e.ctx.command_path} --help", err=True)
-            click.echo(f"\n错误：{e.format_message()}", err=True)
+            zh: Lang = "zh"
+            click.echo(message("usage_usage", zh, usage=e.ctx.get_usage().removeprefix("Usage: ")), err=True)
+            click.echo(message("usage_help", zh, command=e.ctx.command_path), err=True)
+            click.echo("\n" + message("usage_error", zh, error=e.format_message()), err=True)
             raise click.exceptions.Exit(EXIT_USAGE) from None
         except VerificationError as e:  # a bug: say what the plan breaks, and that nothing was written
             _list_problems([Problem(message=f"{v.rule}: {v.message}") for v in e.violations], "violations")

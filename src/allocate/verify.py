@@ -1000,6 +1000,12 @@ class _Checker:
                 f"lot {lot.lot_id} gives to need {na.need_id} (asks {na.quantity}) while need {nb.need_id} of the same "
                 f"tier {tier} (asks {nb.quantity}) is short and eligible: moving units raises the tier's total fill",
                 (lot.lot_id, na.need_id, nb.need_id),
+                lot=lot.lot_id,
+                need=na.need_id,
+                asks=na.quantity,
+                other=nb.need_id,
+                tier=tier,
+                other_asks=nb.quantity,
             )
             return
         nl = self.case.needs[low]
@@ -1009,6 +1015,14 @@ class _Checker:
             f"same tier {tier} reaches the same total fill with fewer, leaving units for short need {nl.need_id} of "
             f"tier {self.tier_names[self.need_rank[low]]}",
             (lot.lot_id, na.need_id, nb.need_id, nl.need_id),
+            variant="_whole",
+            lot=lot.lot_id,
+            n=na.quantity,
+            need=na.need_id,
+            other=nb.need_id,
+            tier=tier,
+            low=nl.need_id,
+            low_tier=self.tier_names[self.need_rank[low]],
         )
 
     def report_waste(self, li: int, left: int, need: int, received: IntArray) -> None:

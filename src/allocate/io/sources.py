@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+from allocate.catalog import message
 from allocate.errors import Bounded, Problem
 from allocate.io.cells import native_text
 from allocate.io.columns import POLICY_FILE, TABLES, Table, header_key
@@ -164,7 +165,7 @@ def _find_csv(folder: str) -> Found:
     stems = {n: n[:-4] for n in entries if n[-4:].lower() in TABLE_FILES}
     workbooks = [n for n in entries if n.lower().endswith((".xlsx", ".xlsm")) and not n.startswith("~$")]
     listed = f" (this folder holds {_names(workbooks)}: to read a workbook, give its path)" if workbooks else ""
-    listed_zh = f"（此文件夹中有工作簿 {_names(workbooks)}：读取工作簿请给出它的路径）" if workbooks else ""
+    listed_zh = message("listed_workbooks", "zh", names=_names(workbooks)) if workbooks else ""
     by_table, problems, others = _match(stems, folder, ".csv file", listed, listed_zh)
     files = {name: os.path.join(folder, entry) for name, entry in by_table.items()}
     sheets = [Sheet(table, files[table.name], csv_rows(files[table.name])) for table in TABLES if table.name in files]
@@ -378,11 +379,12 @@ def _find_xlsx(file: str) -> Found:
     try:
         book = openpyxl.load_workbook(file, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds on a file that is not a workbook
-        problem = Problem(file=file, message=f"cannot open the workbook ({type(e).__name__}: {e}); save it as .xlsx")
+        said = f"cannot open the workbook ({type(e).__name__}: {e}); save it as .xlsx"
+        problem = Problem(file=file, message=said, key="workbook_unreadable", words={"why": f"{type(e).__name__}: {e}"})
         return Found([], [problem], None, nullcontext())
     names = list(book.sheetnames)
     listed = f"; the workbook's sheets are {_names(names)}" if names else "; the workbook has no sheets"
-    listed_zh = f"；工作簿中的工作表为 {_names(names)}" if names else "；工作簿中没有工作表"
+    listed_zh = message("listed_sheets", "zh", names=_names(names)) if names else message("listed_no_sheets", "zh")
     by_table, problems, others = _match({n: n for n in names}, file, "sheet", listed, listed_zh)
     sheets = [
         Sheet(table, f"{file}[{by_table[table.name]}]", _xlsx_rows(book[by_table[table.name]]))
@@ -393,7 +395,8 @@ def _find_xlsx(file: str) -> Found:
     note = None
     if policy is not None:
         msg = f"the policy of {os.path.basename(file)}, read from beside it (a workbook holds no policy of its own)"
-        note = Problem(file=policy, message=msg, severity="note")
+        words = {"book": os.path.basename(file)}
+        note = Problem(file=policy, message=msg, severity="note", key="workbook_policy", words=words)
     warnings = _not_tables({f"{file}[{n}]": n for n in others})
     return Found(sheets, problems, policy, closing(book), warnings, note)
 
