@@ -217,3 +217,13 @@ def test_errors_the_command_ends_with_speak_the_case_language(tmp_path: Path) ->
     assert r.exit_code == 1
     assert '数量：应为整数，实为 "两"' in r.output
     assert r.output.rstrip().endswith("输入有误：1 处问题")
+
+
+def test_ids_that_look_alike_are_said_in_chinese(tmp_path: Path) -> None:
+    """A full-width twin, an invisible character and a formula-like id: the ids a WeChat copy brings in."""
+    homes = "户号,网格\nH1,东区\nＨ1,东区\nH\u200b2,东区\n=H3,东区\n"
+    files = dict(ZH, **{"住户.csv": homes, "需求.csv": "户号,物资,数量\nH1,大米,2\n"})
+    said = invoke("validate", str(write(tmp_path / "社区", files))).output
+    assert "户号：'Ｈ1' 与 'H1' 看起来相同，实际不同" in said
+    assert "户号：'H\\u200b2' 含有看不见的字符或控制字符（U+200B ZERO WIDTH SPACE）" in said
+    assert "户号：'=H3' 以 = 开头，电子表格会把它当作公式" in said

@@ -555,6 +555,24 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "and {n} more like these from here on, not listed (only the first {limit} are)",
         "此后还有 {n} 条同类提示未列出（只列前 {limit} 条）",
     ),
+    "invisible_in_id": (
+        "{noun} {text} holds invisible or control characters ({chars}), so it is not the {noun} {looks} it looks "
+        "like; delete them",
+        "{text} 含有看不见的字符或控制字符（{chars}），因此与看起来相同的 {looks} 不是同一个；请删掉这些字符",
+    ),
+    "invisible_in_id_alone": (
+        "{noun} {text} holds invisible or control characters ({chars}); delete them",
+        "{text} 含有看不见的字符或控制字符（{chars}）；请删掉这些字符",
+    ),
+    "lookalike_ids": (
+        "{noun} {text} and {noun} {other} look the same but are different (they differ in full-width or other "
+        "look-alike characters); write both the same way",
+        "{text} 与 {other} 看起来相同，实际不同（全角或形近字符不同）；请写成一样",
+    ),
+    "formula_id": (
+        "{noun} {text} starts with {first}, which spreadsheets read as a formula; better rename it",
+        "{text} 以 {first} 开头，电子表格会把它当作公式（allocate 写出时会加 '，读回不变）；最好改名",
+    ),
     "not_a_table": ("not a table of a case: ignored", "不是案例的表格：已忽略"),
     "not_a_table_meant": (
         "not a table of a case, so it is ignored; did you mean {name} ({alias})?",
@@ -848,6 +866,11 @@ UNPAIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
     "table_twice": frozenset({"table", "alias"}),
     "column_meant": frozenset({"table", "alias"}),
     "cell_blank": frozenset({"noun"}),  # Chinese says a blank required cell must be filled, whatever its kind
+    # English names the kind of id; Chinese leaves it to the column header the problem is placed at
+    "invisible_in_id": frozenset({"noun"}),
+    "invisible_in_id_alone": frozenset({"noun"}),
+    "lookalike_ids": frozenset({"noun"}),
+    "formula_id": frozenset({"noun"}),
 }
 """Fields one language leaves out on purpose, per message; every other message takes the same fields in both."""
 

@@ -507,9 +507,9 @@ class Case(Checked):
             for text in first:
                 twins.setdefault(lookalike_key(text), []).append(text)
             for text, (table, row, field) in first.items():
-                message = _lookalike(noun, text, twins[lookalike_key(text)])
-                if message:
-                    found.add(table=table, row=row, field=field, message=message, severity="warning")
+                said = _lookalike(noun, text, twins[lookalike_key(text)])
+                if said:
+                    found.add(table=table, row=row, field=field, severity="warning", **said)
             out += found.listed()
         return out
 
@@ -560,13 +560,16 @@ def _formulas(noun: str, columns: list[_Cells], default: Callable[[int], str] | 
                     message=f"{noun} {text!r} starts with {text[0]!r}, which spreadsheets read as a formula: "
                     "allocate's CSV files write it with a leading ' (and read it back as it is); better rename it",
                     severity="warning",
+                    key="formula_id",
+                    words={"noun": noun, "text": repr(text), "first": text[0]},
                 )
     return found.listed()
 
 
-def _lookalike(noun: str, text: str, twins: list[str]) -> str | None:
-    """The warning about one id, `twins` being every id of its kind that looks the same (itself included, in
-    the order first seen), or None when it needs none: no invisible character, and no look-alike it should be."""
+def _lookalike(noun: str, text: str, twins: list[str]) -> dict[str, Any] | None:
+    """The warning about one id (its message, and its catalog key and words), `twins` being every id of its kind
+    that looks the same (itself included, in the order first seen), or None when it needs none: no invisible
+    character, and no look-alike it should be."""
     hidden = [c for c in dict.fromkeys(text) if invisible(c)]
     if hidden:
         names = ", ".join(map(char_name, hidden[:3])) + (f" and {len(hidden) - 3} more" if len(hidden) > 3 else "")
@@ -579,14 +582,19 @@ def _lookalike(noun: str, text: str, twins: list[str]) -> str | None:
             so = f", so it is not the {noun} {key!r} it looks like"
         else:
             so = ""
-        return f"{noun} {text!r} holds {chars} ({names}){so}; delete {'it' if len(hidden) == 1 else 'them'}"
+        said = f"{noun} {text!r} holds {chars} ({names}){so}; delete {'it' if len(hidden) == 1 else 'them'}"
+        looks = other if other is not None else key
+        words = {"noun": noun, "text": repr(text), "chars": names, "looks": repr(looks)}
+        return {"message": said, "key": "invisible_in_id" if looks else "invisible_in_id_alone", "words": words}
     canonical = next((t for t in twins if lookalike_key(t) == t), twins[0])
     if text == canonical:
         return None
-    return (
+    said = (
         f"{noun} {text!r} and {noun} {canonical!r} look the same but are different {noun}s (they differ in "
         "full-width or other look-alike characters); write both the same way"
     )
+    words = {"noun": noun, "text": repr(text), "other": repr(canonical)}
+    return {"message": said, "key": "lookalike_ids", "words": words}
 
 
 class CaseOverview(BaseModel):
