@@ -227,3 +227,15 @@ def test_ids_that_look_alike_are_said_in_chinese(tmp_path: Path) -> None:
     assert "户号：'Ｈ1' 与 'H1' 看起来相同，实际不同" in said
     assert "户号：'H\\u200b2' 含有看不见的字符或控制字符（U+200B ZERO WIDTH SPACE）" in said
     assert "户号：'=H3' 以 = 开头，电子表格会把它当作公式" in said
+
+
+def test_policy_mistakes_are_said_in_chinese(tmp_path: Path) -> None:
+    """A misspelt setting, a bound broken, and tiers in the wrong shape, in a Chinese case's policy.toml."""
+    case = write(tmp_path / "社区", dict(ZH, **{"policy.toml": 'fairnes = "none"\nvisit_hours = 0\n'}))
+    said = invoke("validate", str(case)).output
+    assert "policy.toml:1:1: fairnes：无法识别的设置；可用的有：plan_date" in said
+    assert "policy.toml:2:1: visit_hours：应为 >= 1/3600 (one second) 的数，实为 0" in said
+    tiers = '[[tiers]]\nname = "a"\n[[tiers]]\nname = "b"\nwhen = [{min_age = 60}]\n'
+    (case / "policy.toml").write_text(tiers, encoding="utf-8")
+    said = invoke("validate", str(case)).output
+    assert "最后一个优先级（'b'）不能有 `when`" in said

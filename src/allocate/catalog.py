@@ -573,6 +573,39 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "{noun} {text} starts with {first}, which spreadsheets read as a formula; better rename it",
         "{text} 以 {first} 开头，电子表格会把它当作公式（allocate 写出时会加 '，读回不变）；最好改名",
     ),
+    "policy_unknown_key": ("unknown key; allowed: {allowed}", "无法识别的设置；可用的有：{allowed}"),
+    "policy_bound": ("expected a number {rule}, found {found}", "应为 {rule} 的数，实为 {found}"),
+    "too_many_tiers": (
+        "a policy may have at most {most} tiers; this one has {n}",
+        "政策最多 {most} 个优先级，此处有 {n} 个",
+    ),
+    "too_many_clauses": (
+        "a tier may have at most {most} clauses; this one has {n}",
+        "一个优先级最多 {most} 条子句，此处有 {n} 条",
+    ),
+    "too_many_entries": (
+        "a condition's list may have at most {most} entries; this one has {n}",
+        "一个条件的列表最多 {most} 项，此处有 {n} 项",
+    ),
+    "empty_clause": (
+        "a clause needs at least one condition; leave out `when` for a catch-all tier",
+        "一条子句至少要有一个条件；兜底的优先级请不写 `when`",
+    ),
+    "tier_unnamed": ("a tier needs a name", "优先级需要名称"),
+    "tier_name_long": (
+        "a tier name may have at most {most} characters; this one has {n}",
+        "优先级名称最多 {most} 个字符，此处有 {n} 个",
+    ),
+    "no_tiers": ("the policy needs at least one tier", "政策至少要有一个优先级"),
+    "tiers_repeated": ("tier names must be unique; repeated: {names}", "优先级名称不能重复；重复的有：{names}"),
+    "last_tier_when": (
+        "the last tier ({name}) must have no `when`, so that every need has a tier",
+        "最后一个优先级（{name}）不能有 `when`，这样每项需求都有所属的优先级",
+    ),
+    "early_catch_all": (
+        "tier {name} has no `when` and so matches everything; only the last tier may do that",
+        "优先级 {name} 没有 `when`，会匹配所有需求；只有最后一个优先级可以这样",
+    ),
     "not_a_table": ("not a table of a case: ignored", "不是案例的表格：已忽略"),
     "not_a_table_meant": (
         "not a table of a case, so it is ignored; did you mean {name} ({alias})?",

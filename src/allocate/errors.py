@@ -127,6 +127,15 @@ def omitted(first: Problem, n: int, limit: int = MAX_LISTED) -> Omitted:
     return Omitted(**first.model_dump(exclude={"message"}), message=said, omitted=n, key=key, words=words)
 
 
+class SaidError(ValueError):
+    """A ValueError a model's validator raises, with the catalog key and words that say it in other languages, so
+    that the reader that turns it into a `Problem` can keep them (`Problem.key`)."""
+
+    def __init__(self, message: str, key: str, **words: str) -> None:
+        super().__init__(message)
+        self.key, self.words = key, words
+
+
 class AllocateError(Exception):
     """Base of every error this library raises on purpose."""
 

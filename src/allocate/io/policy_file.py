@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from allocate.errors import MAX_LISTED, InputError, Problem, omitted
+from allocate.errors import MAX_LISTED, InputError, Problem, SaidError, omitted
 from allocate.io.cells import Lang, limit
 from allocate.schema import MAX_TIERS, Clause, Policy, Tier
 
@@ -121,11 +121,18 @@ def _semantic_problem(err: Any, data: dict[str, Any], places: _Places, file: str
     """One pydantic error as a problem on the line of the key it is about."""
     loc: tuple[int | str, ...] = tuple(err["loc"])
     path = "".join(f"[{k}]" if isinstance(k, int) else (f".{k}" if i else k) for i, k in enumerate(loc))
+    said: dict[str, Any] = {}
+    raised = (err.get("ctx") or {}).get("error")
     if err["type"] == "extra_forbidden":
         what, allowed = _UNKNOWN_KEY.get(tuple(k for k in loc[:-1] if isinstance(k, str)), ("unknown key", ()))
         msg = f"{what}; allowed: {', '.join(allowed)}"
+        said = {"key": "policy_unknown_key", "words": {"allowed": ", ".join(allowed)}}
     elif rule := limit(err["type"], err.get("ctx") or {}):
         msg = f"expected a number {rule}, found {_quoted(err['input'])}"
+        said = {"key": "policy_bound", "words": {"rule": rule, "found": _quoted(err["input"])}}
+    elif isinstance(raised, SaidError):
+        msg = str(raised)
+        said = {"key": raised.key, "words": raised.words}
     else:
         msg = str(err["msg"]).removeprefix("Value error, ")
         if err["type"] not in ("value_error", "missing"):
@@ -138,6 +145,8 @@ def _semantic_problem(err: Any, data: dict[str, Any], places: _Places, file: str
         table="policy",
         field=path or None,
         message=f"{path}: {msg}" if path else msg,
+        header=path or None,
+        **said,
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
+from allocate.errors import SaidError
 from allocate.schema.checked import Checked
 
 SECOND = 1 / 3600
@@ -35,7 +36,12 @@ MAX_NAME = 100
 def _at_most(values: Any, most: int, what: str, where: str) -> Any:
     """`values` if it is not a list longer than `most`; else the error that says so, before its entries are read."""
     if isinstance(values, list | tuple) and len(values) > most:
-        raise ValueError(f"{where} may have at most {most} {what}; this one has {len(values):,}")
+        raise SaidError(
+            f"{where} may have at most {most} {what}; this one has {len(values):,}",
+            f"too_many_{what.split()[-1]}",
+            most=str(most),
+            n=f"{len(values):,}",
+        )
     return values
 
 
@@ -74,7 +80,9 @@ class Clause(Checked):
     @model_validator(mode="after")
     def _not_empty(self) -> Clause:
         if not self.model_fields_set:
-            raise ValueError("a clause needs at least one condition; leave out `when` for a catch-all tier")
+            raise SaidError(
+                "a clause needs at least one condition; leave out `when` for a catch-all tier", "empty_clause"
+            )
         return self
 
     def holds(
@@ -120,9 +128,14 @@ class Tier(Checked):
     def _trim(cls, name: str) -> str:
         name = name.strip()
         if not name:
-            raise ValueError("a tier needs a name")
+            raise SaidError("a tier needs a name", "tier_unnamed")
         if len(name) > MAX_NAME:
-            raise ValueError(f"a tier name may have at most {MAX_NAME} characters; this one has {len(name):,}")
+            raise SaidError(
+                f"a tier name may have at most {MAX_NAME} characters; this one has {len(name):,}",
+                "tier_name_long",
+                most=str(MAX_NAME),
+                n=f"{len(name):,}",
+            )
         return name
 
     @field_validator("when", mode="before")
@@ -170,19 +183,25 @@ class Policy(Checked):
     @model_validator(mode="after")
     def _tiers_well_formed(self) -> Policy:
         if not self.tiers:
-            raise ValueError("the policy needs at least one tier")
+            raise SaidError("the policy needs at least one tier", "no_tiers")
         counts = Counter(t.name for t in self.tiers)
         dup = sorted(n for n, k in counts.items() if k > 1)
         if dup:
-            raise ValueError(f"tier names must be unique; repeated: {', '.join(dup)}")
+            raise SaidError(
+                f"tier names must be unique; repeated: {', '.join(dup)}", "tiers_repeated", names=", ".join(dup)
+            )
         if not self.tiers[-1].catch_all:
-            raise ValueError(
-                f"the last tier ({self.tiers[-1].name!r}) must have no `when`, so that every need has a tier"
+            raise SaidError(
+                f"the last tier ({self.tiers[-1].name!r}) must have no `when`, so that every need has a tier",
+                "last_tier_when",
+                name=repr(self.tiers[-1].name),
             )
         early = [t.name for t in self.tiers[:-1] if t.catch_all]
         if early:
-            raise ValueError(
-                f"tier {early[0]!r} has no `when` and so matches everything; only the last tier may do that"
+            raise SaidError(
+                f"tier {early[0]!r} has no `when` and so matches everything; only the last tier may do that",
+                "early_catch_all",
+                name=repr(early[0]),
             )
         return self
 
