@@ -239,3 +239,9 @@ def test_policy_mistakes_are_said_in_chinese(tmp_path: Path) -> None:
     (case / "policy.toml").write_text(tiers, encoding="utf-8")
     said = invoke("validate", str(case)).output
     assert "最后一个优先级（'b'）不能有 `when`" in said
+
+
+def test_a_broken_policy_file_is_said_in_chinese(tmp_path: Path) -> None:
+    """A quote left open in policy.toml: not valid TOML, said in Chinese at its line and column."""
+    case = write(tmp_path / "社区", dict(ZH, **{"policy.toml": 'fairness = "none\n'}))
+    assert "policy.toml:1:17: 不是有效的 TOML 格式" in invoke("validate", str(case)).output

@@ -448,6 +448,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     ),
     "cell_list": ("expected a list separated by ;, found {found}", "应为以 ; 分隔的列表，实为 {found}"),
     "missing_column": ("missing column {names}", "缺少列 {names}"),
+    "cell_tier_ambiguous": (
+        "expected one tier's name as policy.toml spells it: this could be {either}, found {found}",
+        "应写政策中某一个优先级的名称：{found} 可能是 {either}",
+    ),
     "services_without_volunteers": (
         "services need volunteers, but the case has no volunteers table",
         "有上门服务，但案例没有志愿者表",
@@ -573,6 +577,20 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "{noun} {text} starts with {first}, which spreadsheets read as a formula; better rename it",
         "{text} 以 {first} 开头，电子表格会把它当作公式（allocate 写出时会加 '，读回不变）；最好改名",
     ),
+    "policy_big": (
+        "the policy is larger than {most} bytes, and a policy is a few thousand: is it the right file?",
+        "政策文件超过 {most} 字节，而政策通常只有几千字节：是不是选错了文件？",
+    ),
+    "policy_unreadable": ("cannot read the policy: {why}", "无法读取政策文件：{why}"),
+    "policy_not_utf8": (
+        "not UTF-8 (byte offset {offset}); save the policy as UTF-8",
+        "不是 UTF-8 编码（字节偏移 {offset}）；请把政策文件另存为 UTF-8",
+    ),
+    "policy_deep": (
+        "nested more than {most} deep in arrays and inline tables; a policy needs at most three",
+        "数组和内联表嵌套超过 {most} 层；政策最多只需三层",
+    ),
+    "policy_not_toml": ("not valid TOML: {why}", "不是有效的 TOML 格式（{why}）：请检查引号、括号和等号"),
     "policy_unknown_key": ("unknown key; allowed: {allowed}", "无法识别的设置；可用的有：{allowed}"),
     "policy_bound": ("expected a number {rule}, found {found}", "应为 {rule} 的数，实为 {found}"),
     "too_many_tiers": (

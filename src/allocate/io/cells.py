@@ -178,7 +178,11 @@ class TierCell(Cell):
         meant = self.labels.get(_label_key(text), ())
         if len(meant) > 1:
             either = " or ".join(repr(m) for m in meant)
-            raise CellError(f"one tier's name as policy.toml spells it: this could be {either}")
+            raise CellError(
+                f"one tier's name as policy.toml spells it: this could be {either}",
+                "cell_tier_ambiguous",
+                either=either,
+            )
         return meant[0] if meant else text
 
 

@@ -59,13 +59,19 @@ def read_policy(path: str | os.PathLike[str]) -> Policy:
             msg = (
                 f"the policy is larger than {MAX_BYTES:,} bytes, and a policy is a few thousand: is it the right file?"
             )
-            raise InputError([Problem(file=file, line=1, table="policy", message=msg)])
+            words = {"most": f"{MAX_BYTES:,}"}
+            raise InputError([Problem(file=file, line=1, table="policy", message=msg, key="policy_big", words=words)])
         text = raw.decode("utf-8-sig")
     except OSError as e:
-        raise InputError([Problem(file=file, table="policy", message=f"cannot read the policy: {e.strerror}")]) from e
+        said = f"cannot read the policy: {e.strerror}"
+        words = {"why": str(e.strerror)}
+        raise InputError(
+            [Problem(file=file, table="policy", message=said, key="policy_unreadable", words=words)]
+        ) from e
     except UnicodeDecodeError as e:
         msg = f"not UTF-8 (byte offset {e.start}); save the policy as UTF-8"
-        raise InputError([Problem(file=file, table="policy", message=msg)]) from e
+        words = {"offset": str(e.start)}
+        raise InputError([Problem(file=file, table="policy", message=msg, key="policy_not_utf8", words=words)]) from e
     return _parse(text, file)
 
 
@@ -74,14 +80,17 @@ def _parse(text: str, file: str) -> Policy:
     deep = _too_deep(text)
     if deep is not None:
         msg = f"nested more than {MAX_DEPTH} deep in arrays and inline tables; a policy needs at most three"
-        raise InputError([Problem(file=file, line=deep[0], column=deep[1], table="policy", message=msg)])
+        at = {"file": file, "line": deep[0], "column": deep[1], "table": "policy"}
+        raise InputError([Problem(**at, message=msg, key="policy_deep", words={"most": str(MAX_DEPTH)})])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         m = _TOML_AT.search(str(e))
         line, column = (int(m[1]), int(m[2])) if m else (text.count("\n") + 1, None)
-        msg = f"not valid TOML: {_TOML_AT.sub('', str(e)).strip()}"
-        raise InputError([Problem(file=file, line=line, column=column, table="policy", message=msg)]) from e
+        why = _TOML_AT.sub("", str(e)).strip()
+        msg = f"not valid TOML: {why}"
+        at = {"file": file, "line": line, "column": column, "table": "policy"}
+        raise InputError([Problem(**at, message=msg, key="policy_not_toml", words={"why": why})]) from e
     except RecursionError as e:  # not expected past the nesting check; still an input error, not a crash
         msg = "nested too deeply to read; a policy needs at most three levels"
         raise InputError([Problem(file=file, line=1, table="policy", message=msg)]) from e
