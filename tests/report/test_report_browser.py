@@ -6,12 +6,11 @@ Skipped, with the reason, only when playwright or the chromium binary is missing
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from chromium import A4_WIDTH, ARTIFACTS, needs_chromium, open_page
 
 from allocate.explain import Explanation, explain
 from allocate.generate import demo_case
@@ -20,23 +19,7 @@ from allocate.report.html import UNMET_ROWS
 from allocate.report.numbers import pct, thousands
 from allocate.solve import solve
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install playwright")
-
-CHROMIUM = shutil.which("chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-A4_WIDTH = 794  # CSS pixels of an A4 page's width at 96 dpi
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="Debian's chromium is not installed: apt-get install -y chromium fonts-noto-cjk"
-)
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -48,15 +31,6 @@ def demo() -> tuple[dict[str, Any], Explanation]:
     return summary, explanation
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Headless Debian Chromium (playwright cannot download its own browser here)."""
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
-
-
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_report_shows_key_numbers_without_network(
     demo: tuple[dict[str, Any], Explanation], browser: Any, tmp_path: Path, lang: Lang
@@ -66,12 +40,7 @@ def test_report_shows_key_numbers_without_network(
     summary, explanation = demo
     path = tmp_path / "report.html"
     path.write_text(render_html(summary, explanation, lang=lang), encoding="utf-8")
-    context = browser.new_context(viewport={"width": A4_WIDTH, "height": 1123})
-    requests: list[str] = []
-    context.on("request", lambda r: requests.append(r.url))
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
-    page = context.new_page()
-    page.goto(path.as_uri())
+    context, page, requests = open_page(browser, path)
 
     general = next(t for t in summary["tiers"] if t["tier"] == "general")
     rice = next(i for i in summary["items"] if i["item"] == "大米(袋)")

@@ -10,36 +10,18 @@ Skipped, with the reason, only when playwright or the chromium binary is missing
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from chromium import A4_WIDTH, ARTIFACTS, needs_chromium, open_page
 
 from allocate.catalog import Lang, message
 from allocate.generate import demo_case
 from allocate.run import run
 from allocate.sheets import Contacts, Sheets, build_sheets, render_pick_lists, render_volunteers
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install playwright")
-
-CHROMIUM = shutil.which("chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-A4_WIDTH = 794  # CSS pixels of an A4 page's width at 96 dpi
-A4_HEIGHT = 1123
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="Debian's chromium is not installed: apt-get install -y chromium fonts-noto-cjk"
-)
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +34,7 @@ def sheets() -> Sheets:
     quarantined = [h.household_id for h in case.households if h.grid == grid][:2]
     case = case.replace(
         households=tuple(h.model_copy(update={"quarantined": h.household_id in quarantined}) for h in case.households),
-        volunteers=(first.model_copy(update={"designated": True}), *case.volunteers[1:]),
+        volunteers=(first.model_copy(update={"designated": True}), *(case.volunteers or ())[1:]),
     )
     plan = run(case, marginal_limit=0).plan
     contacts = Contacts(
@@ -68,26 +50,6 @@ def sheets() -> Sheets:
     built = build_sheets(plan, contacts)
     assert any(s.contact_free for v in built.volunteers for s in v.stops)
     return built
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Headless Debian Chromium (playwright cannot download its own browser here)."""
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
-
-
-def _open(browser: Any, path: Path) -> tuple[Any, Any, list[str]]:
-    """A page at A4 width showing `path`, with every request but the file itself refused and recorded."""
-    context = browser.new_context(viewport={"width": A4_WIDTH, "height": A4_HEIGHT})
-    requests: list[str] = []
-    context.on("request", lambda r: requests.append(r.url))
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
-    page = context.new_page()
-    page.goto(path.as_uri())
-    return context, page, requests
 
 
 def _inside_a4(page: Any, selector: str) -> None:
@@ -109,7 +71,7 @@ def test_volunteer_pages_fit_a4_and_mark_contact_free_stops(
     every cell (long addresses too) inside the A4 width, no request but the file; screenshot and PDF saved."""
     path = tmp_path / "volunteers.html"
     path.write_text(render_volunteers(sheets, lang=lang), encoding="utf-8")
-    context, page, requests = _open(browser, path)
+    context, page, requests = open_page(browser, path)
 
     assert page.locator("section.page").count() == len(sheets.volunteers)
     first = sheets.volunteers[0]
@@ -141,7 +103,7 @@ def test_pick_lists_fit_a4_expiry_first(sheets: Sheets, browser: Any, tmp_path: 
     column anywhere; screenshot and PDF saved."""
     path = tmp_path / "pick-lists.html"
     path.write_text(render_pick_lists(sheets, lang=lang), encoding="utf-8")
-    context, page, requests = _open(browser, path)
+    context, page, requests = open_page(browser, path)
 
     assert page.locator("section.page").count() == len(sheets.pick_lists)
     grid = sheets.pick_lists[0]
