@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from allocate.explain import Explanation
 from allocate.files import atomic_folder, write_csv
+from allocate.gc_pause import collector_paused
 from allocate.plan import PLAN_FILES, Plan, format_hours
 from allocate.report import render_html, summary_json
 
@@ -49,7 +50,7 @@ def write_outputs(
 
     With `overwrite`, an existing folder is replaced only if it holds nothing but plan files (`PLAN_FILES`).
     """
-    with atomic_folder(folder, overwrite=overwrite, replaceable=PLAN_FILES) as tmp:
+    with atomic_folder(folder, overwrite=overwrite, replaceable=PLAN_FILES) as tmp, collector_paused():
         plan.write_tables(tmp)
         write_csv(
             tmp / "unmet.csv",

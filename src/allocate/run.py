@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from allocate.checks import check_flag, check_path, check_seconds, check_type, fail
 from allocate.errors import VerificationError
+from allocate.gc_pause import collector_paused
 from allocate.plan import Plan
 from allocate.schema import Case, Policy
 from allocate.solve import SolveParams
@@ -159,13 +160,14 @@ def run(
     step = _stepper(progress, timings)
     with step("solving"):
         plan = solve_case(case, policy, backend=backend, time_limit=_left(deadline), params=params)
-    with step("verifying"):
+    with step("verifying"), collector_paused():
         check = verify(plan.case, plan)
     if not check.ok:
         raise VerificationError(check.violations)
     with step("explaining"):
         explanation = explain(plan, backend=backend, limit=marginal_limit, time_limit=_left(deadline))
-    summary = build_summary(plan, explanation, inputs={}, timings=timings)
+    with collector_paused():
+        summary = build_summary(plan, explanation, inputs={}, timings=timings)
     return Result(plan=plan, verification=check, explanation=explanation, summary=summary)
 
 

@@ -18,6 +18,7 @@ off) and which heuristic steps' choices stand, and `Plan.bounds` how far each ti
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass
 
@@ -30,7 +31,7 @@ from allocate.backends.base import Backend
 from allocate.checks import check_solve
 from allocate.core.bounds import tier_bounds
 from allocate.core.exact import ExactLimits, ExactPart, PartResult, model_size, part_value
-from allocate.core.goods import build_problem
+from allocate.core.goods import Counter, GoodsProblem, build_problem
 from allocate.core.heuristic import plan_fast
 from allocate.core.index import CaseIndex, IntArray, build_index
 from allocate.core.lots import assign_lots
@@ -96,16 +97,47 @@ def solve(
         return _solve(case, engine, None if time_limit is None else started + time_limit, params or SolveParams())
 
 
-def _solve(case: Case, engine: Backend, deadline: float | None, params: SolveParams) -> Plan:
-    """`solve` for a case under its own policy."""
+@dataclass(frozen=True)
+class Prepared:
+    """What the volunteers table cannot change: the goods index and problem of a case for a plan date.
+
+    `explain`'s marginal values solve a case again with one more volunteer: they prepare it once and `decide` again.
+    """
+
+    plan_date: dt.date
+    index: CaseIndex
+    problem: GoodsProblem
+
+
+def prepare(case: Case) -> Prepared:
+    """Index the case and group its needs into goods classes (steps that read no volunteer)."""
     plan_date = case.policy.effective_date()
-    stats = dict.fromkeys(STATS, 0)
-
-    def count(name: str, k: int) -> None:
-        stats[name] += k
-
     index = build_index(case, plan_date)
-    problem = build_problem(index)
+    return Prepared(plan_date, index, build_problem(index))
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Units per need and who does what, and how far each part is proven: the plan before its rows are written."""
+
+    amount: IntArray
+    roster: Roster | None
+    crew: Crew | None
+    parts: list[Part]
+    results: list[PartResult]
+    stopped: str
+
+
+def decide(
+    case: Case,
+    ready: Prepared,
+    engine: Backend,
+    deadline: float | None,
+    params: SolveParams,
+    count: Counter,
+) -> Decision:
+    """The fast plan, then every part it has not proven solved exactly where small enough, merged."""
+    index, problem = ready.index, ready.problem
     crew = build_crew(case)
     settled = settle(index, problem, crew, count)
     fast = plan_fast(
@@ -174,6 +206,20 @@ def _solve(case: Case, engine: Backend, deadline: float | None, params: SolvePar
                 )
         results.append(result)
     amount, roster = _merge(index, crew, fast.amount, fast.roster, results)
+    return Decision(amount, roster, crew, parts, results, fast.stopped)
+
+
+def _solve(case: Case, engine: Backend, deadline: float | None, params: SolveParams) -> Plan:
+    """`solve` for a case under its own policy."""
+    stats = dict.fromkeys(STATS, 0)
+
+    def count(name: str, k: int) -> None:
+        stats[name] += k
+
+    ready = prepare(case)
+    plan_date, index, problem = ready.plan_date, ready.index, ready.problem
+    decision = decide(case, ready, engine, deadline, params, count)
+    amount, roster, crew = decision.amount, decision.roster, decision.crew
     row_need, row_lot, row_qty = assign_lots(index, problem, amount, count)
     stats["components"] = len(problem.components)
     stats["classes"] = sum(len(comp.classes) for comp in problem.components)
@@ -192,7 +238,7 @@ def _solve(case: Case, engine: Backend, deadline: float | None, params: SolvePar
         ]
     )
     visits = _VISITS.validate_python(_visit_rows(case, roster))
-    termination = _termination(parts, results, fast.stopped)
+    termination = _termination(decision.parts, decision.results, decision.stopped)
     done = np.zeros(0, np.bool_) if roster is None else roster.service >= 0
     if termination.reason is Reason.PROVEN:
         bounds = _proven_bounds(index, crew, amount, done)

@@ -124,3 +124,57 @@ def test_item_alone_gives_the_plans_own_fills(case: Case) -> None:
             policy=case.policy,
         )
         assert solve(part).need_fills == tuple(plan.need_fills[i] for i in rows), item
+
+
+@pytest.mark.parametrize("case", [demo_case(), generate(300, seed=1)], ids=["demo", "generated"])
+def test_every_item_with_one_more_unit_at_once_gives_each_item_alone(case: Case) -> None:
+    """Items measured in one solve (each with its extra unit) fill as each item solved alone with its extra unit:
+    given the deliveries, items compete for nothing."""
+    plan = solve(case)
+    delivered = {v.household_id for v in plan.visits if v.kind == "delivery"}
+    items = list(dict.fromkeys(n.item for n in case.needs))
+    rows = [i for i, n in enumerate(case.needs) if n.household_id in delivered]
+    extra = {item: Lot(lot_id=f"+1 {item}", item=item, quantity=1) for item in items}
+    together = solve(
+        Case(
+            households=tuple(h for h in case.households if h.household_id in delivered),
+            needs=tuple(case.needs[i] for i in rows),
+            lots=case.lots + tuple(extra.values()),
+            policy=case.policy,
+        )
+    ).need_fills
+    for item in items:
+        mine = [k for k, i in enumerate(rows) if case.needs[i].item == item]
+        owners = {case.needs[rows[k]].household_id for k in mine}
+        alone = Case(
+            households=tuple(h for h in case.households if h.household_id in owners),
+            needs=tuple(case.needs[rows[k]] for k in mine),
+            lots=(*(lot for lot in case.lots if lot.item == item), extra[item]),
+            policy=case.policy,
+        )
+        assert solve(alone).need_fills == tuple(together[k] for k in mine), item
+
+
+def test_marginal_values_index_the_case_twice_and_never_write_a_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One goods index for every volunteer hour measured, one for all the items: solves for marginal values stop
+    at units and visits (deterministic counts, not time)."""
+    import allocate.explain.marginal as marginal
+
+    case = generate(800, seed=2)
+    plan = solve(case)
+    prepared: list[int] = []
+    real_prepare = marginal.prepare
+
+    def counting(c: Case) -> object:
+        prepared.append(len(c.needs))
+        return real_prepare(c)
+
+    def no_solve(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a whole solve for a plan the engine made")
+
+    monkeypatch.setattr(marginal, "prepare", counting)
+    monkeypatch.setattr(marginal, "solve", no_solve)
+    values = marginal_values(plan, limit=None)
+    grids = sum(v.kind == "volunteer_hours" and v.tier is not None for v in values)
+    assert grids == 3
+    assert len(prepared) == 2

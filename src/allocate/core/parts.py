@@ -121,25 +121,45 @@ def find_parts(
             join(np.unique(index.need_hh[needs]))
 
     root = _components(n_hh, links)
-    need_comp = problem.need_comp
+    need_rows = np.flatnonzero(reach)
+    groups = _Groups(root, root[index.need_hh[need_rows]], need_rows)
+    service_groups = None if crew is None else _Groups(root, root[crew.service_hh], np.arange(crew.service_hh.size))
+    wanted = np.zeros(n_hh, np.bool_)  # per root: its part holds something in question
+    wanted[root[contested]] = True
+    wanted[root[index.need_hh[need_rows[in_question[problem.need_comp[need_rows]]]]]] = True
     parts = []
-    for r in np.unique(root).tolist():
-        households = np.flatnonzero(root == r)
-        needs = np.flatnonzero(np.isin(index.need_hh, households) & reach)
-        comps = np.unique(need_comp[needs])
+    for r in np.flatnonzero(wanted).tolist():
+        households = groups.households(r)
+        comps = np.unique(problem.need_comp[groups.rows(r)])
         comps = comps[in_question[comps]]
         open_ = households[contested[households]]
-        if not open_.size and not comps.size:
-            continue
         services = np.zeros(0, np.int64)
         volunteers = np.zeros(0, np.int64)
-        if crew is not None:
-            services = np.flatnonzero(np.isin(crew.service_hh, households))
+        if crew is not None and service_groups is not None:
+            services = service_groups.rows(r)
             classes = np.unique(crew.hh_class[open_])
             volunteers = np.flatnonzero(crew.covers[:, classes].any(axis=1)) if classes.size else volunteers
         steps = (("volunteers",) if open_.size else ()) + (("all_or_nothing",) if aon_open[comps].any() else ())
         parts.append(Part(households, open_, volunteers, comps, services, steps))
     return parts
+
+
+class _Groups:
+    """Households and rows (needs or services) grouped by the root of their household, each group in ascending
+    order: one sort instead of a scan of every row per part."""
+
+    def __init__(self, root: IntArray, row_root: IntArray, rows: IntArray) -> None:
+        self._hh = np.argsort(root, kind="stable")
+        self._hh_at = np.searchsorted(root[self._hh], np.arange(root.size + 1))
+        order = np.argsort(row_root, kind="stable")
+        self._rows = rows[order]
+        self._rows_at = np.searchsorted(row_root[order], np.arange(root.size + 1))
+
+    def households(self, r: int) -> IntArray:
+        return self._hh[self._hh_at[r] : self._hh_at[r + 1]]
+
+    def rows(self, r: int) -> IntArray:
+        return self._rows[self._rows_at[r] : self._rows_at[r + 1]]
 
 
 def _components(n: int, links: list[IntArray]) -> IntArray:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from allocate.explain.marginal import DEFAULT_LIMIT, MarginalValue, marginal_from
 from allocate.explain.reasons import Shortfall, shortfalls
+from allocate.gc_pause import collector_paused
 from allocate.plan import Plan
 
 
@@ -32,6 +33,7 @@ def explain(
 ) -> Explanation:
     """The shortfalls of `plan` and, when `marginal`, the marginal values (`backend`, `limit` and `time_limit` as
     there)."""
-    rows = shortfalls(plan)
-    values = marginal_from(plan, rows, backend, limit, time_limit) if marginal else ()
+    with collector_paused():  # millions of short-lived records, no cycles (`allocate.gc_pause`)
+        rows = shortfalls(plan)
+        values = marginal_from(plan, rows, backend, limit, time_limit) if marginal else ()
     return Explanation(shortfalls=rows, marginal_values=values)

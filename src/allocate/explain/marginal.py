@@ -20,9 +20,10 @@ from pydantic import BaseModel, ConfigDict
 from allocate.backends import get_backend
 from allocate.checks import check_seconds
 from allocate.explain.reasons import SUPPLY_REASONS, VOLUNTEER_REASONS, Shortfall, shortfalls
-from allocate.plan import Plan
+from allocate.gc_pause import collector_paused
+from allocate.plan import Plan, TierStats, tier_stats
 from allocate.schema import Case, Lot, Volunteer
-from allocate.solve import SolveParams, solve
+from allocate.solve import Decision, Prepared, SolveParams, decide, prepare, solve
 
 
 class MarginalValue(BaseModel):
@@ -110,18 +111,16 @@ def _fresh_id(taken: Iterable[str], stem: str) -> str:
     return name
 
 
-def _with(case: Case, *, lots: tuple[Lot, ...] = (), volunteers: tuple[Volunteer, ...] = ()) -> Case:
-    """`case` with extra lots and volunteers."""
-    more = None if case.volunteers is None else case.volunteers + volunteers
-    return case.replace(lots=case.lots + lots, volunteers=more)
-
-
 _RESOLVE = SolveParams(bounds=False)
 """Solving again only to compare fills needs no certified bounds."""
 
 
 class _Measure:
-    """Measures by solving again: the case as planned (its plan date fixed), with one more unit or one more hour."""
+    """Measures by solving again: the case as planned (its plan date fixed), with one more unit or one more hour.
+
+    The goods index is built once and shared by every solve with one more volunteer (volunteers change nothing in
+    it), and those solves stop where the units and visits are decided: the gains need fills, not plan rows.
+    """
 
     def __init__(self, plan: Plan, backend: str, deadline: float | None = None) -> None:
         self.plan, self.backend, self.deadline = plan, backend, deadline
@@ -132,10 +131,12 @@ class _Measure:
         """Wall seconds left for the solves (0 when none), or None without a time limit."""
         return None if self.deadline is None else max(self.deadline - time.monotonic(), 0.0)
 
-    def _solve(self, case: Case) -> Plan:
-        """Solve again, within what is left of the time limit."""
+    def _decide(self, case: Case, ready: Prepared) -> Decision:
+        """Decide units and visits again, within what is left of the time limit."""
         left = self.time_left()
-        return solve(case, backend=self.backend, time_limit=None if left is None else max(left, 0.01), params=_RESOLVE)
+        deadline = None if left is None else time.monotonic() + max(left, 0.01)
+        with collector_paused():
+            return decide(case, ready, get_backend(self.backend), deadline, _RESOLVE, _uncounted)
 
     @cached_property
     def base(self) -> Plan:
@@ -146,46 +147,42 @@ class _Measure:
         """
         if self.plan.backend == get_backend(self.backend).name:
             return self.plan
-        return self._solve(self.case)
-
-    def extra_lot(self, item: str) -> Lot:
-        """One open unit of `item`: no earmark, no grid limit, no expiry."""
-        return Lot(lot_id=_fresh_id((lot.lot_id for lot in self.case.lots), f"+1 {item}"), item=item, quantity=1)
+        left = self.time_left()
+        return solve(
+            self.case, backend=self.backend, time_limit=None if left is None else max(left, 0.01), params=_RESOLVE
+        )
 
     def gains(self, r: _Resource) -> tuple[float, float]:
         """(min fill gain, mean fill gain) of tier `r.tier` with one more unit of the item or hour in the grid."""
         assert r.tier is not None
-        case = self.case
         if r.kind == "item":
             return self._item_alone(r.name, r.tier)
+        case = self.case
         vid = _fresh_id((v.volunteer_id for v in case.volunteers or ()), f"+1 h {r.name}")
         extra = Volunteer(volunteer_id=vid, grids=(r.name,), hours=1.0, skills=r.skills, designated=r.designated)
-        bigger = _with(case, volunteers=(extra,))
-        before, after = self.base.tiers[r.tier], self._solve(bigger).tiers[r.tier]
+        bigger = _one_more_volunteer(case, extra)
+        decision = self._decide(bigger, self._ready)
+        before, after = self.base.tiers[r.tier], _tiers(bigger, self._ready, decision)[r.tier]
         return (after.min_fill or 0.0) - (before.min_fill or 0.0), (after.mean_fill or 0.0) - (before.mean_fill or 0.0)
+
+    @cached_property
+    def _ready(self) -> Prepared:
+        return prepare(self.case)
 
     def _item_alone(self, item: str, tier: int) -> tuple[float, float]:
         """Only the item's needs (in delivered households, the plan's deliveries held) and lots are solved again.
 
         Given who is delivered, items compete for nothing, so this is the exact effect of one more unit on the
         goods. The engine solves such independent parts separately, so the base plan's fills are what solving the
-        item alone gives (checked on the demo and on generated cases); one small solve with the extra unit remains.
-        The tier's other needs and its services keep their fills.
+        item alone gives (checked on the demo and on generated cases), and so are the fills of one solve of every
+        item at once, each with its one more unit (`_one_more`). The tier's other needs and its services keep
+        their fills.
         """
-        case = self.case
         rows = self._delivered_rows.get(item, np.zeros(0, np.int64))
-        owners = {case.needs[i].household_id for i in rows}
         mine = rows[self._need_tier[rows] == tier]
         if not mine.size:
             return 0.0, 0.0
-        part = Case(
-            households=tuple(h for h in case.households if h.household_id in owners),
-            needs=tuple(case.needs[i] for i in mine) + tuple(case.needs[i] for i in rows if self._need_tier[i] != tier),
-            lots=tuple(lot for lot in case.lots if lot.item == item),
-            policy=case.policy,
-        )
-        before = self._fills[mine]
-        after = np.array(self._solve(_with(part, lots=(self.extra_lot(item),))).need_fills)[: mine.size]
+        before, after = self._fills[mine], self._one_more[mine]
         others = self._need_tier == tier
         others[rows] = False
         rest = np.concatenate([self._fills[others], self._service_fills[self._service_tier == tier]])
@@ -193,6 +190,31 @@ class _Measure:
         size = rest.size + mine.size
         low = min(floor, float(after.min())) - min(floor, float(before.min()))
         return low, float(after.sum() - before.sum()) / size
+
+    @cached_property
+    def _one_more(self) -> npt.NDArray[np.float64]:
+        """Fill of each need (case order; NaN where not delivered) when every item asked for has one more open
+        unit (no earmark, grid limit or expiry), the plan's deliveries held: one solve of the goods alone."""
+        case = self.case
+        rows = np.sort(np.concatenate([np.zeros(0, np.int64), *self._delivered_rows.values()]))
+        owners = {case.needs[i].household_id for i in rows.tolist()}
+        taken = {lot.lot_id for lot in case.lots}
+        extra = []
+        for item in self._delivered_rows:
+            lot_id = _fresh_id(taken, f"+1 {item}")
+            taken.add(lot_id)
+            extra.append(Lot(lot_id=lot_id, item=item, quantity=1))
+        goods = Case(
+            households=tuple(h for h in case.households if h.household_id in owners),
+            needs=tuple(case.needs[i] for i in rows.tolist()),
+            lots=case.lots + tuple(extra),
+            policy=case.policy,
+        )
+        ready = prepare(goods)
+        decision = self._decide(goods, ready)
+        out = np.full(len(case.needs), np.nan)
+        out[rows] = decision.amount / ready.index.need_qty
+        return out
 
     @cached_property
     def _fills(self) -> npt.NDArray[np.float64]:
@@ -220,6 +242,37 @@ class _Measure:
             if delivered is None or n.household_id in delivered:
                 rows.setdefault(n.item, []).append(i)
         return {item: np.array(r, np.int64) for item, r in rows.items()}
+
+
+def _one_more_volunteer(case: Case, extra: Volunteer) -> Case:
+    """`case` with `extra` among its volunteers, not checked again: the case is checked, and `extra` has a fresh id
+    and one of its grids, which is all the cross-table checks would look at. What the case worked out once and
+    reads no volunteer (rows of households, tiers) carries over; the rest is dropped, to be worked out again."""
+    bigger = case.model_copy(update={"volunteers": (*(case.volunteers or ()), extra)})
+    for name in set(bigger.__dict__) - set(type(case).model_fields) - _READS_NO_VOLUNTEER:
+        del bigger.__dict__[name]
+    return bigger
+
+
+_READS_NO_VOLUNTEER = frozenset({"household_index", "need_tiers", "service_tiers"})
+
+
+def _uncounted(name: str, k: int) -> None:
+    """Solves for marginal values keep no counters."""
+
+
+def _tiers(case: Case, ready: Prepared, decision: Decision) -> tuple[TierStats, ...]:
+    """`Plan.tiers` of the plan `decision` stands for, from its units and services without writing its rows."""
+    index = ready.index
+    done = np.zeros(0, np.bool_) if decision.roster is None else decision.roster.service >= 0
+    service_hh = np.array([case.household_index[s.household_id] for s in case.services], np.int64)
+    return tier_stats(
+        case.policy.tier_names,
+        np.concatenate([decision.amount / index.need_qty, done.astype(np.float64)]),
+        np.concatenate([index.need_tier, np.array(case.service_tiers, np.int64)]),
+        np.concatenate([index.need_hh, service_hh]),
+        np.arange(index.need_qty.size + service_hh.size) < index.need_qty.size,
+    )
 
 
 def _clean(x: float) -> float:

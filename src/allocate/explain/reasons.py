@@ -7,7 +7,7 @@ them). `allocate.explain.household` reads the same ledger to put the numbers beh
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
@@ -100,14 +100,14 @@ class Ledger:
         self.tier_names = case.policy.tier_names
         need_pos = {n.need_id: i for i, n in enumerate(case.needs)}
         lot_pos = {lot.lot_id: i for i, lot in enumerate(case.lots)}
-        self.grid_of = [case.households[case.household_index[n.household_id]].grid for n in case.needs]
+        rows = np.array(
+            [(need_pos.get(a.need_id, -1), lot_pos.get(a.lot_id, -1), a.quantity) for a in plan.allocations], np.int64
+        ).reshape(-1, 3)
+        rows = rows[(rows[:, 0] >= 0) & (rows[:, 1] >= 0)]
+        self.alloc_need, self.alloc_lot, self.alloc_qty = rows[:, 0], rows[:, 1], rows[:, 2]
+        self.need_tier = np.array(case.need_tiers, np.int64)
         given = np.zeros((len(case.lots), len(self.tier_names)), np.int64)
-        self.from_lots: dict[int, list[tuple[int, int]]] = {}
-        for a in plan.allocations:
-            need, lot_row = need_pos.get(a.need_id), lot_pos.get(a.lot_id)
-            if need is not None and lot_row is not None:
-                given[lot_row, case.need_tiers[need]] += a.quantity
-                self.from_lots.setdefault(need, []).append((lot_row, a.quantity))
+        np.add.at(given, (self.alloc_lot, self.need_tier[self.alloc_need]), self.alloc_qty)
         self.given = given
         self.lot_qty = np.array([lot.quantity for lot in case.lots], np.int64)
         self.left = np.maximum(self.lot_qty - given.sum(axis=1), 0)
@@ -116,6 +116,84 @@ class Ledger:
         self._goods_why: dict[int, Reason | None] = {}
         self._able: dict[tuple[int, int], list[int]] = {}
         self._visit: dict[tuple[int, int, float], Reason | None] = {}
+
+    @cached_property
+    def grid_of(self) -> list[str]:
+        """Per need, its household's grid."""
+        grids = self.goods.grids
+        return [grids[g] for g in self.goods.need_grid.tolist()]
+
+    @cached_property
+    def from_lots(self) -> dict[int, list[tuple[int, int]]]:
+        """Per need given something, the (lot row, units) it received, in plan order."""
+        out: dict[int, list[tuple[int, int]]] = {}
+        for need, lot, q in zip(
+            self.alloc_need.tolist(), self.alloc_lot.tolist(), self.alloc_qty.tolist(), strict=True
+        ):
+            out.setdefault(need, []).append((lot, q))
+        return out
+
+    def prime(self, needs: IntArray) -> None:
+        """Work out at once, for every signature of `needs`, its goods reason and its pool (what `goods_reason` and
+        `pool` would memoise one signature at a time): one pass of each rule over the pairs of a signature and a
+        lot of its item holding a unit."""
+        sig = self.signature
+        todo = np.unique(sig[needs])
+        todo = todo[[int(k) not in self._goods_why for k in todo.tolist()]]
+        if not todo.size:
+            return
+        rep = self._first_of_signature[todo]
+        facts, holding = self.goods, self.holding
+        item = facts.need_item[rep]
+        lot_item = facts.lot_item[holding]
+        by_item = np.argsort(lot_item, kind="stable")
+        start = np.searchsorted(lot_item[by_item], item, "left")
+        stop = np.searchsorted(lot_item[by_item], item, "right")
+        size = stop - start
+        pair = np.repeat(np.arange(todo.size), size)  # pairs of a signature and a lot of its item (the item rule)
+        offset = np.arange(pair.size) - np.repeat(np.cumsum(size) - size, size)
+        lot = holding[by_item[np.repeat(start, size) + offset]]
+        ok = np.ones(pair.size, np.bool_)
+        why: list[Reason | None] = [None] * todo.size
+        settled = size == 0
+        for k in np.flatnonzero(settled).tolist():
+            why[k] = Reason(GOODS_RULES[0].reason)
+        for rule in GOODS_RULES:
+            ok &= rule.allows(facts, lot, rep[pair])
+            alive = np.bincount(pair[ok], minlength=todo.size) > 0
+            for k in np.flatnonzero(~alive & ~settled).tolist():
+                why[k] = Reason(rule.reason)
+            settled |= ~alive
+        units = np.bincount(pair[ok], weights=self.lot_qty[lot[ok]], minlength=todo.size)
+        left = np.bincount(pair[ok], weights=self.left[lot[ok]], minlength=todo.size)
+        per_tier = np.stack(
+            [
+                np.bincount(pair[ok], weights=self.given[lot[ok], t], minlength=todo.size)
+                for t in range(self.given.shape[1])
+            ],
+            axis=1,
+        ).astype(np.int64)
+        order = np.lexsort((lot[ok], pair[ok]))  # each signature's lots in case order, as `pool` lists them
+        mine = np.split(lot[ok][order], np.cumsum(np.bincount(pair[ok], minlength=todo.size))[:-1])
+        for k, key in enumerate(todo.tolist()):
+            self._goods_why[key] = why[k]
+            self._pools[key] = _Pool(tuple(mine[k].tolist()), int(units[k]), per_tier[k], int(left[k]))
+
+    @cached_property
+    def _signatures(self) -> tuple[IntArray, IntArray]:
+        return goods_signatures(self.goods)
+
+    @cached_property
+    def _first_of_signature(self) -> IntArray:
+        return self._signatures[1]
+
+    @cached_property
+    def own(self) -> IntArray:
+        """Per need, the units it received from its eligible lots holding a unit (its pool)."""
+        ok = goods_allowed(self.goods, self.alloc_lot, self.alloc_need) & (self.lot_qty[self.alloc_lot] > 0)
+        return np.bincount(self.alloc_need[ok], weights=self.alloc_qty[ok], minlength=len(self.case.needs)).astype(
+            np.int64
+        )
 
     def pool(self, need: int) -> _Pool:
         """The eligible lots of `need` with units (those `allocate.rules.GOODS_RULES` allow), and where their units
@@ -141,7 +219,7 @@ class Ledger:
     @cached_property
     def signature(self) -> IntArray:
         """Per need, its signature: needs with one signature may use the same lots."""
-        return goods_signatures(self.goods)[0]
+        return self._signatures[0]
 
     @cached_property
     def holding(self) -> IntArray:
@@ -165,11 +243,6 @@ class Ledger:
                     break
             self._goods_why[key] = why
         return self._goods_why[key]
-
-    def own_from(self, need: int, lots: Iterable[int]) -> int:
-        """Units `need` received from `lots`."""
-        inside = set(lots)
-        return sum(q for k, q in self.from_lots.get(need, ()) if k in inside)
 
     @cached_property
     def delivered(self) -> frozenset[str]:
@@ -225,6 +298,12 @@ class Ledger:
             found = self._able[key] = np.flatnonzero(ok).tolist()
         return found
 
+    @cached_property
+    def _offered(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Hours each volunteer offers, and has left after the plan's visits."""
+        offered = np.asarray([v.hours for v in self.case.volunteers or ()], np.float64)
+        return offered, np.asarray(self.hours_left, np.float64)
+
     def visit_reason(self, household: int, skill: int, hours: float) -> Reason | None:
         """Why nobody made a visit of `hours` to `household` (a delivery, or a service of skill code `skill`), if
         volunteer time is why: the first visit rule that leaves no volunteer offering the hours (its reason), a
@@ -232,9 +311,7 @@ class Ledger:
         key = (int(self.visit_class[household]), skill, hours)
         if key in self._visit:
             return self._visit[key]
-        vols = self.case.volunteers or ()
-        offered = np.asarray([v.hours for v in vols], np.float64)
-        left = np.asarray(self.hours_left, np.float64)
+        offered, left = self._offered
         who = np.flatnonzero(offered >= hours - HOURS_TOLERANCE)
         why: Reason | None = None
         for rule in VISIT_RULES:
@@ -266,11 +343,11 @@ class Ledger:
             why = self.visit_reason(case.household_index[nd.household_id], DELIVERY, case.policy.visit_hours)
             if why is not None:
                 return why
-        tier = case.need_tiers[need]
+        tier = int(self.need_tier[need])
         lower = int(pool.per_tier[tier + 1 :].sum())
         if nd.all_or_nothing and self.received[need] == 0 and pool.left + lower > 0:
             return Reason.ALL_OR_NOTHING
-        if pool.per_tier[tier] - self.own_from(need, pool.lots) > 0:
+        if pool.per_tier[tier] - self.own[need] > 0:
             return Reason.FAIR_SHARE
         return Reason.SUPPLY_EXHAUSTED
 
@@ -314,24 +391,27 @@ def shortfalls(plan: Plan) -> tuple[Shortfall, ...]:
     ledger = Ledger(plan)
     case = plan.case
     names = ledger.tier_names
+    quantity = np.fromiter((n.quantity for n in case.needs), np.int64, len(case.needs))
+    short = np.flatnonzero(np.asarray(ledger.received, np.int64) < quantity)
+    ledger.prime(short)
     out: list[Shortfall] = []
-    for i, nd in enumerate(case.needs):
+    for i in short.tolist():
+        nd = case.needs[i]
         got = ledger.received[i]
-        if got < nd.quantity:
-            out.append(
-                Shortfall(
-                    kind="need",
-                    id=nd.need_id,
-                    household_id=nd.household_id,
-                    grid=ledger.grid_of[i],
-                    tier=names[case.need_tiers[i]],
-                    item_or_skill=nd.item,
-                    requested=nd.quantity,
-                    received=got,
-                    shortfall=nd.quantity - got,
-                    reason=ledger.need_reason(i),
-                )
+        out.append(
+            Shortfall(
+                kind="need",
+                id=nd.need_id,
+                household_id=nd.household_id,
+                grid=ledger.grid_of[i],
+                tier=names[case.need_tiers[i]],
+                item_or_skill=nd.item,
+                requested=nd.quantity,
+                received=got,
+                shortfall=nd.quantity - got,
+                reason=ledger.need_reason(i),
             )
+        )
     done = plan.served_services
     for i, s in enumerate(case.services):
         if s.service_id not in done:
