@@ -87,3 +87,25 @@ def test_no_translated_text_outside_the_catalog(folder: str) -> None:
     for path in paths:
         assert not any(HANZI.search(text) for text in texts(path)), path
         assert not re.search(r"""== "zh"|if zh\b|\.zh\b""", path.read_text("utf-8")), path
+
+
+def test_every_key_the_code_names_is_in_the_catalog() -> None:
+    """Every key written out in the code (`message("key", ...)`, `key="..."`) and in the tables of keys that errors
+    are said by is a message of the catalog, so that no error falls back to English (or raises) in Chinese."""
+    from allocate.cli import _DISK_TROUBLE
+    from allocate.errors import _OWN_WORDS, _TOO_LONG
+
+    named: list[tuple[str, int, str]] = []
+    for path in sorted(SRC.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            called = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            given = [node.args[0]] if called == "message" and node.args else []
+            given += [k.value for k in node.keywords if k.arg == "key"]
+            named += [(path.name, node.lineno, g.value) for g in given if isinstance(g, ast.Constant)]
+    assert len(named) > 100
+    assert [n for n in named if n[2] not in MESSAGES] == []
+    tables = {k for pair in _DISK_TROUBLE.values() for k in pair} | set(_OWN_WORDS.values()) | set(_TOO_LONG.values())
+    assert tables <= set(MESSAGES)
+    assert {f"bound_{op}" for op in ("ge", "gt", "le", "lt")} <= set(MESSAGES)

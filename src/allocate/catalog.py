@@ -6,8 +6,10 @@ Each message is a key with an (English, Chinese) pair of `str.format` templates,
 code. Values are inserted as given: the report escapes after filling in.
 
 Case text (ids, items, grids, tier names) is the planner's own and is shown as written; only the default policy's
-tier names and the urgency levels have a Chinese form. Messages for errors are English only and stay with the
-code that raises them.
+tier names and the urgency levels have a Chinese form. Problems with a case, violations of a plan and the command's
+own errors are here too: the code that finds a problem composes its English itself and keeps the key of its words
+here (`Problem.key`), so the English side says what that code says. Errors the library raises to code that calls
+it (a constructor's `InputError`, `InvalidParameterError`) are English, the language of its API.
 """
 
 from __future__ import annotations
@@ -329,7 +331,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "都已安排；没有人同时剩余{hours}小时和上门次数{most}",
     ),
     "at_most_left": (" (at most {hours} h)", "（最多剩{hours}小时）"),
-    # --- the command line: what `allocate` prints (problem and violation messages themselves are English) ---
+    # --- the command line: what `allocate` prints besides problems and violations ---
     "cli_ok_case": ("ok: {case}", "通过：{case}"),
     "usage_usage": ("Usage: {usage}", "用法：{usage}"),  # click's frame of a usage error, said in Chinese
     "usage_help": ("Try '{command} --help' for help.", "帮助：{command} --help"),
@@ -428,6 +430,123 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "count_volunteers_n": ("{n} volunteers", "{n} 名志愿者"),
     "count_services_1": ("1 service", "1 项服务"),
     "count_services_n": ("{n} services", "{n} 项服务"),
+    # what the command says when it cannot finish: the disk, memory, Ctrl-C, a bug (allocate.cli)
+    "what_output": ("the output", "输出"),
+    "what_plan": ("the plan", "方案"),
+    "what_template": ("the template", "模板"),
+    "what_demo_case": ("the demo case", "示例案例"),
+    "what_case": ("the case", "案例"),
+    "what_sheets": ("the sheets", "任务单"),
+    "cli_written": ("{what} was written to {folder}", "{what}已写入 {folder}"),
+    "nothing_written": ("nothing was written", "没有写入任何文件"),
+    "only_written": ("only {written}", "只有{written}"),
+    "cli_interrupted": ("interrupted: nothing was written", "已中断：没有写入任何文件"),
+    "cli_interrupted_after": ("interrupted after {written}", "已中断：{written}"),
+    "cli_no_memory": ("not enough memory for this case", "内存不足，无法处理这个案例"),
+    "cli_no_memory_while": ("not enough memory for this case (while {step})", "内存不足，无法处理这个案例（{step}时）"),
+    "cli_no_memory_do": (
+        "{done}; close other programs or use a machine with more memory, or split the case into smaller ones (by "
+        "grid, say)",
+        "{done}；请关闭其他程序，或换一台内存更大的电脑，或把案例拆成几个小的（比如按网格拆）",
+    ),
+    "disk_full": ("the disk is full", "磁盘已满"),
+    "disk_quota": ("the disk quota is used up", "磁盘配额已用完"),
+    "disk_full_do": ("free some space, or choose a folder on another disk", "请腾出空间，或选择另一个磁盘上的文件夹"),
+    "disk_read_only": ("the disk is read-only", "磁盘是只读的"),
+    "disk_read_only_do": ("choose a folder on a disk you can write to", "请选择可以写入的磁盘上的文件夹"),
+    "disk_denied": ("permission denied", "没有权限"),
+    "disk_denied_do": (
+        "choose a folder you can write to, and close any program (Excel, WPS) that has one of its files open",
+        "请选择有写入权限的文件夹，并关闭打开着其中文件的程序（Excel、WPS）",
+    ),
+    "disk_not_allowed": ("the system does not allow it", "系统不允许这样做"),
+    "disk_not_allowed_do": ("choose a folder you can write to", "请选择有写入权限的文件夹"),
+    "os_error": ("{why}", "系统报错 {code}"),  # English gives the system's words, Chinese its code (EIO)
+    "disk_other_do": ("check the folder and the disk", "请检查文件夹和磁盘"),
+    "disk_renames": (
+        " (allocate creates and renames folders in {parent})",
+        "；allocate 要在 {parent} 中新建和重命名文件夹",
+    ),
+    "a_file": ("a file", "某个文件"),
+    "cli_cannot_use": ("cannot use {file}: {why}; {what_to_do}", "无法使用 {file}：{why}；{what_to_do}"),
+    "writing_file": (" (writing {name})", "（写入 {name} 时）"),
+    "cli_could_not_write": ("could not write {what} to {folder}: {why}{at}", "无法把{what}写入 {folder}：{why}{at}"),
+    "cli_unchanged": ("{done}, and {folder} is unchanged; {what_to_do}", "{done}，{folder} 保持原样；{what_to_do}"),
+    "cli_cannot_write_to": (
+        "cannot write to {folder}: permission denied, or a read-only disk",
+        "无法写入 {folder}：没有权限，或磁盘是只读的",
+    ),
+    "cli_choose_writable": (
+        "nothing was written; choose an output folder you can write to (allocate creates {out} there)",
+        "没有写入任何文件；请选择有写入权限的输出文件夹（allocate 会在那里新建 {out}）",
+    ),
+    "cli_restored": (
+        "restored {out}: a run stopped while replacing it had moved it aside",
+        "已恢复 {out}：上次运行在替换它时被中断，曾把它移到一旁",
+    ),
+    "cli_verification_failed": (
+        "internal error: the plan failed verification; nothing was written",
+        "内部错误：方案没有通过校验；没有写入任何文件",
+    ),
+    "cli_error": ("error: {error}", "错误：{error}"),
+    "cli_internal": ("internal error: {error}", "内部错误：{error}"),
+    "cli_report_it": ("please report this with the command you ran", "请把这条信息连同运行的命令一起报告给开发者"),
+    "cli_no_household": ("no household {id} in {case}", "{case} 中没有住户 {id}"),
+    "cli_no_folder": ("Folder {folder} does not exist.", "文件夹 {folder} 不存在"),
+    "cli_with_nothing": (
+        "name at least one column, such as --with 地址,电话",
+        "请至少写一个列名，例如 --with 地址,电话",
+    ),
+    "and_n_more": (" and {n} more", " 等（另有 {n} 个）"),
+    "cli_out_foreign": (
+        "{out} holds {names}, which allocate did not write there, so it will not replace the folder; move those "
+        "away, or choose another output folder",
+        "{out} 中有 {names}，不是 allocate 写入的，所以不会替换这个文件夹；请把它们移走，或另选输出文件夹",
+    ),
+    "cli_demo_foreign": (
+        "{out} holds {names}, which allocate demo did not write there, so it will not replace it; move those away, "
+        "or choose another folder",
+        "{out} 中有 {names}，不是 allocate demo 写入的，所以不会替换它；请把它们移走，或另选文件夹",
+    ),
+    "cli_demo_edited": (
+        "{case} holds {names} changed since the demo wrote them, so it will not replace them; pass --force to "
+        "replace them anyway, or choose another folder",
+        "{case} 中的 {names} 在示例写入后改过，所以不会替换它们；仍要替换请加 --force，或另选文件夹",
+    ),
+    "cli_no_backend": (
+        "no LP/MIP backend is installed; install the default one with: pip install highspy",
+        "没有安装任何求解器；请安装默认的求解器：pip install highspy",
+    ),
+    "cli_backend_missing": (
+        "backend {name} is not installed in a version allocate supports; install it with: {install}",
+        "求解器 {name} 没有安装，或版本不受支持；安装方法：{install}",
+    ),
+    # click's own usage errors: the English is click's (English runs print click's own words), the Chinese ours
+    "usage_options": ("[OPTIONS]", "[选项]"),
+    "usage_command_args": ("COMMAND [ARGS]...", "命令 [参数]..."),
+    "usage_missing_argument": ("Missing argument {hint}.", "缺少参数 {hint}"),
+    "usage_missing_option": ("Missing option {hint}.", "缺少选项 {hint}"),
+    "usage_bad_value": ("Invalid value for {hint}: {said}", "{hint} 的值有误：{said}"),
+    "usage_bad_value_plain": ("not a value it takes", "不能取这个值"),
+    "usage_no_option": ("No such option: {name}", "没有选项 {name}"),
+    "usage_did_you_mean": ("{said} Did you mean {names}?", "{said}；是否应为 {names}？"),
+    "usage_no_command": ("No such command {name}.", "没有命令 {name}；可用的命令：{commands}"),
+    "usage_missing_command": ("Missing command.", "缺少命令"),
+    "usage_needs_value": ("Option {name} requires an argument.", "选项 {name} 后面要写一个值"),
+    "usage_takes_no_value": ("Option {name} does not take a value.", "选项 {name} 不带值"),
+    "usage_extra_1": ("Got unexpected extra argument ({args})", "多出了参数：{args}"),
+    "usage_extra_n": ("Got unexpected extra arguments ({args})", "多出了参数：{args}"),
+    "usage_path_missing": ("Path {path} does not exist.", "{path} 不存在"),
+    "usage_path_is_folder": ("File {path} is a directory.", "{path} 是文件夹，这里要的是文件"),
+    "usage_path_is_file": ("Directory {path} is a file.", "{path} 是文件，这里要的是文件夹"),
+    "usage_path_denied": ("Path {path} is not readable.", "{path} 没有读取权限"),
+    "usage_choice": ("{value} is not one of {choices}.", "{value} 不是可选的值；可选：{choices}"),
+    "usage_not_whole": ("{value} is not a valid integer.", "{value} 不是整数"),
+    "usage_not_number": ("{value} is not a valid float.", "{value} 不是数字"),
+    "usage_at_least": ("{value} is not in the range x>={bound}.", "{value} 太小：应不小于 {bound}"),
+    "usage_above": ("{value} is not in the range x>{bound}.", "{value} 太小：应大于 {bound}"),
+    "usage_at_most": ("{value} is not in the range x<={bound}.", "{value} 太大：应不大于 {bound}"),
+    "usage_below": ("{value} is not in the range x<{bound}.", "{value} 太大：应小于 {bound}"),
     # --- problems with a case (the English side is the message every file:line:column line gives) ---
     "header_said": ("{header}: {said}", "{header}：{said}"),
     "cell_whole": ("expected a whole number, found {found}", "应为整数，实为 {found}"),
@@ -447,6 +566,25 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "应为 紧急、高、普通、低 之一，实为 {found}",
     ),
     "cell_list": ("expected a list separated by ;, found {found}", "应为以 ; 分隔的列表，实为 {found}"),
+    # a record that breaks a rule of its table though each cell read (allocate.errors.record_said): the English
+    # is composed in allocate.io.tables, where {expected} is pydantic's words for a rule without a message here
+    "bound_ge": ("expected {noun} >= {bound}, found {found}", "应不小于 {bound}，实为 {found}"),
+    "bound_gt": ("expected {noun} > {bound}, found {found}", "应大于 {bound}，实为 {found}"),
+    "bound_le": ("expected {noun} <= {bound}, found {found}", "应不大于 {bound}，实为 {found}"),
+    "bound_lt": ("expected {noun} < {bound}, found {found}", "应小于 {bound}，实为 {found}"),
+    "bound_second": (
+        "expected {noun} >= 1/3600 (one second), found {found}",
+        "应至少为 1/3600 小时（1 秒），实为 {found}",
+    ),
+    "zero_or_second": (
+        "expected 0, or at least 1/3600 (one second), found {found}",
+        "应为 0，或至少 1/3600 小时（1 秒），实为 {found}",
+    ),
+    "at_least_one": ("expected at least one entry, found {found}", "至少要写一项，实为 {found}"),
+    "text_too_long": ("expected {expected}, found {found}", "最多 {most} 个字符，实为 {found}"),
+    "list_too_long": ("expected {expected}, found {found}", "最多 {most} 项，实为 {found}"),
+    "field_invalid": ("expected {expected}, found {found}", "{found} 不是这一列能填的值：请对照模板的示例检查"),
+    "row_invalid": ("{said}", "这一行的值合在一起不成立：请逐列检查"),
     "missing_column": ("missing column {names}", "缺少列 {names}"),
     "cell_tier_ambiguous": (
         "expected one tier's name as policy.toml spells it: this could be {either}, found {found}",
@@ -922,6 +1060,18 @@ UNPAIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
     "invisible_in_id_alone": frozenset({"noun"}),
     "lookalike_ids": frozenset({"noun"}),
     "formula_id": frozenset({"noun"}),
+    # Chinese leaves the kind of a cell to its header, and names a rule by its number, not by pydantic's words
+    "bound_ge": frozenset({"noun"}),
+    "bound_gt": frozenset({"noun"}),
+    "bound_le": frozenset({"noun"}),
+    "bound_lt": frozenset({"noun"}),
+    "bound_second": frozenset({"noun"}),
+    "text_too_long": frozenset({"expected", "most"}),
+    "list_too_long": frozenset({"expected", "most"}),
+    "field_invalid": frozenset({"expected"}),
+    "row_invalid": frozenset({"said"}),
+    "os_error": frozenset({"why", "code"}),
+    "usage_no_command": frozenset({"commands"}),  # Chinese lists the commands there are
 }
 """Fields one language leaves out on purpose, per message; every other message takes the same fields in both."""
 

@@ -18,6 +18,7 @@ import time
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
+from gettext import gettext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
@@ -37,6 +38,9 @@ if TYPE_CHECKING:
 
 _LANG = "allocate.lang"
 """Where a command keeps the language it speaks (`ctx.meta`), for the errors it ends with."""
+_ARGV = "allocate.argv"
+"""`click.Context.meta` key: the command line as given, for the language of a usage error met before the command
+knew its own (`_asked_language`)."""
 
 MAX_LISTED = 50
 """Problems printed before the rest are only counted, so a broken file does not flood the terminal."""
@@ -50,21 +54,30 @@ EXIT_INTERRUPTED = 130
 """Ctrl-C (SIGINT): 128 + 2, what shells report for a command stopped by it."""
 
 _WRITTEN = "allocate.written"
-"""`click.Context.meta` key: what this command has put in place so far, as (what, folder) pairs."""
+"""`click.Context.meta` key: what this command has put in place so far, as (what, folder) pairs; `what` is a
+catalog key (`what_plan`)."""
 _STEP = "allocate.step"
 """`click.Context.meta` key: the step of `solve` under way, for the messages on running out of memory."""
 
 _DISK_TROUBLE: dict[int, tuple[str, str]] = {
-    errno.ENOSPC: ("the disk is full", "free some space, or choose a folder on another disk"),
-    errno.EDQUOT: ("the disk quota is used up", "free some space, or choose a folder on another disk"),
-    errno.EROFS: ("the disk is read-only", "choose a folder on a disk you can write to"),
-    errno.EACCES: (
-        "permission denied",
-        "choose a folder you can write to, and close any program (Excel, WPS) that has one of its files open",
-    ),
-    errno.EPERM: ("the system does not allow it", "choose a folder you can write to"),
+    errno.ENOSPC: ("disk_full", "disk_full_do"),
+    errno.EDQUOT: ("disk_quota", "disk_full_do"),
+    errno.EROFS: ("disk_read_only", "disk_read_only_do"),
+    errno.EACCES: ("disk_denied", "disk_denied_do"),
+    errno.EPERM: ("disk_not_allowed", "disk_not_allowed_do"),
 }
-"""What an OSError's errno means for a planner, and what to do about it."""
+"""What an OSError's errno means for a planner, and what to do about it (catalog keys)."""
+
+
+def _spoken() -> Lang:
+    """The language the command under way speaks (`_language`); English outside a command."""
+    ctx = click.get_current_context(silent=True)
+    return "en" if ctx is None else _lang_of(ctx)
+
+
+def _lang_of(ctx: click.Context) -> Lang:
+    lang: Lang = ctx.meta.get(_LANG, "en")
+    return lang
 
 
 def _list_problems(problems: Sequence[Problem], what: str, err: bool = True, lang: Lang = "en") -> None:
@@ -106,89 +119,299 @@ def _warnings_and_notes(found: Sequence[Problem]) -> dict[str, list[Problem]]:
     }
 
 
+class _SaidUsage(click.UsageError):
+    """A usage error with the catalog's words for it (`said`: key and words), which Chinese is said in; English
+    keeps `message`, click's own words or ours. `where` is the command whose usage Chinese shows, when click
+    gives the error no context (`ctx`) of its own."""
+
+    def __init__(
+        self,
+        message: str,
+        said: tuple[str, dict[str, str]],
+        ctx: click.Context | None = None,
+        where: click.Context | None = None,
+    ) -> None:
+        super().__init__(message, ctx)
+        self.said = said
+        self.where = where or ctx
+
+
+class _SaidValue(click.BadParameter):
+    """A value refused, with the catalog's words for why (`said`); English keeps `message` (click's words, or the
+    catalog's English when `message` is None). Shown after the parameter's name, as click shows it."""
+
+    def __init__(
+        self,
+        said: tuple[str, dict[str, str]],
+        message_en: str | None = None,
+        ctx: click.Context | None = None,
+        param: click.Parameter | None = None,
+        param_hint: str | None = None,
+    ) -> None:
+        key, words = said
+        super().__init__(message(key, "en", **words) if message_en is None else message_en, ctx, param, param_hint)
+        self.said = said
+
+
+class _Violation(Problem):
+    """A violation of a plan, listed as one problem: its text as said (`Violation.text`), without a place."""
+
+    def text(self, lang: Lang) -> str:
+        return printable(self.message)
+
+
+_HELP_SHOWN: tuple[type[BaseException], ...] = tuple(
+    c for c in (getattr(click.exceptions, "NoArgsIsHelpError", None),) if c is not None
+)
+"""click 8.2 and later show the help for a bare `allocate` by raising a UsageError: that help stays as it is."""
+
+
+def _asked_language(group: click.Group, argv: Sequence[str]) -> Lang:
+    """The language of a usage error met before the command knew its own: the `--lang` on the command line, else
+    the language of the case it names when that exists (`allocate.io.case_language`), else the locale's (LC_ALL,
+    LC_MESSAGES or LANG starting with zh means Chinese)."""
+    args = list(argv)
+    asked: Lang | None = None
+    for i, arg in enumerate(args):  # the last one, as click takes it
+        if arg == "--":
+            break
+        said = args[i + 1] if arg == "--lang" and i + 1 < len(args) else arg.removeprefix("--lang=")
+        if (arg == "--lang" or arg.startswith("--lang=")) and said in ("en", "zh"):
+            asked = "zh" if said == "zh" else "en"
+    if asked is not None:
+        return asked
+    case = _case_named(group, args)
+    if case is not None and case.exists():
+        from allocate.io import case_language
+
+        with suppress(AllocateError, OSError, ValueError):  # a case that cannot be read says so when read
+            return case_language(case)
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if os.environ.get(name):
+            return "zh" if os.environ[name].lower().startswith("zh") else "en"
+    return "en"
+
+
+def _case_named(group: click.Group, args: list[str]) -> Path | None:
+    """The CASE argument on a command line of `group`, or None (no command with a case, or none given)."""
+    name = next((a for a in args if not a.startswith("-")), None)
+    command = group.commands.get(name) if name is not None else None
+    if name is None or command is None:
+        return None
+    arguments = [p.name for p in command.params if isinstance(p, click.Argument)]
+    if "case" not in arguments:
+        return None
+    valued = {
+        o
+        for p in command.params
+        if isinstance(p, click.Option) and not p.is_flag and not p.count
+        for o in (*p.opts, *p.secondary_opts)
+    }
+    given: list[str] = []
+    rest = iter(args[args.index(name) + 1 :])
+    for arg in rest:
+        if arg == "--":
+            given.extend(rest)
+        elif arg.startswith("-") and len(arg) > 1:
+            if arg in valued:
+                next(rest, None)
+        else:
+            given.append(arg)
+    at = arguments.index("case")
+    return Path(given[at]) if at < len(given) else None
+
+
+def _say_usage(e: click.UsageError, lang: Lang, ctx: click.Context | None) -> None:
+    """Say a usage error in Chinese, in the frame click puts around it (usage, where help is, the error), and exit
+    2; in English, return and leave it to click."""
+    if lang != "zh" or isinstance(e, _HELP_SHOWN):
+        return
+    zh: Lang = "zh"
+    at = getattr(e, "where", None) or e.ctx or ctx
+    if at is not None:
+        usage = at.get_usage().removeprefix("Usage: ")
+        usage = usage.replace("[OPTIONS]", message("usage_options", zh))
+        usage = usage.replace("COMMAND [ARGS]...", message("usage_command_args", zh))
+        click.echo(message("usage_usage", zh, usage=usage), err=True)
+        click.echo(message("usage_help", zh, command=at.command_path), err=True)
+        click.echo("", err=True)
+    click.echo(printable(message("usage_error", zh, error=_usage_words(e))), err=True)
+    raise click.exceptions.Exit(EXIT_USAGE) from None
+
+
+def _usage_words(e: click.UsageError) -> str:
+    """What went wrong, in Chinese: from the catalog for every error click (or this module) raises; our own
+    messages are already in the command's language."""
+    zh: Lang = "zh"
+    said: tuple[str, dict[str, str]] | None = getattr(e, "said", None)
+    if isinstance(e, click.MissingParameter):
+        kind = "argument" if isinstance(e.param, click.Argument) or e.param_type == "argument" else "option"
+        return message(f"usage_missing_{kind}", zh, hint=_hint(e))
+    if isinstance(e, click.BadParameter):
+        what = message(said[0], zh, **said[1]) if said else message("usage_bad_value_plain", zh)
+        hint = _hint(e)
+        return message("usage_bad_value", zh, hint=hint, said=what) if hint else what
+    if said:
+        return message(said[0], zh, **said[1])
+    if isinstance(e, click.NoSuchOption):
+        close = ", ".join(e.possibilities or ())
+        text = message("usage_no_option", zh, name=e.option_name)
+        return message("usage_did_you_mean", zh, said=text, names=close) if close else text
+    if e.message == gettext("Missing command."):
+        return message("usage_missing_command", zh)
+    return e.format_message()
+
+
+def _hint(e: click.BadParameter) -> str:
+    """The parameter a bad value is for, as click names it: `'--lang'`, `'-o' / '--out'`, `'CASE'`."""
+    if isinstance(e.param_hint, str):
+        return e.param_hint
+    if e.param_hint is not None:
+        return " / ".join(f"'{h}'" for h in e.param_hint)
+    return e.param.get_error_hint(e.ctx) if e.param is not None and e.ctx is not None else ""
+
+
+def _takes_value(command: click.Command, name: str) -> bool:
+    """Whether the option `name` of `command` takes a value (it is not a flag)."""
+    params = command.params
+    option = next((p for p in params if isinstance(p, click.Option) and name in (*p.opts, *p.secondary_opts)), None)
+    return option is None or not (option.is_flag or option.count)
+
+
+class _Command(click.Command):
+    """A command whose usage errors can be said in Chinese: an option without its value (or a flag with one) and
+    extra arguments carry the catalog's words."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        allowed, ctx.allow_extra_args = ctx.allow_extra_args, True
+        try:
+            rest = super().parse_args(ctx, args)
+        except click.BadOptionUsage as e:
+            key = "usage_needs_value" if _takes_value(self, e.option_name) else "usage_takes_no_value"
+            raise _SaidUsage(e.message, (key, {"name": e.option_name}), e.ctx, where=ctx) from None
+        finally:
+            ctx.allow_extra_args = allowed
+        if rest and not allowed and not ctx.resilient_parsing:
+            said = ("usage_extra_1" if len(rest) == 1 else "usage_extra_n", {"args": " ".join(rest)})
+            raise _SaidUsage(message(said[0], "en", **said[1]), said, ctx)
+        return rest
+
+
 class _Commands(click.Group):
-    """Maps the library's exceptions to SPEC exit codes, never a traceback."""
+    """Maps the library's exceptions to SPEC exit codes, never a traceback; says usage errors, click's own too, in
+    the language of the command, or before that is known in the one the command line asks for
+    (`_asked_language`)."""
+
+    command_class = _Command
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        argv = list(args)
+        try:
+            ctx = super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as e:
+            _say_usage(e, _asked_language(self, argv), None)
+            raise
+        ctx.meta[_ARGV] = argv
+        return ctx
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.NoSuchOption:
+            raise
+        except click.UsageError as e:  # no such command
+            commands = ", ".join(self.list_commands(ctx))
+            said = ("usage_no_command", {"name": repr(args[0]), "commands": commands})
+            raise _SaidUsage(e.format_message(), said, ctx) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
+            return self._invoke(ctx)
+        except click.UsageError as e:
+            _say_usage(e, ctx.meta.get(_LANG) or _asked_language(self, ctx.meta.get(_ARGV, ())), ctx)
+            raise
+
+    def _invoke(self, ctx: click.Context) -> Any:
+        try:
             return super().invoke(ctx)
         except InputError as e:
-            _invalid(e.problems, e.warnings, ctx.meta.get(_LANG, "en"))
-        except click.UsageError as e:
-            if ctx.meta.get(_LANG) != "zh" or e.ctx is None:
-                raise
-            # the command's own words are Chinese: so is the frame click would put around them
-            zh: Lang = "zh"
-            click.echo(message("usage_usage", zh, usage=e.ctx.get_usage().removeprefix("Usage: ")), err=True)
-            click.echo(message("usage_help", zh, command=e.ctx.command_path), err=True)
-            click.echo("\n" + message("usage_error", zh, error=e.format_message()), err=True)
-            raise click.exceptions.Exit(EXIT_USAGE) from None
+            _invalid(e.problems, e.warnings, _lang_of(ctx))
         except VerificationError as e:  # a bug: say what the plan breaks, and that nothing was written
-            _list_problems([Problem(message=f"{v.rule}: {v.message}") for v in e.violations], "violations")
-            click.echo("internal error: the plan failed verification; nothing was written", err=True)
+            lang = _lang_of(ctx)
+            _list_problems([_Violation(message=v.text(lang)) for v in e.violations], "violations", lang=lang)
+            click.echo(message("cli_verification_failed", lang), err=True)
             raise click.exceptions.Exit(EXIT_INTERNAL) from None
         except (OutputExistsError, BackendUnavailable) as e:
             raise click.UsageError(str(e)) from None
         except AllocateError as e:
-            click.echo(printable(f"error: {e}"), err=True)
+            click.echo(printable(message("cli_error", _lang_of(ctx), error=e)), err=True)
             raise click.exceptions.Exit(EXIT_INTERNAL) from None
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt as e:  # Ctrl-C: say whether anything is in place, exit as shells expect
+            lang = _lang_of(ctx)
             if isinstance(e, InterruptedAfterWriting):
                 _wrote(ctx, e.folder)
-            click.echo(f"interrupted{_written_words(ctx, ' after ', ': nothing was written')}", err=True)
+            written = _written(ctx, lang)
+            said = message("cli_interrupted_after", lang, written=written) if written else None
+            click.echo(said or message("cli_interrupted", lang), err=True)
             raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
         except MemoryError:
-            step = ctx.meta.get(_STEP)
-            click.echo(f"not enough memory for this case{f' (while {step})' if step else ''}", err=True)
-            click.echo(
-                f"{_written_words(ctx, '', 'nothing was written')}; close other programs or use a machine with more "
-                "memory, or split the case into smaller ones (by grid, say)",
-                err=True,
-            )
+            lang, step = _lang_of(ctx), ctx.meta.get(_STEP)
+            said = message("cli_no_memory_while", lang, step=step) if step else message("cli_no_memory", lang)
+            click.echo(said, err=True)
+            done = _written(ctx, lang) or message("nothing_written", lang)
+            click.echo(message("cli_no_memory_do", lang, done=done), err=True)
             raise click.exceptions.Exit(EXIT_MEMORY) from None
         except BrokenPipeError:  # `allocate validate CASE | head`: the reader has all it wanted
             with suppress(OSError, ValueError):  # later writes at exit must not fail again
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise click.exceptions.Exit(EXIT_OK) from None
         except OSError as e:
+            lang = _lang_of(ctx)
             if e.errno not in _DISK_TROUBLE:
-                _internal(e)
-            why, what_to_do = _DISK_TROUBLE[e.errno]
-            click.echo(f"cannot use {e.filename or 'a file'}: {why}; {what_to_do}", err=True)
+                _internal(e, lang)
+            why, what_to_do = (message(key, lang) for key in _DISK_TROUBLE[e.errno])
+            file = e.filename or message("a_file", lang)
+            click.echo(message("cli_cannot_use", lang, file=file, why=why, what_to_do=what_to_do), err=True)
             raise click.exceptions.Exit(EXIT_DISK) from None
         except Exception as e:  # the promise is: no traceback, a message and exit 4
-            _internal(e)
+            _internal(e, _lang_of(ctx))
 
 
-def _internal(e: Exception) -> NoReturn:
-    click.echo(printable(f"internal error: {type(e).__name__}: {e}"), err=True)
-    click.echo("please report this with the command you ran", err=True)
+def _internal(e: Exception, lang: Lang) -> NoReturn:
+    click.echo(printable(message("cli_internal", lang, error=f"{type(e).__name__}: {e}")), err=True)
+    click.echo(message("cli_report_it", lang), err=True)
     raise click.exceptions.Exit(EXIT_INTERNAL) from None
 
 
-def _wrote(ctx: click.Context | None, folder: Path, what: str = "the output") -> None:
-    """Remember that `folder` is in place (for the message if Ctrl-C or a failure comes later)."""
+def _wrote(ctx: click.Context | None, folder: Path, what: str = "what_output") -> None:
+    """Remember that `folder` is in place (for the message if Ctrl-C or a failure comes later); `what` is a
+    catalog key (`what_plan`)."""
     if ctx is not None:
         written: list[tuple[str, Path]] = ctx.meta.setdefault(_WRITTEN, [])
         if all(f != folder for _, f in written):
             written.append((what, folder))
 
 
-def _written_words(ctx: click.Context, before: str, nothing: str) -> str:
-    """`before` + "the plan was written to OUT" (and so on), or `nothing` when this command wrote nothing."""
+def _written(ctx: click.Context, lang: Lang) -> str:
+    """What this command put in place, in `lang` (`the plan was written to OUT`), or "" when nothing."""
     written: list[tuple[str, Path]] = ctx.meta.get(_WRITTEN, [])
-    if not written:
-        return nothing
-    return before + "; ".join(f"{what} was written to {folder}" for what, folder in written)
+    parts = [message("cli_written", lang, what=message(what, lang), folder=folder) for what, folder in written]
+    return message("list_sep", lang).join(parts)
 
 
 @contextmanager
 def _writing(folder: Path, what: str) -> Iterator[None]:
-    """Around the (atomic) write of `folder`: a disk or permission failure is exit 5 saying what happened and
-    that nothing was put in place; a finished write is remembered for the message of a later Ctrl-C."""
+    """Around the (atomic) write of `folder` (`what`: a catalog key, `what_plan`): a disk or permission failure is
+    exit 5 saying what happened and that nothing was put in place; a finished write is remembered for the message
+    of a later Ctrl-C."""
     ctx = click.get_current_context(silent=True)
+    lang = _spoken()
     try:
         yield
     except InterruptedAfterWriting:
@@ -197,14 +420,21 @@ def _writing(folder: Path, what: str) -> Iterator[None]:
     except BrokenPipeError:
         raise
     except OSError as e:
-        why, what_to_do = _DISK_TROUBLE.get(e.errno or 0, (e.strerror or str(e), "check the folder and the disk"))
+        if e.errno in _DISK_TROUBLE:
+            why, what_to_do = (message(key, lang) for key in _DISK_TROUBLE[e.errno])
+        else:  # the system's own words, in English: in Chinese its code (EIO)
+            code = errno.errorcode.get(e.errno or 0, str(e.errno))
+            why = message("os_error", lang, why=e.strerror or str(e), code=code)
+            what_to_do = message("disk_other_do", lang)
         if e.errno in (errno.EACCES, errno.EPERM):
-            what_to_do += f" (allocate creates and renames folders in {folder.parent})"
+            what_to_do += message("disk_renames", lang, parent=folder.parent)
         name = Path(e.filename).name if isinstance(e.filename, str) else ""
-        at = f" (writing {name})" if name and not name.startswith(".") else ""  # not our temporary folder's name
-        click.echo(f"could not write {what} to {folder}: {why}{at}", err=True)
-        done = _written_words(ctx, "only ", "nothing was written") if ctx else "nothing was written"
-        click.echo(f"{done}, and {folder} is unchanged; {what_to_do}", err=True)
+        at = message("writing_file", lang, name=name) if name and not name.startswith(".") else ""  # not our temp
+        said = message("cli_could_not_write", lang, what=message(what, lang), folder=folder, why=why, at=at)
+        click.echo(said, err=True)
+        written = _written(ctx, lang) if ctx else ""
+        done = message("only_written", lang, written=written) if written else message("nothing_written", lang)
+        click.echo(message("cli_unchanged", lang, done=done, folder=folder, what_to_do=what_to_do), err=True)
         raise click.exceptions.Exit(EXIT_DISK) from None
     _wrote(ctx, folder, what)
 
@@ -215,44 +445,113 @@ def _writable(out: Path) -> None:
     while not at.exists() and at != at.parent:
         at = at.parent
     if not os.access(at, os.W_OK | os.X_OK):
-        click.echo(f"cannot write to {at}: permission denied, or a read-only disk", err=True)
-        click.echo(
-            f"nothing was written; choose an output folder you can write to (allocate creates {out} there)", err=True
-        )
+        lang = _spoken()
+        click.echo(message("cli_cannot_write_to", lang, folder=at), err=True)
+        click.echo(message("cli_choose_writable", lang, out=out), err=True)
         raise click.exceptions.Exit(EXIT_DISK)
 
 
 def _recovered(out: Path) -> None:
     """Put back a plan an interrupted run left aside (see `allocate.files.recover`), and say so."""
     if recover(out):
-        click.echo(f"restored {out}: a run stopped while replacing it had moved it aside", err=True)
+        click.echo(message("cli_restored", _spoken(), out=out), err=True)
+
+
+class _Refusing:
+    """Mixin for the click types of the commands' parameters: a value the type refuses also says why in the
+    catalog's words (`_SaidValue`), so that a Chinese command line gets Chinese; English keeps click's words."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)  # type: ignore[misc]
+        except _SaidValue:
+            raise
+        except click.BadParameter as e:
+            raise _SaidValue(_refused(self, value), e.message, ctx, param) from None
+
+
+def _refused(kind: object, value: Any) -> tuple[str, dict[str, str]]:
+    """Why the click type `kind` refuses `value`: a catalog key and its words."""
+    text = os.fsdecode(value) if isinstance(value, bytes) else str(value)
+    shown = repr(text)
+    if isinstance(kind, click.Path):
+        path = Path(text)
+        if not path.exists():
+            return "usage_path_missing", {"path": shown}
+        if path.is_dir() and not kind.dir_okay:
+            return "usage_path_is_folder", {"path": shown}
+        if not path.is_dir() and not kind.file_okay:
+            return "usage_path_is_file", {"path": shown}
+        return "usage_path_denied", {"path": shown}
+    if isinstance(kind, click.Choice):
+        return "usage_choice", {"value": shown, "choices": ", ".join(repr(c) for c in kind.choices)}
+    whole = isinstance(kind, click.types.IntParamType)
+    if not whole and not isinstance(kind, click.types.FloatParamType):
+        return "usage_bad_value_plain", {}
+    try:
+        x = int(text) if whole else float(text)
+    except ValueError:
+        return ("usage_not_whole" if whole else "usage_not_number"), {"value": shown}
+    if isinstance(kind, click.IntRange | click.FloatRange):
+        if kind.min is not None and (x < kind.min or (kind.min_open and x == kind.min)):
+            return ("usage_above" if kind.min_open else "usage_at_least"), {"value": shown, "bound": str(kind.min)}
+        if kind.max is not None and (x > kind.max or (kind.max_open and x == kind.max)):
+            return ("usage_below" if kind.max_open else "usage_at_most"), {"value": shown, "bound": str(kind.max)}
+    return "usage_bad_value_plain", {}
+
+
+if TYPE_CHECKING:  # click 8.2 and later type their ParamType; 8.1 cannot be subscripted at run time
+    _PathBase = click.Path[Path]
+    _ChoiceBase = click.Choice[str]
+else:
+    _PathBase, _ChoiceBase = click.Path, click.Choice
+
+
+class _PathType(_Refusing, _PathBase):
+    """click.Path, saying why it refuses a path in the command's language."""
+
+
+class _ChoiceType(_Refusing, _ChoiceBase):
+    """click.Choice, saying why it refuses a value in the command's language."""
+
+
+class _IntType(_Refusing, click.types.IntParamType):
+    """click's int, saying why it refuses a value in the command's language."""
+
+
+class _IntRangeType(_Refusing, click.IntRange):
+    """click.IntRange, saying why it refuses a value in the command's language."""
+
+
+class _FloatRangeType(_Refusing, click.FloatRange):
+    """click.FloatRange, saying why it refuses a value in the command's language."""
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="allocate")
+@click.version_option(package_name="allocate", message="%(prog)s %(version)s")
 def cli() -> None:
     """Fair, verifiable allocation of donated supplies and volunteer time to household needs."""
 
 
-_case_arg = click.argument("case", type=click.Path(exists=True, path_type=Path))
+_case_arg = click.argument("case", type=_PathType(exists=True, path_type=Path))
 _lang_opt = click.option(
-    "--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Language: English or Chinese."
+    "--lang", type=_ChoiceType(["en", "zh"]), default="en", show_default=True, help="Language: English or Chinese."
 )
 _case_lang_opt = click.option(
     "--lang",
-    type=click.Choice(["en", "zh"]),
+    type=_ChoiceType(["en", "zh"]),
     default=None,
     help="Language of what is printed and written: English or Chinese. Default: the case's (Chinese file names or "
     "headers mean Chinese).",
 )
 
 
-def _language(lang: Lang | None, case: Path) -> Lang:
-    """`--lang` if given, else the language the case is written in (`allocate.io.case_language`); kept for the
-    messages of errors the command ends with."""
+def _language(lang: Lang | None, case: Path | None = None) -> Lang:
+    """`--lang` if given, else the language the case is written in (`allocate.io.case_language`), else English;
+    kept for the messages of errors the command ends with."""
     from allocate.io import case_language
 
-    chosen = lang if lang is not None else case_language(case)
+    chosen = lang if lang is not None else case_language(case) if case is not None else "en"
     ctx = click.get_current_context(silent=True)
     if ctx is not None:
         ctx.find_root().meta[_LANG] = chosen
@@ -261,7 +560,7 @@ def _language(lang: Lang | None, case: Path) -> Lang:
 
 @cli.command()
 @_case_arg
-@click.option("--policy", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="policy.toml to use.")
+@click.option("--policy", type=_PathType(exists=True, dir_okay=False, path_type=Path), help="policy.toml to use.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON for apps.")
 @_case_lang_opt
 def validate(case: Path, policy: Path | None, as_json: bool, lang: Lang | None) -> None:
@@ -302,7 +601,7 @@ def _echo_json(data: dict[str, Any]) -> None:
 
 
 @cli.command()
-@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("folder", type=_PathType(path_type=Path))
 @_lang_opt
 @click.option("--xlsx", is_flag=True, help="Write the tables as the sheets of one workbook, FOLDER/case.xlsx.")
 def template(folder: Path, lang: Literal["en", "zh"], xlsx: bool) -> None:
@@ -313,9 +612,10 @@ def template(folder: Path, lang: Literal["en", "zh"], xlsx: bool) -> None:
     from allocate.io import write_template
     from allocate.io.template import WORKBOOK
 
+    _language(lang)
     _recovered(folder)
     _writable(folder)
-    with _writing(folder, "the template"):
+    with _writing(folder, "what_template"):
         write_template(folder, lang=lang, xlsx=xlsx)
     case = folder / WORKBOOK if xlsx else folder
     key = "cli_wrote_workbook" if xlsx else "cli_wrote_template"
@@ -323,25 +623,26 @@ def template(folder: Path, lang: Literal["en", "zh"], xlsx: bool) -> None:
 
 
 @cli.command()
-@click.option("--households", type=click.IntRange(min=1), required=True, help="How many households.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same case.")
+@click.option("--households", type=_IntRangeType(min=1), required=True, help="How many households.")
+@click.option("--seed", type=_IntType(), default=0, show_default=True, help="Same seed, same case.")
 @_lang_opt
-@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("folder", type=_PathType(path_type=Path))
 def generate(households: int, seed: int, lang: Literal["en", "zh"], folder: Path) -> None:
     """Write a realistic synthetic case to FOLDER."""
     from allocate.generate import generate as make
     from allocate.io import write_case
 
+    _language(lang)
     _recovered(folder)
     _writable(folder)
     case = make(households, seed)
-    with _writing(folder, "the case"):
+    with _writing(folder, "what_case"):
         write_case(case, folder, lang=lang)
     click.echo(message("cli_wrote_generated", lang, n=households, seed=seed, folder=folder))
 
 
 _policy_opt = click.option(
-    "--policy", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="policy.toml to use instead."
+    "--policy", type=_PathType(exists=True, dir_okay=False, path_type=Path), help="policy.toml to use instead."
 )
 
 
@@ -365,7 +666,9 @@ class _Date(_DateType):
             parsed: dt.date = DATE.parse(str(value))
         except CellError as e:
             also = " (or 2026/3/1, 2026年3月1日)" if e.expected == DATE.noun else ""
-            self.fail(f"expected {e.expected}{also}, found {printable(repr(value))}", param, ctx)
+            found = printable(repr(value))
+            said = (e.key, {"found": found, **e.words}) if e.key else ("usage_bad_value_plain", {})
+            raise _SaidValue(said, f"expected {e.expected}{also}, found {found}", ctx, param) from None
         return parsed
 
 
@@ -380,18 +683,18 @@ _date_opt = click.option(
 
 @cli.command()
 @_case_arg
-@click.option("-o", "--out", type=click.Path(path_type=Path), required=True, help="Output folder.")
+@click.option("-o", "--out", type=_PathType(path_type=Path), required=True, help="Output folder.")
 @_policy_opt
 @click.option(
     "--backend",
-    type=click.Choice(["auto", "highs", "ortools", "pulp"]),
+    type=_ChoiceType(["auto", "highs", "ortools", "pulp"]),
     default="auto",
     show_default=True,
     help="LP/MIP engine; auto is HiGHS.",
 )
 @click.option(
     "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
+    type=_FloatRangeType(min=0, min_open=True),
     help="Wall-clock seconds for every solver call of the run together (the exact search, then marginal values); "
     "when they run out, the best plan in hand is kept and the status says so.",
 )
@@ -399,7 +702,7 @@ _date_opt = click.option(
 @_case_lang_opt
 @click.option(
     "--marginal-limit",
-    type=click.IntRange(min=0),
+    type=_IntRangeType(min=0),
     default=3,
     show_default=True,
     help="Grids whose extra volunteer hour is measured by solving again (each costs one solve).",
@@ -453,6 +756,7 @@ def _solve_to(
 
     inputs = [Path(f) for f in case_files(case)] + ([policy] if policy else [])
     _check_output(out, [case, *inputs], force, lang=lang)
+    _backend_ready(backend, lang)
     steps = _Steps(lang=lang)
     with steps("reading") as step:
         c = read_case(case, policy=policy)
@@ -470,7 +774,7 @@ def _solve_to(
     )
     timings = {"reading": steps.timings["reading"], **result.summary["timings"]}
     result = replace(result, summary={**result.summary, "timings": timings})
-    with steps("writing", message("step_to", lang, out=out)), _writing(out, "the plan"):
+    with steps("writing", message("step_to", lang, out=out)), _writing(out, "what_plan"):
         result.write(out, lang=lang, overwrite=force, inputs=inputs)
     return out / "report.html"
 
@@ -504,8 +808,37 @@ def _check_output(
     if out.exists() and any(out.iterdir()) and not force:
         raise click.UsageError(message("cli_out_not_empty", lang, out=out))
     ours = PLAN_FILES if replaceable is None else replaceable
-    check_target(out, overwrite=force, replaceable=ours)  # --force replaces only what allocate wrote there
+    _replaceable(out, ours, "cli_out_foreign", lang)  # --force replaces only what allocate wrote there
     _writable(out)
+
+
+def _replaceable(out: Path, replaceable: Collection[str], key: str, lang: Lang) -> None:
+    """`allocate.files.check_target` with overwriting: a usage error in `lang` (the message `key`, naming the
+    files) when `out` holds anything but `replaceable` files."""
+    try:
+        check_target(out, overwrite=True, replaceable=replaceable)
+    except OutputExistsError:
+        if not out.is_dir():
+            raise click.UsageError(message("cli_out_is_file", lang, out=out)) from None
+        names = sorted(os.listdir(out))
+        foreign = [n for n in names if n not in SYSTEM_FILES and (n not in replaceable or not (out / n).is_file())]
+        listed = message("enum_comma", lang).join(foreign[:3])
+        if len(foreign) > 3:
+            listed += message("and_n_more", lang, n=len(foreign) - 3)
+        raise click.UsageError(message(key, lang, out=out, names=listed)) from None
+
+
+def _backend_ready(name: str, lang: Lang) -> None:
+    """A usage error in `lang` before any work when the backend `name` (or, for auto, every one) is not installed."""
+    from allocate.backends import BACKENDS, get_backend
+
+    try:
+        get_backend(name)
+    except BackendUnavailable:
+        if name not in BACKENDS:
+            raise click.UsageError(message("cli_no_backend", lang)) from None
+        said = message("cli_backend_missing", lang, name=repr(name), install=BACKENDS[name].install)
+        raise click.UsageError(said) from None
 
 
 class _Step:
@@ -575,7 +908,7 @@ def _case_and_plan(case: Path, out: Path, policy: Path | None, plan_date: dt.dat
 
     _recovered(out)
     if not out.is_dir():
-        raise click.BadParameter(f"Folder {str(out)!r} does not exist.", param_hint="'OUT'")
+        raise _SaidValue(("cli_no_folder", {"folder": repr(str(out))}), param_hint="'OUT'")
     c = read_case(case, policy=policy)
     day = plan_date or recorded_plan_date(out)
     if day is not None and c.policy.plan_date != day:
@@ -585,7 +918,7 @@ def _case_and_plan(case: Path, out: Path, policy: Path | None, plan_date: dt.dat
 
 @cli.command(name="verify")
 @_case_arg
-@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("out", type=_PathType(file_okay=False, path_type=Path))
 @_policy_opt
 @_date_opt
 @_case_lang_opt
@@ -597,7 +930,7 @@ def verify_command(case: Path, out: Path, policy: Path | None, plan_date: dt.dat
     c, plan = _case_and_plan(case, out, policy, plan_date)
     check = verify(c, plan)
     if not check.ok:
-        problems = [Problem(message=v.text(lang)) for v in check.violations]
+        problems = [_Violation(message=v.text(lang)) for v in check.violations]
         _list_problems(problems, "violations", lang=lang)
         click.echo(message("cli_plan_fails", lang, n=len(check.violations)), err=True)
         raise click.exceptions.Exit(EXIT_INTERNAL)
@@ -607,7 +940,7 @@ def verify_command(case: Path, out: Path, policy: Path | None, plan_date: dt.dat
 
 @cli.command(name="explain")
 @_case_arg
-@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("out", type=_PathType(file_okay=False, path_type=Path))
 @click.option("--household", required=True, help="The household id to explain.")
 @_policy_opt
 @_date_opt
@@ -621,12 +954,12 @@ def explain_command(
     lang = _language(lang, case)
     c, plan = _case_and_plan(case, out, policy, plan_date)
     if household not in c.household_index:
-        raise click.UsageError(f"no household {household!r} in {case}")
+        raise click.UsageError(message("cli_no_household", lang, id=repr(household), case=case))
     click.echo(printable(explain_household(plan, explain(plan, marginal=False), household, lang=lang), keep="\n"))
 
 
 @cli.command()
-@click.argument("out", type=click.Path(path_type=Path), default=Path("allocate-demo"))
+@click.argument("out", type=_PathType(path_type=Path), default=Path("allocate-demo"))
 @_lang_opt
 @click.option("--force", is_flag=True, help="Replace OUT's demo files even where they were edited (nothing else).")
 def demo(out: Path, lang: Literal["en", "zh"], force: bool) -> None:
@@ -637,6 +970,7 @@ def demo(out: Path, lang: Literal["en", "zh"], force: bool) -> None:
     """
     from allocate import demo as bundled
 
+    _language(lang)
     source = bundled.path()
     files = sorted(f.name for f in source.iterdir() if f.is_file() and f.suffix in (".csv", ".toml"))
     case_dir, plan_dir = out / "case", out / "plan"
@@ -645,10 +979,10 @@ def demo(out: Path, lang: Literal["en", "zh"], force: bool) -> None:
     if out.exists() and not out.is_dir():
         raise click.UsageError(message("cli_out_is_file", lang, out=out))
     if out.is_dir() and any(out.iterdir()):
-        _earlier_demo(out, source, files, force)
+        _earlier_demo(out, source, files, force, lang)
     earlier = case_dir.is_dir() or plan_dir.is_dir()
     _writable(case_dir)
-    with _writing(case_dir, "the demo case"), atomic_folder(case_dir, overwrite=True, replaceable=files) as tmp:
+    with _writing(case_dir, "what_demo_case"), atomic_folder(case_dir, overwrite=True, replaceable=files) as tmp:
         for name in files:
             (tmp / name).write_bytes((source / name).read_bytes())
     if earlier:
@@ -659,35 +993,31 @@ def demo(out: Path, lang: Literal["en", "zh"], force: bool) -> None:
     click.echo(message("cli_demo_explain", lang, case=case_dir, plan=plan_dir))
 
 
-def _earlier_demo(out: Path, source: Path, files: list[str], force: bool) -> None:
+def _earlier_demo(out: Path, source: Path, files: list[str], force: bool, lang: Lang) -> None:
     """Refuse (exit 2) unless `out` holds only an earlier demo: `case` with the demo's files, unedited unless
     `force`, and `plan` with a plan's files. What the demo did not write is never replaced."""
     from allocate.plan import PLAN_FILES
 
     foreign = sorted(n for n in os.listdir(out) if n not in ("case", "plan", *SYSTEM_FILES))
     if foreign:
-        raise click.UsageError(
-            f"{out} holds {', '.join(foreign[:3])}, which allocate demo did not write there, so it will not "
-            "replace it; move those away, or choose another folder"
-        )
-    check_target(out / "case", overwrite=True, replaceable=files)
-    check_target(out / "plan", overwrite=True, replaceable=PLAN_FILES)
+        names = message("enum_comma", lang).join(foreign[:3])
+        raise click.UsageError(message("cli_demo_foreign", lang, out=out, names=names))
+    _replaceable(out / "case", files, "cli_out_foreign", lang)
+    _replaceable(out / "plan", PLAN_FILES, "cli_out_foreign", lang)
     edited = [
         n
         for n in files
         if (out / "case" / n).is_file() and (out / "case" / n).read_bytes() != (source / n).read_bytes()
     ]
     if edited and not force:
-        raise click.UsageError(
-            f"{out / 'case'} holds {', '.join(edited[:3])} changed since the demo wrote them, so it will not "
-            "replace them; pass --force to replace them anyway, or choose another folder"
-        )
+        names = message("enum_comma", lang).join(edited[:3])
+        raise click.UsageError(message("cli_demo_edited", lang, case=out / "case", names=names))
 
 
 @cli.command(name="sheets")
 @_case_arg
-@click.argument("plan_dir", metavar="PLAN", type=click.Path(file_okay=False, path_type=Path))
-@click.option("-o", "--out", type=click.Path(path_type=Path), required=True, help="Output folder for the sheets.")
+@click.argument("plan_dir", metavar="PLAN", type=_PathType(file_okay=False, path_type=Path))
+@click.option("-o", "--out", type=_PathType(path_type=Path), required=True, help="Output folder for the sheets.")
 @click.option(
     "--with",
     "contact_columns",
@@ -726,19 +1056,19 @@ def sheets_command(
     lang = _language(lang, case)
     names = contact_names(contact_columns)
     if contact_columns and not names:
-        raise click.BadParameter("name at least one column, such as --with 地址,电话", param_hint="'--with'")
+        raise _SaidValue(("cli_with_nothing", {}), param_hint="'--with'")
     _recovered(plan_dir)
     if not plan_dir.is_dir():
-        raise click.BadParameter(f"Folder {str(plan_dir)!r} does not exist.", param_hint="'PLAN'")
+        raise _SaidValue(("cli_no_folder", {"folder": repr(str(plan_dir))}), param_hint="'PLAN'")
     inputs = [Path(f) for f in case_files(case)] + ([policy] if policy else [])
     _check_output(out, [case, *inputs, plan_dir], force, replaceable=SHEET_FILES, lang=lang)
     c, plan = _case_and_plan(case, plan_dir, policy, plan_date)
     contacts = read_contacts(case, names) if names else None
     try:
-        with _writing(out, "the sheets"):
+        with _writing(out, "what_sheets"):
             write_sheets(out, plan, contacts=contacts, lang=lang, overwrite=force)
     except BrokenPlanError as e:
-        _list_problems([Problem(message=v.text(lang)) for v in e.violations], "violations", lang=lang)
+        _list_problems([_Violation(message=v.text(lang)) for v in e.violations], "violations", lang=lang)
         click.echo(message("cli_sheets_broken", lang, plan=plan_dir, case=case, n=len(e.violations)), err=True)
         raise click.exceptions.Exit(EXIT_INTERNAL) from None
     volunteers = len({v.volunteer_id for v in plan.visits})

@@ -136,6 +136,58 @@ class SaidError(ValueError):
         self.key, self.words = key, words
 
 
+_SECOND = 1 / 3600
+"""`allocate.schema.SECOND`, the least time a visit or service may take, which messages say in words."""
+
+_BOUNDS = {"greater_than_equal": "ge", "greater_than": "gt", "less_than_equal": "le", "less_than": "lt"}
+"""pydantic's error type of a broken bound -> the bound's key in the error's `ctx`, and the catalog's `bound_*`."""
+
+_TOO_LONG = {"string_too_long": "text_too_long", "too_long": "list_too_long"}
+"""pydantic's error type of a `max_length` broken -> the catalog message."""
+
+_OWN_WORDS = {"expected 0, or at least 1/3600 (one second)": "zero_or_second"}
+"""The words of a plain ValueError one of the schema's validators raises -> the catalog message that says them;
+a validator that raises `SaidError` needs no entry."""
+
+
+def record_said(err: Any, found: str | None, noun: str = "") -> dict[str, Any]:
+    """How the catalog says one of pydantic's errors about a record read from a row whose cells all parsed: its
+    `Problem.key` and `words`. `found` is the cell as messages quote it (None when the error is not about one
+    cell), `noun` the kind of the cell (`a whole number`).
+
+    A bound (`ge`, `le`, ...), a list left empty, an overlong text and our validators' words (`SaidError`, or
+    `_OWN_WORDS`) have their own message; any other error a generic one naming the value, never pydantic's
+    English. `allocate.io.tables` places it at `file:line:column` and adds the header."""
+    kind = str(err["type"])
+    ctx = err.get("ctx") or {}
+    raised = ctx.get("error")
+    if isinstance(raised, SaidError):
+        return {"key": raised.key, "words": raised.words}
+    if found is None:
+        return {"key": "row_invalid", "words": {"said": str(err["msg"]).removeprefix("Value error, ")}}
+    expected = str(err["msg"]).removeprefix("Value error, ").removeprefix("expected ")
+    words: dict[str, str] = {"found": found, "noun": noun, "expected": expected}
+    if kind in _BOUNDS:
+        op = _BOUNDS[kind]
+        bound = ctx.get(op)
+        if isinstance(bound, int | float):
+            key = "bound_second" if op == "ge" and bound == _SECOND else f"bound_{op}"
+            return {"key": key, "words": words | {"bound": _number(bound)}}
+    if kind == "value_error" and str(raised) in _OWN_WORDS:
+        return {"key": _OWN_WORDS[str(raised)], "words": words}
+    if kind == "too_short":
+        return {"key": "at_least_one", "words": words}
+    if kind in _TOO_LONG and "max_length" in ctx:
+        return {"key": _TOO_LONG[kind], "words": words | {"most": str(ctx["max_length"])}}
+    return {"key": "field_invalid", "words": words}
+
+
+def _number(x: int | float) -> str:
+    """A bound as messages write it: `1`, `130`, `0.5` (as `allocate.io.cells.NUMBER` writes a cell)."""
+    x = float(x)
+    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
+
+
 class AllocateError(Exception):
     """Base of every error this library raises on purpose."""
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from allocate.errors import Bounded, Problem, Severity
+from allocate.errors import Bounded, Problem, Severity, record_said
 from allocate.io.cells import TEXT, CellError, TierCell, limit
 from allocate.io.columns import Column, Table, header_key
 from allocate.io.names import closest
@@ -309,10 +309,13 @@ def _row(
                 continue  # a consequence of a cell already reported
             column: int | None = None
             msg = str(err["msg"]).removeprefix("Value error, ")
+            worded = record_said(err, None)
             if name in out.columns:
                 column, header = out.columns[name]
                 msg = f"{header}: expected {_expected(err, out.sheet.table, name)}, found {_quote(raw[name])}"
-            out.problem(line, column, msg, name=name or None)
+                noun = next(c.cell.noun for c in out.sheet.table.columns if c.name == name)
+                worded = record_said(err, _quote(raw[name]), noun) | {"header": header}
+            out.problem(line, column, msg, name=name or None, **worded)
         bad = True
     if bad:
         id_field = out.sheet.table.columns[0].name
