@@ -1047,6 +1047,46 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "sheets written to {folder}: {volunteers} volunteer page(s) and {grids} pick list(s); print {pages}",
         "任务单已写入{folder}：志愿者任务单{volunteers}份，拣货单{grids}份；打印{pages}",
     ),
+    # --- reserves (allocate.schema.policy.Reserve, allocate.verify): policy problems and violations -------------
+    "too_many_reserves": (
+        "a policy may have at most {most} reserves; this one has {n}",
+        "政策最多 {most} 项预留，此处有 {n} 项",
+    ),
+    "reserve_amount": (
+        "reserve {name} needs exactly one of `units` (whole units) or `share` (a fraction up to 1)",
+        "预留 {name} 须且只能写 `units`（整份数）或 `share`（不超过 1 的比例）之一",
+    ),
+    "reserve_lot": (
+        "reserve {name}: a reserve of one lot (`lot`) is not supported yet; reserve a share of the item instead",
+        "预留 {name}：暂不支持预留单个批次（`lot`）；请改为预留该物资的一部分",
+    ),
+    "reserve_beneficiaries": (
+        "reserve {name} needs beneficiaries: a `tier`, or a household trait ({traits})",
+        "预留 {name} 需要写明受益者：一个优先级 `tier`，或一项住户特征（{traits}）",
+    ),
+    "reserves_repeated": ("reserve names must be unique; repeated: {names}", "预留名称不能重复；重复的有：{names}"),
+    "reserve_unknown_tier": (
+        "reserve {name} names tier {tier}, which the policy does not have; its tiers are {tiers}",
+        "预留 {name} 写的优先级 {tier} 在政策中不存在；政策中的优先级为 {tiers}",
+    ),
+    "reserves_fairness": (
+        'reserves are shared by leximin: with reserves, `fairness` must be "leximin" ("none" is not supported '
+        "with reserves yet)",
+        '预留按 leximin 分配：有预留时 `fairness` 必须为 "leximin"（暂不支持与 "none" 同用）',
+    ),
+    "v_reserve_exceeded": (
+        "lots need {need} of tier {tier}, household {household}, may use give {passed} units of {item} to reserves' "
+        "beneficiaries of lower tiers (e.g. need {low} of tier {low_tier}), more than the {held} the reserves it is "
+        "not among hold, while it is short by {short}",
+        "住户 {household} 优先级 {tier} 的需求 {need} 可以领取的批次，把 {passed} 份{item}给了低优先级的预留受益者"
+        "（如优先级 {low_tier} 的需求 {low}），超过了它不在其中的那些预留的 {held} 份，而它还缺 {short} 份",
+    ),
+    "v_reserve_short": (
+        "reserve {reserve} guarantees {held} units of {item} to its beneficiaries, who get {got}, while its "
+        "beneficiary need {need} is short by {short} and lot {lot}, which it may use, gives units to need {other}",
+        "预留 {reserve} 保障受益者 {held} 份{item}，他们只得到 {got} 份；而受益需求 {need} 还缺 {short} 份，"
+        "它可以领取的批次 {lot} 却把物资给了需求 {other}",
+    ),
 }
 
 UNPAIRED_FIELDS: Final[dict[str, frozenset[str]]] = {

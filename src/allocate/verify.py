@@ -23,7 +23,8 @@ from allocate.catalog import Lang, message
 from allocate.checks import check_verify
 from allocate.plan import Plan, TierStats, format_hours, tier_stats
 from allocate.rules import DELIVERY, GOODS_RULES, VISIT_RULES, GoodsFacts, VisitFacts, allowed, visit_cap, visit_classes
-from allocate.schema import Case
+from allocate.rules.reserves import beneficiaries, reserved_items, reserved_units
+from allocate.schema import Case, ReserveKind
 
 HOURS_TOLERANCE = 1e-9
 """Hours within this of each other are equal: volunteer totals, delivery and service visit lengths."""
@@ -62,6 +63,8 @@ class Rule(StrEnum):
     IDLE_HOURS = "idle_hours"  # a volunteer has time left for a task that would raise some tier
     TOTAL_FILL = "total_fill"  # fairness "none": moving units inside a tier raises it, or frees units for a lower one
     UNEVEN_SHARE = "uneven_share"  # leximin: units of a lot moved from one need to another of its tier lift the pair
+    RESERVE_SHORT = "reserve_short"  # a minimum guarantee's beneficiaries get less than it while one could get more
+    RESERVE_EXCEEDED = "reserve_exceeded"  # reserves' beneficiaries pass a short higher-tier need by more than reserved
 
     @property
     def is_consequence(self) -> bool:
@@ -70,7 +73,16 @@ class Rule(StrEnum):
 
 
 _CONSEQUENCES = frozenset(
-    {Rule.PRIORITY_INVERSION, Rule.WASTE, Rule.VISIT_INVERSION, Rule.IDLE_HOURS, Rule.TOTAL_FILL, Rule.UNEVEN_SHARE}
+    {
+        Rule.PRIORITY_INVERSION,
+        Rule.WASTE,
+        Rule.VISIT_INVERSION,
+        Rule.IDLE_HOURS,
+        Rule.TOTAL_FILL,
+        Rule.UNEVEN_SHARE,
+        Rule.RESERVE_SHORT,
+        Rule.RESERVE_EXCEEDED,
+    }
 )
 
 
@@ -162,6 +174,10 @@ class _Checker:
         self.need_rank, self.lot_usable, self.lot_reserve = goods.need_tier, goods.lot_usable, goods.lot_reserve
         self.need_q = np.fromiter(_column(needs, "quantity"), dtype=np.int64, count=len(needs))
         self.need_aon = np.fromiter(_column(needs, "all_or_nothing"), dtype=bool, count=len(needs))
+        # reserves (`allocate.rules.reserves`): who benefits from which, how many units each holds, which items
+        self.need_mask = beneficiaries(goods)
+        self.reserve_units = reserved_units(goods)
+        self.item_reserved = reserved_items(goods)
 
     def add(
         self,
@@ -202,6 +218,8 @@ class _Checker:
         else:
             delivered, done = self.check_visits(received)
         self.check_consequences(received, delivered)
+        if case.policy.reserves:
+            self.check_reserves(received, delivered)
         if all(v.rule.is_consequence for v in self.found):  # on an infeasible plan, hours left would mislead
             if case.volunteers is not None:
                 self.check_volunteer_time(received, delivered, done)
@@ -585,11 +603,155 @@ class _Checker:
             wasted = next((b for b in best if b is not None and b[0] <= left), None)
             if wasted is not None:
                 self.report_waste(li, left, wasted[1], received)
+            if self.item_reserved[it]:
+                continue  # inversions of an item with reserves: `check_reserves`
             for r, b in enumerate(best):
                 moved = int(lower[li, r])
                 if b is not None and moved > 0 and b[0] <= moved + left:
                     row = min(example[li * n_tiers + t] for t in range(r + 1, n_tiers) if per_tier[li, t] > 0)
                     self.report_inversion(li, moved, b[1], int(self.row_need[row]), received)
+
+    def check_reserves(self, received: IntArray, delivered: npt.NDArray[np.bool_]) -> None:
+        """Items with reserves (docs/reserves.md), where strict priority yields to reserves by at most their units.
+
+        A short need in a delivered household that one more unit (all-or-nothing: its whole quantity) would help,
+        of tier t, is passed over by units its eligible lots give to lower tiers. Units to needs that benefit from
+        no reserve of the item the short need is not among are a priority inversion, as without reserves (inside
+        a reserve's stage its own beneficiaries keep strict priority); units to beneficiaries of those other
+        reserves may pass it, but at most the units those reserves hold (`RESERVE_EXCEEDED`). And a minimum
+        guarantee whose beneficiaries got fewer units than it holds leaves none of them short and able to take a
+        unit from a lot that gives to needs that benefit from no minimum guarantee processed up to it: those
+        units were given after its stage, from lots its stage could still have used (`RESERVE_SHORT`).
+        """
+        case = self.case
+        lots, reserves, items = case.lots, case.policy.reserves, self.goods.items
+        q, aon, mask, rank = self.need_q, self.need_aon, self.need_mask, self.need_rank
+        by_lot: dict[int, tuple[IntArray, IntArray]] = {}
+        order = np.argsort(self.row_lot, kind="stable")
+        for li, (lo, hi) in _runs(self.row_lot[order]):
+            rows = order[lo:hi]
+            by_lot[li] = (self.row_need[rows], self.row_qty[rows])
+        empty = (np.zeros(0, np.int64), np.zeros(0, np.int64))
+
+        def eligible(it: int, grid: int, tier: int) -> list[int]:
+            """Lots of item `it` that may give to a need of `tier` in `grid` (expiry, earmark, grid limit)."""
+            name = self.goods.grids[grid]
+            return [
+                li
+                for li in np.flatnonzero((self.lot_item == it) & self.lot_usable).tolist()
+                if self.lot_reserve[li] >= tier and ((g := lots[li].grids) is None or name in g)
+            ]
+
+        def bits(it: int, keep: Any) -> int:
+            return sum(1 << k for k, r in enumerate(reserves) if r.item == items[it] and keep(k, r))
+
+        # passing over short needs
+        cand = np.flatnonzero(
+            self.item_reserved[self.need_item] & (received < q) & delivered[self.need_hh] & ~(aon & (received > 0))
+        )
+        req = np.where(aon[cand], q[cand] - received[cand], 1)
+        cells: dict[tuple[int, int, int, int], tuple[int, int]] = {}
+        for n, r in zip(cand.tolist(), req.tolist(), strict=True):
+            key = (int(self.need_item[n]), int(self.need_grid[n]), int(rank[n]), int(mask[n]))
+            if key not in cells or r < cells[key][0]:
+                cells[key] = (r, n)
+        reported: set[int] = set()
+        for (it, grid, t, m), (need_units, n) in sorted(cells.items()):
+            others = bits(it, lambda k, _, m=m: not (m >> k) & 1)  # reserves the short need is not among
+            # an over-and-above reserve's units, held back from the open stage, can keep an all-or-nothing need
+            # from being granted there even when its beneficiaries then cannot use them all: not judged
+            held_back = aon[n] and bits(it, lambda _, r: r.kind is ReserveKind.OVER_AND_ABOVE) != 0
+            excused, example = 0, -1
+            for li in eligible(it, grid, t):
+                takers, units = by_lot.get(li, empty)
+                lower = rank[takers] > t
+                plain = lower & ((mask[takers] & others) == 0)
+                moved = int(units[plain].sum())
+                if li not in reported and not held_back and moved > 0 and moved + int(self.leftover[li]) >= need_units:
+                    reported.add(li)
+                    self.report_inversion(li, moved, n, int(takers[plain][0]), received)
+                passed = lower & ((mask[takers] & others) != 0)
+                excused += int(units[passed].sum())
+                if example < 0 and passed.any():
+                    example = int(takers[passed][0])
+            held = sum(self.reserve_units[k] for k in range(len(reserves)) if (others >> k) & 1)
+            if excused - held >= need_units and excused > held:
+                self.report_exceeded(n, example, excused, held, received)
+
+        # a minimum guarantee's stage
+        for k, res in enumerate(reserves):
+            if res.kind is not ReserveKind.MINIMUM_GUARANTEE or res.item not in items:
+                continue
+            it = items.index(res.item)
+            mine = ((mask >> k) & 1).astype(bool)
+            got = int(received[mine].sum())
+            if got >= self.reserve_units[k]:
+                continue
+            before = bits(it, lambda j, r, k=k: j <= k and r.kind is ReserveKind.MINIMUM_GUARANTEE)
+            short = np.flatnonzero(mine & ~aon & (received < q) & delivered[self.need_hh])
+            seen: set[tuple[int, int]] = set()
+            found = False
+            for n in short.tolist():
+                cell = (int(self.need_grid[n]), int(rank[n]))
+                if cell in seen:
+                    continue
+                seen.add(cell)
+                for li in eligible(it, *cell):
+                    takers, units = by_lot.get(li, empty)
+                    later = (mask[takers] & before) == 0
+                    if units[later].sum() > 0:
+                        self.report_short(k, got, n, li, int(takers[later][0]), received)
+                        found = True
+                        break
+                if found:
+                    break
+
+    def report_exceeded(self, need: int, low: int, passed: int, held: int, received: IntArray) -> None:
+        nd, lo = self.case.needs[need], self.case.needs[low]
+        short = int(nd.quantity - received[need])
+        tier, low_tier = self.tier_names[self.need_rank[need]], self.tier_names[self.need_rank[low]]
+        self.add(
+            Rule.RESERVE_EXCEEDED,
+            f"lots need {nd.need_id} of tier {tier}, household {nd.household_id}, may use give {_units(passed)} of "
+            f"{nd.item} to reserves' beneficiaries of lower tiers (e.g. need {lo.need_id} of tier {low_tier}), more "
+            f"than the {held} the reserves it is not among hold, while it is short by {short}",
+            (nd.need_id, lo.need_id),
+            passed - held,
+            need=nd.need_id,
+            tier=tier,
+            household=nd.household_id,
+            passed=passed,
+            item=nd.item,
+            low=lo.need_id,
+            low_tier=low_tier,
+            held=held,
+            short=short,
+        )
+
+    def report_short(self, k: int, got: int, need: int, li: int, other: int, received: IntArray) -> None:
+        res, nd, lot, ot = (
+            self.case.policy.reserves[k],
+            self.case.needs[need],
+            self.case.lots[li],
+            self.case.needs[other],
+        )
+        held = self.reserve_units[k]
+        self.add(
+            Rule.RESERVE_SHORT,
+            f"reserve {res.name} guarantees {held} units of {res.item} to its beneficiaries, who get {got}, while "
+            f"its beneficiary need {nd.need_id} is short by {int(nd.quantity - received[need])} and lot "
+            f"{lot.lot_id}, which it may use, gives units to need {ot.need_id}",
+            (res.name, nd.need_id, lot.lot_id),
+            held - got,
+            reserve=res.name,
+            held=held,
+            item=res.item,
+            got=got,
+            need=nd.need_id,
+            short=int(nd.quantity - received[need]),
+            lot=lot.lot_id,
+            other=ot.need_id,
+        )
 
     def movable(self, received: IntArray) -> IntArray:
         """[item, grid, tier] -> units a need of that tier in that grid could take, summed over eligible lots,
@@ -607,19 +769,44 @@ class _Checker:
             before -= np.repeat(before[first], np.diff(np.r_[first, need.size]))
             take = np.clip(budget[need] - before, 0, units)
             np.add.at(spare, (self.row_lot[order], self.need_rank[need]), take)
+        open_lower, open_spare = self._open_units(received)
         n_items = int(max(self.need_item.max(initial=-1), self.lot_item.max(initial=-1))) + 1
         out = np.zeros((n_items, n_grids, n_tiers), np.int64)
         tiers = np.arange(n_tiers)
         for li, lot in enumerate(lots):
             if not self.lot_usable[li]:
                 continue
-            m = (self.leftover[li] + self.lower[li] + spare[li]) * (tiers <= self.lot_reserve[li])
+            if self.item_reserved[self.lot_item[li]]:  # units reserves' beneficiaries hold may not move
+                m = (self.leftover[li] + open_lower[li] + open_spare[li]) * (tiers <= self.lot_reserve[li])
+            else:
+                m = (self.leftover[li] + self.lower[li] + spare[li]) * (tiers <= self.lot_reserve[li])
             if lot.grids is None:
                 out[self.lot_item[li]] += m
             else:
                 where = [self.grid_code[g] for g in lot.grids if g in self.grid_code]
                 out[self.lot_item[li], where] += m
         return out
+
+    def _open_units(self, received: IntArray) -> tuple[IntArray, IntArray]:
+        """Like `lower` and `movable`'s same-tier spare, per lot and tier, counting only units given to needs that
+        benefit from no reserve (empty arrays without reserves)."""
+        lots, n_tiers = self.case.lots, len(self.tier_names)
+        if not self.case.policy.reserves:
+            return np.zeros((len(lots), n_tiers), np.int64), np.zeros((len(lots), n_tiers), np.int64)
+        plain = self.need_mask[self.row_need] == 0
+        per_tier = np.zeros((len(lots), n_tiers), np.int64)
+        np.add.at(per_tier, (self.row_lot[plain], self.need_rank[self.row_need[plain]]), self.row_qty[plain])
+        lower = np.cumsum(per_tier[:, ::-1], axis=1)[:, ::-1] - per_tier
+        spare = np.zeros((len(lots), n_tiers), np.int64)
+        if self.case.policy.fairness != "none":
+            budget = np.where(self.need_aon | (self.need_mask != 0), 0, np.maximum(received - 1, 0))
+            left = budget.copy()
+            for r in np.flatnonzero(plain).tolist():
+                n = int(self.row_need[r])
+                take = min(int(left[n]), int(self.row_qty[r]))
+                left[n] -= take
+                spare[self.row_lot[r], self.need_rank[n]] += take
+        return lower, spare
 
     def check_volunteer_time(
         self, received: IntArray, delivered: npt.NDArray[np.bool_], done: npt.NDArray[np.bool_]
@@ -801,10 +988,13 @@ class _Checker:
         lots, n_tiers, n_grids = self.case.lots, len(self.tier_names), len(self.grid_code)
         q, aon = self.need_q, self.need_aon
         eligible_rx = delivered[self.need_hh] & (received < q) & (~aon | (received == 0))
-        low: dict[tuple[int, int, int], int] = {}  # (item, grid, tier) -> divisible receiver with the lowest fill
-        whole: dict[tuple[int, int, int], int] = {}  # -> all-or-nothing receiver asking fewest units
+        # (item, grid, tier, reserves it benefits from) -> divisible receiver with the lowest fill; with reserves a
+        # move is judged only between needs of the same reserves, which share every stage alike
+        low: dict[tuple[int, int, int, int], int] = {}
+        whole: dict[tuple[int, int, int, int], int] = {}  # -> all-or-nothing receiver asking fewest units
+        mask = self.need_mask
         for n in np.flatnonzero(eligible_rx).tolist():
-            key = (int(self.need_item[n]), int(self.need_grid[n]), int(self.need_rank[n]))
+            key = (int(self.need_item[n]), int(self.need_grid[n]), int(self.need_rank[n]), int(mask[n]))
             if aon[n]:
                 if key not in whole or q[n] < q[whole[key]]:
                     whole[key] = n
@@ -813,11 +1003,15 @@ class _Checker:
         if not low and not whole:
             return
         divisible = np.flatnonzero(~aon[self.row_need])
-        group = self.row_lot[divisible] * n_tiers + self.need_rank[self.row_need[divisible]]
+        width = int(mask.max(initial=0)) + 1
+        group = (self.row_lot[divisible] * n_tiers + self.need_rank[self.row_need[divisible]]) * width + mask[
+            self.row_need[divisible]
+        ]
         order = np.argsort(group, kind="stable")
         keys, starts = np.unique(group[order], return_index=True)
         bounds = np.r_[starts, order.size]
         for k, (lo, hi) in zip(keys.tolist(), zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True), strict=True):
+            k, m = divmod(k, width)
             li, t = divmod(k, n_tiers)
             lot = lots[li]
             if not self.lot_usable[li] or t > self.lot_reserve[li]:
@@ -827,7 +1021,7 @@ class _Checker:
                 range(n_grids) if lot.grids is None else [self.grid_code[g] for g in lot.grids if g in self.grid_code]
             )
             rows = divisible[order[lo:hi]]
-            found = self._uneven(li, t, it, where, rows, low, whole, received)
+            found = self._uneven(li, t, m, it, where, rows, low, whole, received)
             if found is not None:
                 self.report_uneven(li, found[0], found[1], received)
 
@@ -835,11 +1029,12 @@ class _Checker:
         self,
         li: int,
         t: int,
+        m: int,
         it: int,
         where: range | list[int],
         rows: IntArray,
-        low: dict[tuple[int, int, int], int],
-        whole: dict[tuple[int, int, int], int],
+        low: dict[tuple[int, int, int, int], int],
+        whole: dict[tuple[int, int, int, int], int],
         received: IntArray,
     ) -> tuple[int, int] | None:
         """(donor, receiver) of a lifting move of lot `li`'s units in tier `t`, or None; fills compared as
@@ -848,7 +1043,7 @@ class _Checker:
         left = int(self.leftover[li])
         donor = self.row_need[rows]
         r_d, q_d = received[donor], q[donor]
-        candidates = [low[it, g, t] for g in where if (it, g, t) in low]
+        candidates = [low[it, g, t, m] for g in where if (it, g, t, m) in low]
         if candidates and not left:
             b = min(candidates, key=lambda n: (Fraction(int(received[n]), int(q[n])), n))
             r_b, q_b = int(received[b]), int(q[b])
@@ -857,8 +1052,8 @@ class _Checker:
             hit = np.flatnonzero(lifts & (donor != b))
             if hit.size:
                 return int(donor[hit[0]]), b
-        candidates = [whole[it, g, t] for g in where if (it, g, t) in whole]
-        if candidates:
+        candidates = [whole[it, g, t, m] for g in where if (it, g, t, m) in whole]
+        if candidates and not self.item_reserved[it]:  # with reserves, a stage's tie may leave a whole need out
             b = min(candidates, key=lambda n: (int(q[n]), n))
             need = int(q[b]) - left
             if need > 0:
@@ -1082,6 +1277,15 @@ def _column(records: Sequence[BaseModel], name: str) -> list[Any]:
 def _lookup(index: dict[str, int], ids: list[str]) -> IntArray:
     """Row of each id in `index`, -1 for an id it does not have."""
     return np.fromiter(map(index.get, ids, repeat(-1)), dtype=np.int64, count=len(ids))
+
+
+def _runs(values: IntArray) -> list[tuple[int, tuple[int, int]]]:
+    """(value, (start, end)) of each run of equal values in a sorted array."""
+    if not values.size:
+        return []
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    ends = np.r_[starts[1:], values.size]
+    return [(int(values[a]), (int(a), int(b))) for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
 
 
 def _fewest(keys: IntArray, req: IntArray, need: IntArray) -> dict[int, tuple[int, int]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
 
 from allocate.plan import Allocation, Plan, Visit
@@ -242,3 +242,131 @@ def optimal_plan(case: Case, day: dt.date | None = None) -> Plan:
 def best_objective(case: Case, day: dt.date | None = None) -> Objective:
     """The optimal per tier fills of SPEC section 3: what a correct solver's plan must reach exactly."""
     return objective(case, optimal_plan(case, day))
+
+
+# Reserves (docs/reserves.md), restated here in the oracle's own words: nothing is read from `allocate.rules`.
+
+
+def _reserve_stages(case: Case, item: str, day: dt.date) -> list[tuple[frozenset[int], int | None, int]]:
+    """The stages that share `item`: (needs taking part, most units the stage gives or None, units that must be
+    left of the item after the stage), in processing order. Minimum guarantees first, then everyone, then the
+    over-and-above reserves, then everyone again if there was one."""
+    usable = sum(lot.quantity for lot in case.lots if lot.item == item and (lot.expires is None or day <= lot.expires))
+    tiers = dict(zip((n.need_id for n in case.needs), case.need_tiers, strict=True))
+    homes = {h.household_id: h for h in case.households}
+
+    def units(r: object) -> int:
+        if r.units is not None:  # type: ignore[attr-defined]
+            return min(r.units, usable)  # type: ignore[attr-defined]
+        return min(int(Fraction(r.share).limit_denominator(10**6) * usable), usable)  # type: ignore[attr-defined]
+
+    def benefits(r: object, i: int) -> bool:
+        n = case.needs[i]
+        if n.item != r.item:  # type: ignore[attr-defined]
+            return False
+        if r.tier is not None and case.policy.tier_names[tiers[n.need_id]] != r.tier:  # type: ignore[attr-defined]
+            return False
+        home = homes[n.household_id]
+        return all(
+            getattr(r, trait) is None or getattr(home, trait) == getattr(r, trait)
+            for trait in ("quarantined", "lives_alone", "disabled", "chronic_illness")
+        )
+
+    mine = [r for r in case.policy.reserves if r.item == item]
+    everyone = frozenset(i for i, n in enumerate(case.needs) if n.item == item)
+    first = [r for r in mine if r.kind == "minimum_guarantee"]
+    after = [r for r in mine if r.kind == "over_and_above"]
+    out: list[tuple[frozenset[int], int | None, int]] = []
+    for r in first:
+        out.append((frozenset(i for i in everyone if benefits(r, i)), units(r), 0))
+    reachable = {
+        i for i in everyone if any(eligible(case, case.needs[i], lot, day) and lot.quantity > 0 for lot in case.lots)
+    }
+    # the open stage leaves each over-and-above reserve its units, or all its reachable beneficiaries ask if fewer
+    keep = sum(min(units(r), sum(case.needs[i].quantity for i in reachable if benefits(r, i))) for r in after)
+    out.append((everyone, None, keep))
+    for r in after:
+        out.append((frozenset(i for i in everyone if benefits(r, i)), units(r), 0))
+    if after:
+        out.append((everyone, None, 0))
+    return out
+
+
+def staged_objectives(case: Case, day: dt.date | None = None) -> set[Objective]:
+    """Every per tier fill vector the policy's reserves may lead to, without volunteers: each item with reserves is
+    shared stage by stage, each stage taking a best vector of its participants' fills (tier by tier, leximin, fills
+    counting everything received so far) among all feasible unit vectors that change only its participants,
+    give at most its units and leave what later reserves keep. A stage may have several best vectors (a tie that
+    only a tie-break decides), and later stages may fare differently after each: all are followed, so the answer
+    is a set, and a correct engine's plan has one of them. Items without reserves take their one optimum."""
+    day = day or case.policy.effective_date()
+    assert case.volunteers is None, "reserves are brute-forced without volunteers"
+    vectors = {units for units, _ in _goods(case, day)}
+    tiers = case.need_tiers
+    n_tiers = len(case.policy.tiers)
+    per_item: list[tuple[list[int], set[tuple[int, ...]]]] = []
+    for item in sorted({n.item for n in case.needs}):
+        idx = [i for i, n in enumerate(case.needs) if n.item == item]
+        options = sorted({tuple(v[i] for i in idx) for v in vectors})
+        if not any(r.item == item for r in case.policy.reserves):
+            stages = [(frozenset(idx), None, 0)]
+        else:
+            stages = _reserve_stages(case, item, day)
+        usable = sum(
+            lot.quantity for lot in case.lots if lot.item == item and (lot.expires is None or day <= lot.expires)
+        )
+        memo: dict[tuple[int, tuple[int, ...]], set[tuple[int, ...]]] = {}
+
+        def value(v: tuple[int, ...], who: frozenset[int], idx: list[int] = idx) -> tuple[tuple[Fraction, ...], ...]:
+            fills: list[list[Fraction]] = [[] for _ in range(n_tiers)]
+            for k, i in enumerate(idx):
+                if i in who:
+                    fills[tiers[i]].append(Fraction(v[k], case.needs[i].quantity))
+            return tuple(tuple(sorted(f)) for f in fills)
+
+        def ends(
+            s: int,
+            before: tuple[int, ...],
+            idx: list[int] = idx,
+            options: list[tuple[int, ...]] = options,
+            stages: list[tuple[frozenset[int], int | None, int]] = stages,
+            usable: int = usable,
+            memo: dict[tuple[int, tuple[int, ...]], set[tuple[int, ...]]] = memo,
+            value: Callable[[tuple[int, ...], frozenset[int]], object] = value,
+        ) -> set[tuple[int, ...]]:
+            if s == len(stages):
+                return {before}
+            if (s, before) in memo:
+                return memo[s, before]
+            who, cap, keep = stages[s]
+            valid = []
+            for v in options:
+                if any(a < b for a, b in zip(v, before, strict=True)):
+                    continue  # a stage only adds
+                if any(a != b and i not in who for i, a, b in zip(idx, v, before, strict=True)):
+                    continue  # only its participants
+                if cap is not None and sum(v) - sum(before) > cap:
+                    continue  # at most its units
+                if keep and sum(v) - sum(before) > max(usable - keep - sum(before), 0):
+                    continue  # the over-and-above reserves' units stay for their stages
+                valid.append(v)
+            top = max(value(v, who) for v in valid)  # type: ignore[type-var]
+            out: set[tuple[int, ...]] = set()
+            for v in valid:
+                if value(v, who) == top:
+                    out |= ends(s + 1, v)
+            memo[s, before] = out
+            return out
+
+        per_item.append((idx, ends(0, (0,) * len(idx))))
+    out: set[Objective] = set()
+    for combo in itertools.product(*(finals for _, finals in per_item)):
+        final = [0] * len(case.needs)
+        for (idx, _), vector in zip(per_item, combo, strict=True):
+            for i, k in zip(idx, vector, strict=True):
+                final[i] = k
+        fills: list[list[Fraction]] = [[] for _ in range(n_tiers)]
+        for i, n in enumerate(case.needs):
+            fills[tiers[i]].append(Fraction(final[i], n.quantity))
+        out.add(tuple(tuple(sorted(f)) for f in fills))
+    return out

@@ -413,3 +413,64 @@ def as_code(case: Case) -> str:
         parts.append(f"services={rows(case.services)}")
     parts.append(f"policy=Policy({', '.join(settings)})")
     return "Case(\n    " + ",\n    ".join(parts) + ",\n)"
+
+
+# Reserves: tiny cases without volunteers, under leximin, with one or two reserves (brute force's staged oracle).
+
+
+def tiny_reserve_case(pick: Picker) -> Case:
+    """A tiny case without volunteers where needs compete for rice (2 to 4 needs, one or two lots, sometimes
+    earmarked, grid-limited or expired), some households disabled, and one or two reserves of rice for a tier or
+    for disabled households, each a minimum guarantee or over-and-above, of whole units or a share."""
+    from allocate.schema import Reserve
+
+    households = [
+        Household(
+            household_id=f"H{i}",
+            grid=pick.choice(("A", "B")),
+            oldest_age=pick.choice((None, 70, 30)),
+            disabled=pick.choice((False, True)),
+        )
+        for i in range(pick.integer(2, 3))
+    ]
+    needs = [
+        Need(
+            need_id=f"N{i}",
+            household_id=f"H{pick.integer(0, len(households) - 1)}",
+            item=pick.choice(("rice", "rice", "rice", "oil")),
+            quantity=pick.integer(1, 3),
+            urgency=pick.choice((Urgency.NORMAL, Urgency.CRITICAL, Urgency.NORMAL)),
+            all_or_nothing=pick.choice((False, False, True)),
+        )
+        for i in range(pick.integer(2, 4))
+    ]
+    lots = [
+        Lot(
+            lot_id=f"L{i}",
+            item=pick.choice(("rice", "rice", "oil")),
+            quantity=pick.integer(1, 4),
+            expires=pick.choice((None, None, None, DAY - dt.timedelta(days=1))),
+            reserved_for=pick.choice((None, None, None, "elderly")),
+            grids=pick.choice((None, None, ("A",))),
+        )
+        for i in range(pick.integer(1, 2))
+    ]
+    reserves = []
+    for k in range(pick.integer(1, 2)):
+        whom = pick.choice(({"tier": "general"}, {"disabled": True}, {"tier": "elderly"}, {"tier": "critical"}))
+        amount = pick.choice(({"units": 1}, {"units": 2}, {"share": 0.5}, {"units": 3}, {"share": 0.34}))
+        kind = pick.choice(("minimum_guarantee", "over_and_above"))
+        reserves.append(Reserve(name=f"R{k}", item="rice", kind=kind, **whom, **amount))
+    asking = {n.household_id for n in needs}
+    return Case(
+        households=tuple(h for h in households if h.household_id in asking),
+        needs=tuple(needs),
+        lots=tuple(lots),
+        policy=Policy(plan_date=DAY, tiers=TIERS, reserves=tuple(reserves)),
+    )
+
+
+@st.composite
+def tiny_reserve_cases(draw: st.DrawFn) -> Case:
+    """`tiny_reserve_case` drawn by hypothesis."""
+    return tiny_reserve_case(DrawPicker(draw))

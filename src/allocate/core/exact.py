@@ -335,7 +335,21 @@ class ExactPart:
 
     # -- solving -------------------------------------------------------------------------------------------------
     def solve(self, backend: Backend, limits: ExactLimits, start: FloatArray, count: Counter) -> PartResult:
-        """Every tier in priority order, level by level; the part's plan, proven, or why not."""
+        """Every tier in priority order, level by level; the part's plan, proven, or why not.
+
+        A part with needs of an item that has reserves is not searched: the model has no reserve stages, so its
+        optimum would be the plan without reserves. The fast plan's stages stand, unproven (reason `heuristic`).
+        """
+        if self.index.item_stages:
+            needs = np.flatnonzero(np.isin(self.index.need_hh, self.part.households))
+            items = self.index.sig_item[self.index.need_sig[needs]]
+            if np.isin(items, list(self.index.item_stages)).any():
+                return PartResult(
+                    proven=False,
+                    reason="heuristic",
+                    detail="the exact search does not model reserve stages; the fast plan's stand",
+                    size=self.size,
+                )
         m, x = self.m, start
         base_upper = np.asarray(m.upper)
         n_rows = len(m.row_lower)

@@ -45,6 +45,7 @@ import numpy as np
 from allocate.backends.base import Backend, LinearProgram, SolveStatus
 from allocate.core.index import BoolArray, CaseIndex, IntArray
 from allocate.core.network import Network
+from allocate.rules.reserves import OPEN, Stage
 
 
 @dataclass
@@ -55,6 +56,7 @@ class Component:
     classes: list[int]  # global class ids, ascending
     net: Network
     totals: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))  # units per local class
+    stages: tuple[Stage, ...] = ()  # its item's reserve stages (`allocate.rules.reserves`); () without reserves
 
 
 @dataclass
@@ -66,6 +68,7 @@ class GoodsProblem:
     components: list[Component]
     need_comp: IntArray  # per need: its component, -1 when no lot can reach it
     need_class: IntArray  # per need: its class's local index in the component, -1 likewise
+    class_benefit: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))  # reserves' bit mask per class
 
     def set_totals(self, amount: IntArray) -> None:
         """Set every class total to the sum of its needs' `amount`."""
@@ -76,10 +79,16 @@ class GoodsProblem:
 def build_problem(index: CaseIndex) -> GoodsProblem:
     """Classes of the needs that some usable lot may give to, whether or not their household is delivered."""
     needs = np.flatnonzero(index.reachable())
-    sigs, need_sig = np.unique(index.need_sig[needs], return_inverse=True)
+    # a class is also keyed by the reserves its needs benefit from (all 0 without reserves)
+    benefit = index.need_benefit[needs] if index.need_benefit.size else np.zeros(needs.size, np.int64)
+    width = int(benefit.max(initial=0)) + 1
+    codes, need_sig = np.unique(index.need_sig[needs] * width + benefit, return_inverse=True)
+    sigs, masks = codes // width, codes % width
     sig_key = [
-        (it, tier, index.sig_lots[s])
-        for it, tier, s in zip(index.sig_item[sigs].tolist(), index.sig_tier[sigs].tolist(), sigs.tolist(), strict=True)
+        (it, tier, index.sig_lots[s], m)
+        for it, tier, s, m in zip(
+            index.sig_item[sigs].tolist(), index.sig_tier[sigs].tolist(), sigs.tolist(), masks.tolist(), strict=True
+        )
     ]
     ordered = sorted(set(sig_key))
     position = {k: c for c, k in enumerate(ordered)}
@@ -88,6 +97,7 @@ def build_problem(index: CaseIndex) -> GoodsProblem:
     bounds = np.cumsum(np.bincount(need_cls, minlength=len(ordered)))
     class_needs = np.split(needs[by_class], bounds[:-1]) if ordered else []
     class_tier = np.asarray([k[1] for k in ordered], dtype=np.int64)
+    class_benefit = np.asarray([k[3] for k in ordered], dtype=np.int64)
 
     parent = list(range(len(ordered)))
 
@@ -98,7 +108,8 @@ def build_problem(index: CaseIndex) -> GoodsProblem:
         return a
 
     owner: dict[int, int] = {}
-    for c, (_, _, sig) in enumerate(ordered):
+    first_of_item: dict[int, int] = {}  # items with reserves: every class of the item in one component
+    for c, (it, _, sig, _) in enumerate(ordered):
         for lot in sig:
             if lot in owner:
                 ra, rb = find(owner[lot]), find(c)
@@ -106,6 +117,10 @@ def build_problem(index: CaseIndex) -> GoodsProblem:
                     parent[max(ra, rb)] = min(ra, rb)
             else:
                 owner[lot] = c
+        if it in index.item_stages:
+            ra, rb = find(first_of_item.setdefault(it, c)), find(c)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
     members: dict[int, list[int]] = {}
     for c in range(len(ordered)):
         members.setdefault(find(c), []).append(c)
@@ -120,7 +135,11 @@ def build_problem(index: CaseIndex) -> GoodsProblem:
         net = Network(stock=index.lot_qty[np.asarray(lots, np.int64)], arc_lot=arc_lot, arc_cls=arc_cls)
         components.append(
             Component(
-                lots=np.asarray(lots, np.int64), classes=classes, net=net, totals=np.zeros(len(classes), np.int64)
+                lots=np.asarray(lots, np.int64),
+                classes=classes,
+                net=net,
+                totals=np.zeros(len(classes), np.int64),
+                stages=index.item_stages.get(ordered[classes[0]][0], ()),
             )
         )
     need_comp = np.full(index.need_qty.size, -1, np.int64)
@@ -135,6 +154,7 @@ def build_problem(index: CaseIndex) -> GoodsProblem:
         components=components,
         need_comp=need_comp,
         need_class=need_class,
+        class_benefit=class_benefit,
     )
 
 
@@ -192,7 +212,10 @@ class Goods:
         for k in range(len(problem.components)) if components is None else components:
             comp = problem.components[k]
             if (problem.class_tier[np.asarray(comp.classes, np.int64)] == tier).any():
-                _TierSolve(self, k, tier, active).run()
+                if comp.stages:
+                    _Staged(self, k, tier, active).run()
+                else:
+                    _TierSolve(self, k, tier, active).run()
 
     def room(
         self, tier: int, components: Sequence[int] | None = None, wanted: set[tuple[int, int]] | None = None
@@ -525,6 +548,146 @@ class _TierSolve:
         comp.totals[present] = totals[present]
         got = x.astype(np.float64) * value
         goods.best[self.k, self.tier] = float(got[col_tier == self.tier].sum()) / scale
+
+
+class _Staged:
+    """A component whose item has reserves: every stage of `allocate.rules.reserves` in order, and inside each
+    stage its participants tier by tier (tiers up to `upto`, the one being solved), leximin on fills that count
+    what earlier stages gave, at most the stage's units. Earlier stages are held as class totals (amounts, not
+    routes), like earlier tiers. All stages are solved again each time, since a stage before the open one can
+    change what a higher tier gets there."""
+
+    def __init__(self, goods: Goods, k: int, upto: int, active: BoolArray) -> None:
+        problem = goods.problem
+        self.goods, self.index, self.count, self.amount = goods, goods.index, goods.count, goods.amount
+        self.comp = comp = problem.components[k]
+        classes = np.asarray(comp.classes, np.int64)
+        self.tiers, self.masks, self.upto = problem.class_tier[classes], problem.class_benefit[classes], upto
+        self.present = self.tiers <= upto
+        self.needs: dict[int, IntArray] = {}  # local class -> its needs in delivered households
+        for c in np.flatnonzero(self.present).tolist():
+            needs = problem.class_needs[comp.classes[c]]
+            self.amount[needs] = 0
+            self.needs[c] = needs[active[needs]]
+        self.total = np.zeros(classes.size, np.int64)
+
+    def run(self) -> None:
+        """Solve every stage; write the needs' amounts and the classes' totals."""
+        before = 0  # units given in earlier stages
+        for stage in self.comp.stages:
+            given = 0
+            for t in range(self.upto + 1):
+                members = [
+                    c
+                    for c in self.needs
+                    if self.tiers[c] == t and (stage.reserve == OPEN or (int(self.masks[c]) >> stage.reserve) & 1)
+                ]
+                if members:
+                    given += self._tier(members, stage.room(given, before, self._keep(stage)))
+            before += given
+        self.comp.totals[:] = np.where(self.present, self.total, 0)
+
+    def _fits(self, demand: IntArray) -> bool:
+        self.count("flow_solves", 1)
+        return self.comp.net.feasible(np.where(self.present, demand, 0))
+
+    def _keep(self, stage: Stage) -> int:
+        """Units the over-and-above reserves after `stage` keep: each its units, or what its beneficiaries (of the
+        tiers solved, in delivered households) ask in all if that is fewer."""
+        qty, keep = self.index.need_qty, 0
+        for later in stage.later:
+            asked = sum(int(qty[n].sum()) for c, n in self.needs.items() if (int(self.masks[c]) >> later.reserve) & 1)
+            keep += min(int(later.cap or 0), asked)
+        return keep
+
+    def _recount(self, members: list[int]) -> None:
+        for c in members:
+            self.total[c] = int(self.amount[self.needs[c]].sum())
+
+    def _tier(self, members: list[int], room: int | None) -> int:
+        """One tier's participants in one stage, at most `room` more units: water-filling over the divisible
+        needs, then all-or-nothing needs with nothing yet granted when that makes the tier's fills
+        leximin-larger (as `_TierSolve`, one candidate at a time); the units given."""
+        qty, rank, amount, aon = self.index.need_qty, self.index.need_rank, self.amount, self.index.need_aon
+        everyone = np.concatenate([self.needs[c] for c in members])
+        cls = np.concatenate([np.full(self.needs[c].size, c, np.int64) for c in members])
+        div, div_cls = everyone[~aon[everyone]], cls[~aon[everyone]]
+        start = amount[everyone].copy()
+        before_units = int(start.sum())
+        whole = [int(n) for n in everyone[aon[everyone] & (start == 0)].tolist()]
+        whole.sort(key=lambda n: (int(qty[n]), int(rank[n])))
+        class_of = dict(zip(everyone.tolist(), cls.tolist(), strict=True))
+        granted: list[int] = []
+
+        def fill() -> None:
+            amount[everyone] = start
+            for n in granted:
+                amount[n] = qty[n]
+            self._recount(members)
+            spent = int(amount[everyone].sum()) - before_units
+            self._fill(div, div_cls, None if room is None else room - spent)
+            self._recount(members)
+
+        fill()
+        for n in whole:
+            if room is not None and sum(int(qty[g]) for g in [*granted, n]) > room:
+                continue  # the stage has not the units
+            held = self.total.copy()  # the tier as it started, the granted ones and this one in full
+            for c in members:
+                held[c] = int(start[cls == c].sum()) + sum(int(qty[g]) for g in [*granted, n] if class_of[g] == c)
+            if not self._fits(held):
+                continue  # cannot be given in full at all
+            fills_before = np.sort(amount[everyone] / qty[everyone])
+            saved = amount[everyone].copy()
+            granted.append(n)
+            fill()
+            fills_after = np.sort(amount[everyone] / qty[everyone])
+            differ = np.flatnonzero(fills_after != fills_before)
+            if not differ.size or fills_after[differ[0]] < fills_before[differ[0]]:
+                granted.remove(n)
+                amount[everyone] = saved
+                self._recount(members)
+        return int(amount[everyone].sum()) - before_units
+
+    def _fill(self, needs: IntArray, cls: IntArray, room: int | None) -> None:
+        """Water-fill units onto divisible `needs` (of local classes `cls`) on top of what they and every class
+        hold, at most `room` units: the lowest fill (counting what is held) first, then the smaller quantity, then
+        the seeded rank, while the lots can carry them; a unit that does not fit freezes its class."""
+        if not needs.size or (room is not None and room <= 0):
+            return
+        amount, qty, rank = self.amount, self.index.need_qty, self.index.need_rank
+        held = amount[needs]
+        per = qty[needs] - held
+        unit_need = np.repeat(np.arange(needs.size), per)
+        start = np.repeat(np.cumsum(per) - per, per)
+        k = held[unit_need] + np.arange(unit_need.size) - start
+        q = qty[needs][unit_need]
+        order = np.lexsort((rank[needs][unit_need], q, k / q))
+        unit_need, unit_cls = unit_need[order], cls[unit_need[order]]
+        n_c = self.total.size
+        alive = np.ones(unit_need.size, np.bool_)
+        taken = np.zeros(n_c, np.int64)
+        got = np.zeros(needs.size, np.int64)
+        remaining = unit_need.size if room is None else room
+        pos = 0
+        while remaining > 0:
+            idx = (pos + np.flatnonzero(alive[pos:]))[:remaining]
+            if not idx.size:
+                break
+            base = self.total + taken
+
+            def fits(m: int, idx: IntArray = idx, base: IntArray = base) -> bool:
+                return self._fits(base + np.bincount(unit_cls[idx[:m]], minlength=n_c))
+
+            m = _longest_prefix(fits, idx.size)
+            taken += np.bincount(unit_cls[idx[:m]], minlength=n_c)
+            got += np.bincount(unit_need[idx[:m]], minlength=needs.size)
+            remaining -= m
+            if m == idx.size:
+                break  # every unit fits, or the stage's units are all given
+            alive[unit_cls == int(unit_cls[idx[m]])] = False  # that class can take no more
+            pos = int(idx[m]) + 1
+        amount[needs] = held + got
 
 
 EXACT_SCALE = 10**6

@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from allocate.rules import GoodsFacts, goods_allowed, goods_signatures
+from allocate.rules.reserves import Stage, beneficiaries, reserved_units, stages, usable_units
 from allocate.schema import Case
 
 IntArray = npt.NDArray[np.int64]
@@ -95,6 +96,8 @@ class CaseIndex:
     sig_item: IntArray  # per signature, sorted by (item, tier, grid)
     sig_tier: IntArray
     sig_lots: tuple[tuple[int, ...], ...] = field(repr=False)  # usable lots (in lot order) of each signature
+    need_benefit: IntArray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)  # reserves' bit mask
+    item_stages: dict[int, tuple[Stage, ...]] = field(default_factory=dict, repr=False)  # items with reserves only
 
     def reachable(self) -> BoolArray:
         """Per need, whether some usable lot may give to it (ignoring deliveries)."""
@@ -137,6 +140,13 @@ def build_index(case: Case, plan_date: dt.date) -> CaseIndex:
             if mask not in distinct:
                 distinct[mask] = tuple(cand[column].tolist())
             sig_lots.append(distinct[mask])
+    need_benefit = beneficiaries(facts)
+    item_stages: dict[int, tuple[Stage, ...]] = {}
+    if policy.reserves:
+        units, usable = reserved_units(facts), usable_units(facts)
+        for code, item in enumerate(facts.items):
+            if any(r.item == item for r in policy.reserves):
+                item_stages[code] = stages(policy.reserves, units, item, usable.get(item, 0))
     return CaseIndex(
         n_tiers=len(policy.tiers),
         need_hh=need_hh,
@@ -154,4 +164,6 @@ def build_index(case: Case, plan_date: dt.date) -> CaseIndex:
         sig_item=sig_item,
         sig_tier=sig_tier,
         sig_lots=tuple(sig_lots),
+        need_benefit=need_benefit,
+        item_stages=item_stages,
     )

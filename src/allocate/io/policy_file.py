@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from allocate.errors import MAX_LISTED, InputError, Problem, SaidError, omitted
 from allocate.io.cells import Lang, limit
-from allocate.schema import MAX_TIERS, Clause, Policy, Tier
+from allocate.schema import MAX_TIERS, Clause, Policy, Reserve, Tier
 
 MAX_BYTES = 1 << 20
 """Largest policy file read: a real one is a few kilobytes, one with every bound of the schema reached far less
@@ -39,6 +39,7 @@ _TOKENS = re.compile(
 """What the nesting check looks at: strings and comments (skipped whole, brackets in them are text) and brackets."""
 _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 _TIERS_HEADER = re.compile(r"^\s*\[\[\s*tiers\s*\]\]")
+_RESERVES_HEADER = re.compile(r"^\s*\[\[\s*reserves\s*\]\]")
 _ANY_HEADER = re.compile(r"^\s*\[")
 _TIER_NAME = re.compile(r"""^\s*name\s*=\s*["']([^"']*)["']""")
 
@@ -46,6 +47,7 @@ _UNKNOWN_KEY = {
     (): ("unknown setting", tuple(Policy.model_fields)),
     ("tiers",): ("unknown tier setting", tuple(Tier.model_fields)),
     ("tiers", "when"): ("unknown condition", tuple(Clause.model_fields)),
+    ("reserves",): ("unknown reserve setting", tuple(Reserve.model_fields)),
 }
 
 
@@ -166,6 +168,7 @@ class _Places:
         self.lines = lines
         self.headers = [i for i, line in enumerate(lines) if _ANY_HEADER.match(line)]  # any [table] line
         self.tiers = [i for i in self.headers if _TIERS_HEADER.match(lines[i])]  # [[tiers]] lines
+        self.reserves = [i for i in self.headers if _RESERVES_HEADER.match(lines[i])]  # [[reserves]] lines
 
     def locate(self, loc: tuple[int | str, ...], msg: str, data: dict[str, Any]) -> tuple[int, int | None]:
         """The best (line, column) for a key path: the k-th `[[tiers]]` block, then the key inside it."""
@@ -177,8 +180,9 @@ class _Places:
             named = {n for n in names if isinstance(n, str) and n and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", msg)}
             hits = [i for i, line in enumerate(lines) if (m := _TIER_NAME.match(line)) and m[1] in named]
             return (hits[-1] + 1, None) if hits else (1, None)
-        if loc[0] == "tiers" and len(loc) > 1 and isinstance(loc[1], int) and loc[1] < len(self.tiers):
-            start = self.tiers[loc[1]]
+        blocks = {"tiers": self.tiers, "reserves": self.reserves}.get(str(loc[0]), [])
+        if len(loc) > 1 and isinstance(loc[1], int) and loc[1] < len(blocks):
+            start = blocks[loc[1]]
             after = bisect.bisect_right(self.headers, start)
             end = self.headers[after] if after < len(self.headers) else len(lines)
         keys = [k for k in loc if isinstance(k, str)]
@@ -232,6 +236,9 @@ _COMMENTS: dict[str, dict[str, str]] = {
         "min_age, max_age (the oldest member's age), lives_alone, disabled, chronic_illness, grids and\n"
         "min_members read the household. A household's `tier` column raises it to that tier if that is higher.\n"
         "A higher tier is never sacrificed for a lower one. The last tier has no `when` and takes everything else.",
+        "reserves": "Reserves, in processing order: a share of an item set aside for a tier or for households with a\n"
+        "trait, as a minimum guarantee (given first) or over-and-above (given after the open pool); what its\n"
+        "beneficiaries cannot use returns to everyone. See docs/reserves.md.",
     },
     "zh": {
         "head": "分配政策：谁优先，紧缺物资如何分享。\n可用任何文本编辑器修改；以 # 开头的行是注释。",
@@ -247,6 +254,8 @@ _COMMENTS: dict[str, dict[str, str]] = {
         "min_age、max_age（户内最大年龄）、lives_alone（独居）、disabled（残疾）、chronic_illness（慢性病）、\n"
         "grids（网格）和 min_members（最少人数）看住户。住户表的“优先级”一栏可将该户提升到更高的优先级。\n"
         "高优先级绝不为低优先级让路。最后一个优先级没有 `when`，接纳其余所有需求。",
+        "reserves": "预留，按处理顺序：为某个优先级或具有某种特征的住户预留某物资的一部分，可以是最低保障（先分）\n"
+        "或额外预留（在公共部分之后再分）；受益者用不完的部分退回给所有人。详见 docs/reserves.md。",
     },
 }
 
@@ -283,4 +292,9 @@ def policy_toml(policy: Policy, lang: Lang = "en") -> str:
             ]
             block += f"\nwhen = {_toml_value(clauses)}"
         parts.append(block)
+    if policy.reserves:  # only when set, so a policy without reserves is written as before they existed
+        parts.append(_comment(c["reserves"]))
+        for reserve in policy.reserves:
+            fields = reserve.model_dump(mode="json", exclude_none=True)
+            parts.append("[[reserves]]\n" + "\n".join(f"{k} = {_toml_value(v)}" for k, v in fields.items()))
     return "\n\n".join(parts) + "\n"

@@ -11,11 +11,19 @@ bounds is read, and says what it is.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from enum import StrEnum
 from typing import Any, ClassVar, Literal
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from allocate.errors import SaidError
 from allocate.schema.checked import Checked
@@ -31,6 +39,8 @@ MAX_LIST = 1000
 """Entries of one condition's list (`urgency`, `grids`)."""
 MAX_NAME = 100
 """Characters of a tier name, which messages, reports and sheets print."""
+MAX_RESERVES = 100
+"""Reserves a policy may have; each is a stage of its item's solve, and a real policy has one or two."""
 
 
 def _at_most(values: Any, most: int, what: str, where: str) -> Any:
@@ -160,6 +170,80 @@ DEFAULT_TIERS: tuple[Tier, ...] = (
 )
 
 
+class ReserveKind(StrEnum):
+    """How a reserve counts what its beneficiaries would have had anyway (Pathak, Sönmez, Ünver and Yenmez)."""
+
+    MINIMUM_GUARANTEE = "minimum_guarantee"  # the reserve is given first: beneficiaries get at least it
+    OVER_AND_ABOVE = "over_and_above"  # the reserve is given after the open pool: on top of what they get there
+
+
+BENEFICIARY_TRAITS = ("quarantined", "lives_alone", "disabled", "chronic_illness")
+"""The household columns (yes/no) a reserve may name its beneficiaries by."""
+
+
+class Reserve(Checked):
+    """A share of an item set aside for some needs (its beneficiaries), and how it is counted (docs/reserves.md).
+
+    `units` (whole units) or `share` (a fraction of the item's usable units, rounded down) of `item`; the
+    beneficiaries are the needs of `tier` and/or of households whose yes/no columns match every trait set. A
+    minimum guarantee is shared among the beneficiaries before the open pool; an over-and-above reserve after it,
+    on top of what they got there. What a reserve's beneficiaries cannot use returns to everyone.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    problem_table: ClassVar[str] = "policy"
+
+    name: str = Field(min_length=1, max_length=MAX_NAME)
+    item: str = Field(min_length=1)
+    kind: ReserveKind = ReserveKind.MINIMUM_GUARANTEE
+    units: int | None = Field(default=None, ge=0, le=10**12)
+    share: float | None = Field(default=None, gt=0, le=1, allow_inf_nan=False)
+    lot: str | None = None
+    tier: str | None = None
+    quarantined: bool | None = None
+    lives_alone: bool | None = None
+    disabled: bool | None = None
+    chronic_illness: bool | None = None
+
+    @field_validator("name", "item", "tier", "lot")
+    @classmethod
+    def _trim(cls, value: str | None) -> str | None:
+        return None if value is None else value.strip()
+
+    @model_validator(mode="after")
+    def _well_formed(self) -> Reserve:
+        if (self.units is None) == (self.share is None):
+            raise SaidError(
+                f"reserve {self.name!r} needs exactly one of `units` (whole units) or `share` (a fraction up to 1)",
+                "reserve_amount",
+                name=repr(self.name),
+            )
+        if self.lot is not None:
+            raise SaidError(
+                f"reserve {self.name!r}: a reserve of one lot (`lot`) is not supported yet; reserve a share of the "
+                "item instead",
+                "reserve_lot",
+                name=repr(self.name),
+            )
+        if self.tier is None and all(getattr(self, t) is None for t in BENEFICIARY_TRAITS):
+            raise SaidError(
+                f"reserve {self.name!r} needs beneficiaries: a `tier`, or a household trait "
+                f"({', '.join(BENEFICIARY_TRAITS)})",
+                "reserve_beneficiaries",
+                name=repr(self.name),
+                traits=", ".join(BENEFICIARY_TRAITS),
+            )
+        return self
+
+    def units_of(self, usable: int) -> int:
+        """The reserved units when the item has `usable` units: `units` or `share` of them rounded down, at most
+        `usable`."""
+        if self.units is not None:
+            return min(self.units, usable)
+        assert self.share is not None
+        return min(math.floor(self.share * usable + 1e-9), usable)
+
+
 class Policy(Checked):
     """How to prioritise and share; the default is SPEC section 2's."""
 
@@ -174,11 +258,27 @@ class Policy(Checked):
     max_quarantined_visits: int | None = Field(default=None, ge=0, le=1_000_000)
     """Visits (deliveries and services) one volunteer may make to quarantined households in a plan; None: no
     cap. Infection control: each visit is a contact risk, so a team may spread them over its members."""
+    reserves: tuple[Reserve, ...] = ()
+    """Shares of items set aside for some needs, in their processing order (docs/reserves.md)."""
 
     @field_validator("tiers", mode="before")
     @classmethod
     def _few_tiers(cls, tiers: Any) -> Any:
         return _at_most(tiers, MAX_TIERS, "tiers", "a policy")
+
+    @field_validator("reserves", mode="before")
+    @classmethod
+    def _few_reserves(cls, reserves: Any) -> Any:
+        return _at_most(reserves, MAX_RESERVES, "reserves", "a policy")
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """The fields, leaving out `reserves` when there are none (so outputs of a policy without them stay as
+        they were before reserves existed)."""
+        out: dict[str, Any] = handler(self)
+        if not self.reserves:
+            out.pop("reserves", None)
+        return out
 
     @model_validator(mode="after")
     def _tiers_well_formed(self) -> Policy:
@@ -203,7 +303,36 @@ class Policy(Checked):
                 "early_catch_all",
                 name=repr(early[0]),
             )
+        self._reserves_well_formed()
         return self
+
+    def _reserves_well_formed(self) -> None:
+        """Reserve names unique, tiers known, and leximin sharing (the stages are leximin solves)."""
+        if not self.reserves:
+            return
+        counts = Counter(r.name for r in self.reserves)
+        dup = sorted(n for n, k in counts.items() if k > 1)
+        if dup:
+            raise SaidError(
+                f"reserve names must be unique; repeated: {', '.join(dup)}", "reserves_repeated", names=", ".join(dup)
+            )
+        names = self.tier_names
+        for r in self.reserves:
+            if r.tier is not None and r.tier not in names:
+                raise SaidError(
+                    f"reserve {r.name!r} names tier {r.tier!r}, which the policy does not have; its tiers are "
+                    f"{', '.join(names)}",
+                    "reserve_unknown_tier",
+                    name=repr(r.name),
+                    tier=repr(r.tier),
+                    tiers=", ".join(names),
+                )
+        if self.fairness != "leximin":
+            raise SaidError(
+                'reserves are shared by leximin: with reserves, `fairness` must be "leximin" ("none" is not '
+                "supported with reserves yet)",
+                "reserves_fairness",
+            )
 
     @property
     def tier_names(self) -> tuple[str, ...]:
