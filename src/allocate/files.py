@@ -24,8 +24,6 @@ import sys
 import threading
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from itertools import compress
-from operator import methodcaller
 from pathlib import Path
 from typing import Any
 
@@ -43,27 +41,17 @@ _ACTIVE_LOCK = threading.Lock()
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """One CSV as UTF-8 with BOM and CRLF line ends (what Excel opens cleanly), composed in memory, one write.
 
-    Every cell goes through `neutralise`, so no cell can start a formula in Excel, WPS or LibreOffice. Cells are
-    turned to text and tested a column at a time, in C loops (`map`), since a plan has millions of them and few
-    or none start like a formula.
+    Every cell goes through `neutralise`, so no cell can start a formula in Excel, WPS or LibreOffice (the
+    first-character test is written out inline: it runs for every cell of a plan).
     """
     text = io.StringIO(newline="")
     out = csv.writer(text, lineterminator="\r\n")
     out.writerow([neutralise(h) for h in header])
-    out.writerows(zip(*map(_cells, zip(*rows, strict=True)), strict=True))
+    out.writerows(
+        [t if not t or t[0] not in FORMULA_START else neutralise(t) for t in ("" if c is None else str(c) for c in row)]
+        for row in rows
+    )
     path.write_text(text.getvalue(), encoding="utf-8-sig", newline="")
-
-
-_STARTS_LIKE_FORMULA = methodcaller("startswith", tuple(FORMULA_START))
-
-
-def _cells(column: Sequence[Any]) -> list[str]:
-    """One column's cells as written: None blank, anything else as text, neutralised where it starts like a
-    formula."""
-    cells = list(map(str, column)) if None not in column else ["" if c is None else str(c) for c in column]
-    for k in compress(range(len(cells)), map(_STARTS_LIKE_FORMULA, cells)):
-        cells[k] = neutralise(cells[k])
-    return cells
 
 
 def check_target(target: Path, *, overwrite: bool, replaceable: Collection[str] = ()) -> None:
