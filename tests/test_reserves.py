@@ -241,3 +241,20 @@ def test_solve_follows_the_stages_on_tiny_cases(case: Case) -> None:
     assert not infeasibilities(case, plan), code
     assert verify(case, plan).ok, str(verify(case, plan)) + code
     assert objective(case, plan) in staged_objectives(case), code
+
+
+def test_a_need_passed_over_for_a_reserve_is_short_for_reason_reserved() -> None:
+    """The vulnerable household is short because 2 bags went to families through their reserve: `unmet.csv` says
+    `reserved`, and its explanation names the reserve; the families' own shortfalls keep their usual reasons."""
+    from allocate.explain import explain, explain_household, shortfalls
+
+    homes = [OLD, YOUNG, YOUNG.model_copy(update={"household_id": "H3"})]
+    families = Reserve(name="families", item="rice", share=1 / 3, tier="general")
+    plan = solve(rice_case(homes, {"H1": 6, "H2": 4, "H3": 4}, 6, families))
+    reasons = {s.id: s.reason.value for s in shortfalls(plan)}
+    assert reasons == {"H1/rice": "reserved", "H2/rice": "fair_share", "H3/rice": "fair_share"}
+    words = explain_household(plan, explain(plan, marginal=False), "H1", lang="en")
+    assert "2 of the units this household may receive went to lower-priority households" in words
+    assert "reserves (families)" in words
+    plain = solve(rice_case(homes, {"H1": 8, "H2": 4, "H3": 4}, 6))
+    assert {s.reason.value for s in shortfalls(plain) if s.household_id == "H1"} == {"supply_exhausted"}

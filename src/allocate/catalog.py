@@ -204,6 +204,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "reason_no_designated_volunteer": ("no designated volunteer", "无防疫专班志愿者"),
     "reason_volunteer_hours_exhausted": ("volunteer hours used up", "志愿者时长用尽"),
     "reason_all_or_nothing": ("all or nothing", "须整份"),
+    "reason_reserved": ("reserved for others", "预留给他人"),
     "reason_fair_share": ("fair share", "平均分配"),
     "reason_supply_exhausted": ("supply used up", "库存用尽"),
     "meaning": ("Meaning", "说明"),
@@ -220,6 +221,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     ),
     "why_volunteer_hours_exhausted": ("volunteer hours went to higher priorities", "志愿者时长已用于更高优先级"),
     "why_all_or_nothing": ("needs the whole quantity; not enough left", "须整份发放，剩余不足"),
+    "why_reserved": (
+        "the policy's reserves set units aside for other households of lower tiers",
+        "政策的预留把物资留给了较低优先级的其他住户",
+    ),
     "why_fair_share": ("scarce item shared evenly inside the tier", "紧缺物资在同一优先级内平均分配"),
     "why_supply_exhausted": ("higher tiers used what this household could receive", "库存已被更高优先级用完"),
     "about_h": ("About this plan", "方案信息"),
@@ -290,6 +295,12 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "{item} was short: the {households} {tier} households asking for it received about {pct}% of what they "
         "asked on average; this household received {got} of {asked}",
         "{item}短缺：{tier}层级中申请{item}的{households}户平均获得约{pct}%，本户获得{asked}中的{got}",
+    ),
+    "short_reserved": (
+        "{item}: {away} of the units this household may receive went to lower-priority households through the "
+        "policy's reserves ({reserves}), which this household is not among; it received {got} of {asked}",
+        "{item}：本户可领取的物资中有{away}按政策预留（{reserves}）发给了较低优先级的住户，本户不在预留对象之内；"
+        "本户获得{asked}中的{got}",
     ),
     "short_supply_exhausted": (
         "{item} ran out: the lots this household may receive held {held} units; higher-priority tiers took "

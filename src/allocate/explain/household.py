@@ -208,6 +208,17 @@ def _need_reason_words(w: _Words, ledger: Ledger, need: int, reason: Reason) -> 
     if reason is Reason.ALL_OR_NOTHING:
         spare = pool.left + int(pool.per_tier[tier + 1 :].sum())
         return w("short_all_or_nothing", item=name, asked=w.units(q, item), spare=w.units(spare, item))
+    if reason is Reason.RESERVED:
+        others = int(ledger.item_reserves[ledger.goods.need_item[need]]) & ~int(ledger.benefit[need])
+        reserves = [r.name for bit, r in enumerate(case.policy.reserves) if (others >> bit) & 1]
+        return w(
+            "short_reserved",
+            item=name,
+            away=w.units(ledger.reserved_away(need), item),
+            reserves=w.join(reserves),
+            got=w.units(got, item),
+            asked=w.units(q, item),
+        )
     if reason is Reason.FAIR_SHARE:
         rows = [i for i, n in enumerate(case.needs) if n.item == item and case.need_tiers[i] == tier]
         households = len({case.needs[i].household_id for i in rows})

@@ -33,6 +33,7 @@ from allocate.rules import (
     visit_classes,
 )
 from allocate.rules.base import BoolArray, IntArray
+from allocate.rules.reserves import beneficiaries
 
 HOURS_TOLERANCE = 1e-9
 """Hours within this of each other are equal (as in `allocate.verify`)."""
@@ -47,12 +48,20 @@ class Reason(StrEnum):
     NO_DESIGNATED_VOLUNTEER = "no_designated_volunteer"  # quarantined: no designated volunteer may come
     VOLUNTEER_HOURS_EXHAUSTED = "volunteer_hours_exhausted"  # volunteers exist, but their hours went elsewhere
     ALL_OR_NOTHING = "all_or_nothing"  # some stock was left, but not enough for the whole quantity
+    RESERVED = "reserved"  # lower tiers' units from a reserve this need is not among (docs/reserves.md)
     FAIR_SHARE = "fair_share"  # a scarce item shared evenly inside the tier
     SUPPLY_EXHAUSTED = "supply_exhausted"  # higher tiers took what this household could receive
 
 
 SUPPLY_REASONS = frozenset(
-    {Reason.NO_SUPPLY, Reason.NOT_ELIGIBLE, Reason.ALL_OR_NOTHING, Reason.FAIR_SHARE, Reason.SUPPLY_EXHAUSTED}
+    {
+        Reason.NO_SUPPLY,
+        Reason.NOT_ELIGIBLE,
+        Reason.ALL_OR_NOTHING,
+        Reason.RESERVED,
+        Reason.FAIR_SHARE,
+        Reason.SUPPLY_EXHAUSTED,
+    }
 )
 """Shortfalls that more of the item could relieve; the others wait for volunteer time."""
 
@@ -116,6 +125,7 @@ class Ledger:
         self._goods_why: dict[int, Reason | None] = {}
         self._able: dict[tuple[int, int], list[int]] = {}
         self._visit: dict[tuple[int, int, float], Reason | None] = {}
+        self._reserved: dict[tuple[int, int], int] = {}
 
     @cached_property
     def grid_of(self) -> list[str]:
@@ -347,9 +357,42 @@ class Ledger:
         lower = int(pool.per_tier[tier + 1 :].sum())
         if nd.all_or_nothing and self.received[need] == 0 and pool.left + lower > 0:
             return Reason.ALL_OR_NOTHING
+        if self.reserved_away(need) > 0:
+            return Reason.RESERVED
         if pool.per_tier[tier] - self.own[need] > 0:
             return Reason.FAIR_SHARE
         return Reason.SUPPLY_EXHAUSTED
+
+    @cached_property
+    def benefit(self) -> IntArray:
+        """Per need, the bit mask of the reserves whose beneficiaries it is among (`allocate.rules.reserves`)."""
+        return beneficiaries(self.goods)
+
+    @cached_property
+    def item_reserves(self) -> IntArray:
+        """Per item code of the goods facts, the bit mask of its reserves (0: none)."""
+        out = np.zeros(len(self.goods.items), np.int64)
+        code = {item: k for k, item in enumerate(self.goods.items)}
+        for bit, r in enumerate(self.case.policy.reserves):
+            if r.item in code:
+                out[code[r.item]] |= 1 << bit
+        return out
+
+    def reserved_away(self, need: int) -> int:
+        """Units of `need`'s eligible lots that went to lower tiers' needs among the beneficiaries of a reserve of
+        its item that `need` is not among: what strict priority alone would not have let pass it. 0 without
+        reserves; memoised per (signature, reserves it is among)."""
+        others = int(self.item_reserves[self.goods.need_item[need]]) & ~int(self.benefit[need])
+        if not others:
+            return 0
+        key = (int(self.signature[need]), others)
+        if key not in self._reserved:
+            lots = np.asarray(self.pool(need).lots, np.int64)
+            rows = np.isin(self.alloc_lot, lots)
+            rows &= self.need_tier[self.alloc_need] > self.need_tier[need]
+            rows &= (self.benefit[self.alloc_need] & others) != 0
+            self._reserved[key] = int(self.alloc_qty[rows].sum())
+        return self._reserved[key]
 
     def service_reason(self, service: int) -> Reason:
         """The reason a service is not done: nobody the visit rules allow offers its hours (that rule's reason),
@@ -381,8 +424,10 @@ def shortfalls(plan: Plan) -> tuple[Shortfall, ...]:
        household went undelivered because it would have received nothing, and a supply reason below says why.)
     5. `all_or_nothing`: an all-or-nothing need that received nothing, while units of its eligible lots were
        left unused or went to lower tiers (in a plan without waste: fewer than its quantity).
-    6. `fair_share`: units of its eligible lots went to other needs of its own tier: the tier shared them.
-    7. `supply_exhausted`: otherwise: its eligible lots' units went to higher tiers, and to itself.
+    6. `reserved`: units of its eligible lots went to needs of lower tiers among the beneficiaries of a reserve of
+       its item that it is not among (`docs/reserves.md`): the policy set them aside.
+    7. `fair_share`: units of its eligible lots went to other needs of its own tier: the tier shared them.
+    8. `supply_exhausted`: otherwise: its eligible lots' units went to higher tiers, and to itself.
 
     A service not done has the reason of the first visit rule that leaves nobody with its skill offering its
     hours (`no_volunteer`, or `no_designated_volunteer` for a quarantined household), and
