@@ -17,9 +17,12 @@ that only costs wall time (sleeping, waiting on I/O, lost parallelism, work in c
 benchmark suite to show. The baseline is checked out into a temporary git worktree and run with the same
 interpreter and venv, its `src` first on PYTHONPATH; nothing is installed.
 
-Usage (from `.ci/run`): `.venv/bin/python benchmarks/gate.py` compares with the commit named in `.ci/baseline`,
-if that exists and is an ancestor of HEAD, and otherwise skips (exit 0) saying so. `--baseline REV` names the
-commit; `--baseline-src DIR` / `--candidate-src DIR` compare any two source trees (how the slowdown demo works).
+Usage (from `.ci/run`): `.venv/bin/python benchmarks/gate.py` compares with what had landed when the current
+session began: the newest commit on HEAD's first-parent line followed by a gap of more than 3 hours before the
+next (`gate_baseline.py` says how clock errors are handled), unless a `Gate-Baseline: <commit>` trailer in a
+commit of this session names another; with no earlier session it skips (exit 0) saying so. It prints the chosen
+commit and why in one line. `--baseline REV` names the commit; `--session-gap HOURS` changes the gap;
+`--baseline-src DIR` / `--candidate-src DIR` compare any two source trees (how the slowdown demo works).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from pathlib import Path
 
 from cases import case_dir, parse_sizes
 from e2e import run_in_fresh_process
+from gate_baseline import SESSION_GAP_HOURS, BaselineError, choose
 
 ROOT = Path(__file__).resolve().parent.parent
 THRESHOLD = 1.25
@@ -176,19 +180,6 @@ def run_gate(
     return verdict(rounds[0], rounds[1] if len(rounds) > 1 else None, threshold), rounds
 
 
-def landed_baseline() -> tuple[str | None, str]:
-    """The commit named in `.ci/baseline` if it is an ancestor of HEAD, else None and why not."""
-    path = ROOT / ".ci" / "baseline"
-    if not path.is_file():
-        return None, f"{path.relative_to(ROOT)} does not exist"
-    rev = path.read_text(encoding="utf-8").strip()
-    if not rev:
-        return None, f"{path.relative_to(ROOT)} is empty"
-    if _git("merge-base", "--is-ancestor", rev, "HEAD", check=False).returncode != 0:
-        return None, f"{rev} (from {path.relative_to(ROOT)}) is not an ancestor of HEAD"
-    return rev, ""
-
-
 @contextmanager
 def worktree(rev: str) -> Iterator[Path]:
     """A temporary detached git worktree of `rev`, removed afterwards."""
@@ -208,7 +199,18 @@ def _git(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments, find the baseline, run the gate; 0 pass or skip, 1 fail, 2 usage."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--baseline", metavar="REV", help="baseline commit (default: the one in .ci/baseline)")
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="baseline commit (default: the end of the previous session, see gate_baseline.py)",
+    )
+    parser.add_argument(
+        "--session-gap",
+        type=float,
+        default=SESSION_GAP_HOURS,
+        metavar="HOURS",
+        help=f"a longer gap between commits ends a session (default {SESSION_GAP_HOURS:g})",
+    )
     parser.add_argument("--baseline-src", type=Path, help="baseline source tree instead of a commit's src")
     parser.add_argument("--candidate-src", type=Path, default=ROOT / "src", help="default: this working tree's src")
     parser.add_argument("--pairs", type=int, default=PAIRS, help="interleaved pairs per size and comparison")
@@ -252,18 +254,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.baseline_src is not None:
         return gate(args.baseline_src.resolve(), str(args.baseline_src))
-    rev = args.baseline
-    if rev is None:
-        rev, why = landed_baseline()
-        if rev is None:
-            print(f"gate skipped: no landed baseline to compare with ({why})")
-            return 0
-    commit = _git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False).stdout.strip()
-    if not commit:
-        print(f"gate: {rev!r} is not a commit of this repository", file=sys.stderr)
+    try:
+        chosen = choose(ROOT, args.baseline, args.session_gap)
+    except BaselineError as e:
+        print(f"gate: {e}", file=sys.stderr)
         return 2
-    with worktree(commit) as tree:
-        return gate(tree / "src", f"{rev} ({commit[:10]})")
+    if chosen.sha is None:
+        print(f"gate skipped: nothing to compare with; {chosen.why}")
+        return 0
+    print(f"gate baseline {chosen.sha[:10]}: {chosen.why}", flush=True)
+    with worktree(chosen.sha) as tree:
+        return gate(tree / "src", chosen.sha[:10])
 
 
 if __name__ == "__main__":
