@@ -82,7 +82,7 @@ def part_value(
     """The part's objective, tier by tier: its needs' and services' fills sorted (leximin) or summed ("none"), so
     two plans of a part compare as tuples."""
     fills: dict[int, list[Fraction]] = defaultdict(list)
-    for n in np.flatnonzero(np.isin(index.need_hh, part.households)).tolist():
+    for n in part.needs.tolist():
         fills[int(index.need_tier[n])].append(Fraction(int(amount[n]), int(index.need_qty[n])))
     if crew is not None:
         for s, d in done.items():
@@ -171,7 +171,7 @@ class _Entry:
 def model_size(index: CaseIndex, problem: GoodsProblem, crew: Crew | None, part: Part) -> int:
     """The integer variables `ExactPart` would have for `part`, counted without building it (as it does)."""
     size = 0
-    needs = np.flatnonzero(np.isin(index.need_hh, part.households) & (problem.need_comp >= 0))
+    needs = part.needs[problem.need_comp[part.needs] >= 0]
     open_ = np.zeros(index.hh_grid.size, np.bool_)
     if crew is not None:
         with_need = np.intersect1d(part.open, index.need_hh[needs])
@@ -341,7 +341,7 @@ class ExactPart:
         optimum would be the plan without reserves. The fast plan's stages stand, unproven (reason `heuristic`).
         """
         if self.index.item_stages:
-            needs = np.flatnonzero(np.isin(self.index.need_hh, self.part.households))
+            needs = self.part.needs
             items = self.index.sig_item[self.index.need_sig[needs]]
             if np.isin(items, list(self.index.item_stages)).any():
                 return PartResult(
@@ -523,7 +523,7 @@ class ExactPart:
         """The proven plan of the part read from the last solution."""
         index = self.index
         out = PartResult(proven=True, reason="", detail="", size=self.size)
-        for n in np.flatnonzero(np.isin(index.need_hh, self.part.households)).tolist():
+        for n in self.part.needs.tolist():
             out.amount[n] = int(self.base_amount[n])  # the constants: what the fast plan gave
         for (h, v), c in self.x.items():
             if x[c] > 0.5:

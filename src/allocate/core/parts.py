@@ -31,6 +31,7 @@ class Part:
     """Households decided together; `open`: those whose delivery is in question (in a contested region)."""
 
     households: IntArray
+    needs: IntArray  # every need of its households, ascending (reachable or not)
     open: IntArray
     volunteers: IntArray  # of the contested regions in the part
     components: IntArray  # scarce goods components the part's needs compete in
@@ -122,15 +123,16 @@ def find_parts(
 
     root = _components(n_hh, links)
     need_rows = np.flatnonzero(reach)
-    groups = _Groups(root, root[index.need_hh[need_rows]], need_rows)
+    groups = _Groups(root, root[index.need_hh], np.arange(index.need_hh.size))
     service_groups = None if crew is None else _Groups(root, root[crew.service_hh], np.arange(crew.service_hh.size))
     wanted = np.zeros(n_hh, np.bool_)  # per root: its part holds something in question
     wanted[root[contested]] = True
     wanted[root[index.need_hh[need_rows[in_question[problem.need_comp[need_rows]]]]]] = True
     parts = []
     for r in np.flatnonzero(wanted).tolist():
-        households = groups.households(r)
-        comps = np.unique(problem.need_comp[groups.rows(r)])
+        households, needs = groups.households(r), groups.rows(r)
+        comps = np.unique(problem.need_comp[needs])
+        comps = comps[comps >= 0]
         comps = comps[in_question[comps]]
         open_ = households[contested[households]]
         services = np.zeros(0, np.int64)
@@ -140,7 +142,7 @@ def find_parts(
             classes = np.unique(crew.hh_class[open_])
             volunteers = np.flatnonzero(crew.covers[:, classes].any(axis=1)) if classes.size else volunteers
         steps = (("volunteers",) if open_.size else ()) + (("all_or_nothing",) if aon_open[comps].any() else ())
-        parts.append(Part(households, open_, volunteers, comps, services, steps))
+        parts.append(Part(households, needs, open_, volunteers, comps, services, steps))
     return parts
 
 
