@@ -51,6 +51,7 @@ import numpy.typing as npt
 from allocate.backends import BACKENDS
 from allocate.explain import Explanation, MarginalValue, Reason
 from allocate.plan import Plan, TierBound
+from allocate.schema import ALL_GRIDS
 
 SCHEMA_VERSION = 2
 """Raised whenever a key is renamed or removed, or its meaning changes; new keys do not raise it."""
@@ -264,16 +265,25 @@ def _grids(
         if row is not None:
             used[household_grid[row]] += v.hours
         spent[v.volunteer_id] = spent.get(v.volunteer_id, 0.0) + v.hours
-    free = [(v, max(v.hours - spent.get(v.volunteer_id, 0.0), 0.0)) for v in case.volunteers or ()]
+    offered, free = [0.0] * len(names), [0.0] * len(names)  # summed in case order, as `sum` would
+    for v in case.volunteers or ():
+        left = max(v.hours - spent.get(v.volunteer_id, 0.0), 0.0)
+        for g in range(len(names)) if ALL_GRIDS in v.grids else sorted({grid_of[x] for x in v.grids if x in grid_of}):
+            offered[g] += v.hours
+            free[g] += left
+    order = np.argsort(rows, kind="stable")  # each grid's rows in case order: one sort, not a scan per grid
+    at = np.searchsorted(rows[order], np.arange(len(names) + 1))
+    homes = np.bincount(household_grid, minlength=len(names))
     out = []
     for g, name in enumerate(names):
-        f = fills[rows == g]
-        is_need = np.flatnonzero(rows == g) < n_needs
+        mine = order[at[g] : at[g + 1]]
+        f = fills[mine]
+        needs = int(np.count_nonzero(mine < n_needs))
         entry: dict[str, Any] = {
             "grid": name,
-            "households": int(np.count_nonzero(household_grid == g)),
-            "needs": int(np.count_nonzero(is_need)),
-            "services": int(np.count_nonzero(~is_need)),
+            "households": int(homes[g]),
+            "needs": needs,
+            "services": int(mine.size) - needs,
             "min_fill": _round(f.min()) if len(f) else None,
             "mean_fill": _round(f.mean()) if len(f) else None,
             "fully_served": int(np.count_nonzero(f >= 1.0)),
@@ -285,9 +295,9 @@ def _grids(
             "marginal_value_of_hour": _marginal(values.get(("volunteer_hours", name))),
         }
         if case.volunteers is not None:
-            entry["volunteer_hours_offered"] = _round(sum(v.hours for v in case.volunteers if v.covers(name)))
+            entry["volunteer_hours_offered"] = _round(offered[g])
             entry["volunteer_hours_used"] = _round(used[g])
-            entry["volunteer_hours_free"] = _round(sum(h for v, h in free if v.covers(name)))
+            entry["volunteer_hours_free"] = _round(free[g])
         out.append(entry)
     return out
 
