@@ -266,10 +266,13 @@ def _grids(
             used[household_grid[row]] += v.hours
         spent[v.volunteer_id] = spent.get(v.volunteer_id, 0.0) + v.hours
     offered, free = [0.0] * len(names), [0.0] * len(names)  # summed in case order, as `sum` would
-    for v in case.volunteers or ():
-        left = max(v.hours - spent.get(v.volunteer_id, 0.0), 0.0)
-        for g in range(len(names)) if ALL_GRIDS in v.grids else sorted({grid_of[x] for x in v.grids if x in grid_of}):
-            offered[g] += v.hours
+    for vol in case.volunteers or ():
+        left = max(vol.hours - spent.get(vol.volunteer_id, 0.0), 0.0)
+        covered = (
+            range(len(names)) if ALL_GRIDS in vol.grids else sorted({grid_of[g] for g in vol.grids if g in grid_of})
+        )
+        for g in covered:
+            offered[g] += vol.hours
             free[g] += left
     order = np.argsort(rows, kind="stable")  # each grid's rows in case order: one sort, not a scan per grid
     at = np.searchsorted(rows[order], np.arange(len(names) + 1))
