@@ -22,7 +22,7 @@ from allocate.errors import VerificationError
 from allocate.gc_pause import collector_paused
 from allocate.plan import Plan
 from allocate.schema import Case, Policy
-from allocate.solve import SolveParams
+from allocate.solve import SolveParams, keeping_prepared
 from allocate.verify import Verification, verify
 
 if TYPE_CHECKING:  # imported when a run explains: `import allocate` (every command's start) stays as quick
@@ -158,14 +158,15 @@ def run(
     deadline = None if time_limit is None else time.monotonic() + time_limit
     timings: dict[str, float] = {}
     step = _stepper(progress, timings)
-    with step("solving"):
-        plan = solve_case(case, policy, backend=backend, time_limit=_left(deadline), params=params)
-    with step("verifying"), collector_paused():
-        check = verify(plan.case, plan)
-    if not check.ok:
-        raise VerificationError(check.violations)
-    with step("explaining"):
-        explanation = explain(plan, backend=backend, limit=marginal_limit, time_limit=_left(deadline))
+    with keeping_prepared():  # the goods index the solve builds, for the marginal values to use again
+        with step("solving"):
+            plan = solve_case(case, policy, backend=backend, time_limit=_left(deadline), params=params)
+        with step("verifying"), collector_paused():
+            check = verify(plan.case, plan)
+        if not check.ok:
+            raise VerificationError(check.violations)
+        with step("explaining"):
+            explanation = explain(plan, backend=backend, limit=marginal_limit, time_limit=_left(deadline))
     with collector_paused():
         summary = build_summary(plan, explanation, inputs={}, timings=timings)
     return Result(plan=plan, verification=check, explanation=explanation, summary=summary)

@@ -20,6 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
@@ -113,7 +116,36 @@ def prepare(case: Case) -> Prepared:
     """Index the case and group its needs into goods classes (steps that read no volunteer)."""
     plan_date = case.policy.effective_date()
     index = build_index(case, plan_date)
-    return Prepared(plan_date, index, build_problem(index))
+    ready = Prepared(plan_date, index, build_problem(index))
+    kept = _KEPT.get()
+    if kept is not None:
+        kept.append((case, ready))
+    return ready
+
+
+_KEPT: ContextVar[list[tuple[Case, Prepared]] | None] = ContextVar("allocate_prepared", default=None)
+"""Where `keeping_prepared` collects what `prepare` makes; None (the default) keeps nothing."""
+
+
+@contextmanager
+def keeping_prepared() -> Iterator[None]:
+    """Inside the block, what `prepare` makes is kept, for `prepared` to give again (`allocate.run` solves, then
+    explains with marginal values that need the same index); after it, nothing is kept."""
+    token = _KEPT.set([])
+    try:
+        yield
+    finally:
+        _KEPT.reset(token)
+
+
+def prepared(case: Case, plan_date: dt.date) -> Prepared:
+    """What `prepare` made for this very case object and date inside `keeping_prepared`, or a new one for `case`
+    with its policy's date set to `plan_date`."""
+    for known, ready in _KEPT.get() or ():
+        if known is case and ready.plan_date == plan_date:
+            return ready
+    policy = case.policy.model_copy(update={"plan_date": plan_date})
+    return prepare(case if policy == case.policy else case.replace(policy=policy))
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 import pytest
 
@@ -155,26 +156,31 @@ def test_every_item_with_one_more_unit_at_once_gives_each_item_alone(case: Case)
         assert solve(alone).need_fills == tuple(together[k] for k in mine), item
 
 
-def test_marginal_values_index_the_case_twice_and_never_write_a_plan(monkeypatch: pytest.MonkeyPatch) -> None:
-    """One goods index for every volunteer hour measured, one for all the items: solves for marginal values stop
-    at units and visits (deterministic counts, not time)."""
+def test_marginal_values_index_the_case_once_more_than_run_and_never_write_a_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Deterministic counts, not time: `allocate.run` indexes the case twice (the solve, whose index the volunteer
+    hours are measured on, and the items' one solve); marginal values alone index it twice (one index for every
+    volunteer hour, one for all the items) and never write a whole plan for a plan the engine made."""
     import allocate.explain.marginal as marginal
+    from allocate import run
 
-    case = generate(800, seed=2)
-    plan = solve(case)
-    prepared: list[int] = []
-    real_prepare = marginal.prepare
+    solving = sys.modules["allocate.solve"]
+    real, built = solving.build_index, []
 
-    def counting(c: Case) -> object:
-        prepared.append(len(c.needs))
-        return real_prepare(c)
+    def counting(case: Case, plan_date: dt.date) -> object:
+        built.append(len(case.needs))
+        return real(case, plan_date)
+
+    monkeypatch.setattr(solving, "build_index", counting)
+    result = run(generate(800, seed=2))
+    assert sum(v.kind == "volunteer_hours" and v.tier is not None for v in result.explanation.marginal_values) == 3
+    assert len(built) == 2
 
     def no_solve(*args: object, **kwargs: object) -> None:
         raise AssertionError("a whole solve for a plan the engine made")
 
-    monkeypatch.setattr(marginal, "prepare", counting)
+    built.clear()
     monkeypatch.setattr(marginal, "solve", no_solve)
-    values = marginal_values(plan, limit=None)
-    grids = sum(v.kind == "volunteer_hours" and v.tier is not None for v in values)
-    assert grids == 3
-    assert len(prepared) == 2
+    assert marginal_values(result.plan, limit=None) == result.explanation.marginal_values
+    assert len(built) == 2

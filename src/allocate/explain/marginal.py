@@ -23,7 +23,7 @@ from allocate.explain.reasons import SUPPLY_REASONS, VOLUNTEER_REASONS, Shortfal
 from allocate.gc_pause import collector_paused
 from allocate.plan import Plan, TierStats, tier_stats
 from allocate.schema import Case, Lot, Volunteer
-from allocate.solve import Decision, Prepared, SolveParams, decide, prepare, solve
+from allocate.solve import Decision, Prepared, SolveParams, decide, prepare, prepared, solve
 
 
 class MarginalValue(BaseModel):
@@ -167,7 +167,7 @@ class _Measure:
 
     @cached_property
     def _ready(self) -> Prepared:
-        return prepare(self.case)
+        return prepared(self.plan.case, self.plan.plan_date)
 
     def _item_alone(self, item: str, tier: int) -> tuple[float, float]:
         """Only the item's needs (in delivered households, the plan's deliveries held) and lots are solved again.
