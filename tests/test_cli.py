@@ -9,6 +9,7 @@ import os
 import signal
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
@@ -622,3 +623,68 @@ def test_progress_on_a_terminal_shows_the_time_so_far() -> None:
     assert "reading the case…" in shown
     assert "0:00:00" in shown  # rich's elapsed-time column
     assert re.search(r"reading the case: 2 households, done in [0-9]+\.[0-9]{2} s", shown)
+
+
+ENGLISH_HELP = """Usage: allocate [OPTIONS] COMMAND [ARGS]...
+
+  Fair, verifiable allocation of donated supplies and volunteer time to
+  household needs.
+
+Options:
+  --version   Show the version and exit.
+  -h, --help  Show this message and exit.
+
+Commands:
+  demo      Solve the bundled example community: its case goes to...
+  explain   Say, for one household, what it asked, what it got from which...
+  generate  Write a realistic synthetic case to FOLDER.
+  sheets    Write the papers to carry for the plan in PLAN: a page per...
+  solve     Solve CASE and write the verified plan, unmet needs,...
+  template  Write empty tables (headers and one example row) and the...
+  validate  Check a case (CSV folder or .xlsx workbook) and summarise it;...
+  verify    Check the plan in OUT (ours, hand-made or another tool's)...
+"""
+"""`allocate --help` in an 80-column terminal, as click wrote it before the help moved to the catalog."""
+
+
+def english_help(*args: str) -> str:
+    """The English help page of `allocate ARGS` as an 80-column terminal shows it (click leaves 2 columns)."""
+    r = CliRunner().invoke(cli, [*args, "--help"], prog_name="allocate", env={"LANG": "C.UTF-8"}, terminal_width=78)
+    assert r.exit_code == 0, r.output
+    return r.output
+
+
+def test_english_help_is_as_it_was() -> None:
+    """The help moved to the catalog, and English --help is word for word click's page as before."""
+    assert english_help() == ENGLISH_HELP
+    solve = english_help("solve")
+    assert "  -o, --out PATH                  Output folder.  [required]\n" in solve
+    assert "  --backend [auto|highs|ortools|pulp]\n" in solve
+    assert "                                  LP/MIP engine; auto is HiGHS.  [default:\n" in solve
+    assert "  --marginal-limit INTEGER RANGE  Grids whose extra volunteer hour is measured\n" in solve
+    assert "says so.  [x>0]\n" in solve
+    assert "  --households INTEGER RANGE  How many households.  [x>=1; required]\n" in english_help("generate")
+
+
+def test_every_help_text_is_in_the_catalog_in_both_languages() -> None:
+    """Each command and option names its help in the catalog; the English page shows the English and a Chinese page
+    the Chinese, whole (line breaks aside)."""
+    from allocate.catalog import MESSAGES
+
+    def flat(text: str) -> str:
+        return "".join(text.split())
+
+    assert cli.help == MESSAGES["help_cli"][0]
+    zh_main = CliRunner().invoke(cli, ["--help"], prog_name="allocate", env={"LANG": "zh_CN.UTF-8"}).output
+    assert flat(MESSAGES["help_cli"][1]) in flat(zh_main)
+    for name, command in cli.commands.items():
+        key = getattr(command, "help_key", None)
+        assert key in MESSAGES, name
+        options = [p for p in command.params if isinstance(p, click.Option)]
+        keys = [key, *(getattr(o, "help_key", None) for o in options)]
+        assert all(k in MESSAGES for k in keys), (name, keys)
+        en, zh = english_help(name), run(name, "--help", "--lang", "zh").output
+        for k in keys:
+            assert flat(MESSAGES[k][0]) in flat(en), k
+            assert flat(MESSAGES[k][1]) in flat(zh), k
+        assert "显示本帮助并退出。" in zh

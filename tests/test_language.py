@@ -1,5 +1,5 @@
 """One language for what the command says: the case's own (Chinese file names or headers mean Chinese), or
-`--lang`; problems, violations, usage errors and the command's own failures included. A Chinese run prints no
+`--lang`; problems, violations, usage errors, help and the command's own failures included. A Chinese run prints no
 English sentence (`test_a_chinese_run_prints_no_english`)."""
 
 from __future__ import annotations
@@ -241,11 +241,52 @@ def test_policy_mistakes_are_said_in_chinese(tmp_path: Path) -> None:
     case = write(tmp_path / "社区", dict(ZH, **{"policy.toml": 'fairnes = "none"\nvisit_hours = 0\n'}))
     said = invoke("validate", str(case)).output
     assert "policy.toml:1:1: fairnes：无法识别的设置；可用的有：plan_date" in said
-    assert "policy.toml:2:1: visit_hours：应为 >= 1/3600 (one second) 的数，实为 0" in said
+    assert "policy.toml:2:1: visit_hours：应为 >= 1/3600" in said  # its unit: test_a_bound_of_one_second_in_chinese
     tiers = '[[tiers]]\nname = "a"\n[[tiers]]\nname = "b"\nwhen = [{min_age = 60}]\n'
     (case / "policy.toml").write_text(tiers, encoding="utf-8")
     said = invoke("validate", str(case)).output
     assert "最后一个优先级（'b'）不能有 `when`" in said
+
+
+def test_a_bound_of_one_second_in_chinese() -> None:
+    """A range rule whose bound is one second says so in the language of the message it goes in; other bounds
+    are numbers in either."""
+    from allocate.io.cells import limit
+
+    second = {"ge": 1 / 3600}
+    assert limit("greater_than_equal", second) == ">= 1/3600 (one second)"
+    assert limit("greater_than_equal", second, "zh") == ">= 1/3600 小时（1 秒）"
+    assert limit("less_than", {"lt": 2.5}, "zh") == "< 2.5"
+    assert limit("missing", {}, "zh") is None
+
+
+def test_a_policy_bound_of_one_second_is_chinese(tmp_path: Path) -> None:
+    """`visit_hours = 0` in a Chinese case's policy.toml: the bound is said in Chinese, "(one second)" too."""
+    case = write(tmp_path / "社区", dict(ZH, **{"policy.toml": "visit_hours = 0\n"}))
+    said = invoke("validate", str(case)).output
+    assert "policy.toml:1:1: visit_hours：应为 >= 1/3600 小时（1 秒） 的数，实为 0" in said
+    assert english_lines(said, tmp_path) == []
+
+
+def test_plan_file_problems_are_said_in_chinese(tmp_path: Path) -> None:
+    """A plan folder without allocation.csv, and a summary.json whose plan date cannot be read: in Chinese at the
+    same place, and in English as before."""
+    case, out = write(tmp_path / "社区", ZH), tmp_path / "计划"
+    assert invoke("solve", str(case), "-o", str(out)).exit_code == 0
+    (out / "summary.json").write_text('{"plan_date": "12/1"}', encoding="utf-8")
+    r = invoke("verify", str(case), str(out))
+    assert r.exit_code == 1
+    said = "无法读取计划日期：summary.json 应有 plan_date，写作 2026-12-01 这样的日期"
+    assert f"{out}/summary.json:0:0: {said}" in r.output
+    en = invoke("verify", str(case), str(out), "--lang", "en").output
+    assert f"{out}/summary.json:0:0: cannot read the plan date: Invalid isoformat string: '12/1'" in en
+    (out / "summary.json").unlink()
+    (out / "allocation.csv").unlink()
+    r = invoke("explain", str(case), str(out), "--household", "H1")
+    assert r.exit_code == 1
+    assert f"{out}/allocation.csv:0:0: 缺少此文件：方案需要它" in r.output
+    en = invoke("explain", str(case), str(out), "--household", "H1", "--lang", "en").output
+    assert f"{out}/allocation.csv:0:0: missing: a plan needs this file" in en
 
 
 def test_a_broken_policy_file_is_said_in_chinese(tmp_path: Path) -> None:
@@ -283,6 +324,7 @@ NOT_WORDS = re.compile(
             r"\{ [^{}]* \}",  # a clause of policy.toml, quoted as written
             r"pip install \S+",  # a command to type
             r"\bE[A-Z]{2,}\b",  # the system's code of an error (EIO), given instead of its English words
+            r"\[[a-z|]+\]",  # the values an option takes, as typed: [auto|highs|ortools|pulp]
         )
     )
 )
@@ -292,7 +334,7 @@ ALLOWED_WORDS = frozenset(
     | {"critical", "vulnerable", "elderly", "general"}  # the default tiers' names, as policy.toml spells them
     | {"true", "false", "yes"}  # spellings a yes/no cell accepts
     | set(Policy.model_fields)  # the settings of policy.toml, as typed there
-    | {"CSV", "UTF", "TOML", "NUL", "Excel", "WPS"}  # names of formats, bytes and programs
+    | {"CSV", "UTF", "TOML", "NUL", "Excel", "WPS", "JSON", "HTML", "HiGHS"}  # names of formats, bytes and programs
     | {"RuntimeError"}  # the type of an unexpected exception, kept in the message to report
 )
 """The words a Chinese line may hold: things to type or find, never a sentence."""
@@ -699,6 +741,51 @@ def ctrl_c(tmp: Path, mp: pytest.MonkeyPatch) -> tuple[Result, int, str]:
 
 
 @scenario
+def plan_without_its_allocation_file(tmp: Path, mp: pytest.MonkeyPatch) -> tuple[Result, int, str]:
+    case, out = solved(tmp)
+    (out / "allocation.csv").unlink()
+    return run("verify", case, out), 1, "allocation.csv:0:0: 缺少此文件：方案需要它"
+
+
+@scenario
+def plan_date_unreadable(tmp: Path, mp: pytest.MonkeyPatch) -> tuple[Result, int, str]:
+    case, out = solved(tmp)
+    (out / "summary.json").write_text('{"plan_date": "明天"}', encoding="utf-8")
+    return run("sheets", case, out, "-o", tmp / "任务单"), 1, "summary.json:0:0: 无法读取计划日期："
+
+
+def _help_of(command: str) -> Scenario:
+    def help_in_a_chinese_locale(tmp: Path, mp: pytest.MonkeyPatch) -> tuple[Result, int, str]:
+        return run(command, "--help", env=CHINESE_LOCALE), 0, f"用法：allocate {command} [选项]"
+
+    return help_in_a_chinese_locale
+
+
+for _command in ("demo", "explain", "generate", "sheets", "solve", "template", "validate", "verify"):
+    SCENARIOS[f"help_of_{_command}"] = _help_of(_command)
+
+
+@scenario
+def help_of_allocate(tmp: Path, mp: pytest.MonkeyPatch) -> tuple[Result, int, str]:
+    return run("--help", env=CHINESE_LOCALE), 0, "用法：allocate [选项] 命令 [参数]..."
+
+
+@scenario
+def bare_allocate(tmp: Path, mp: pytest.MonkeyPatch) -> tuple[Result, int, str]:
+    return run(env=CHINESE_LOCALE), 2, "命令：\n  demo "
+
+
+@scenario
+def help_of_a_chinese_case(tmp: Path, mp: pytest.MonkeyPatch) -> tuple[Result, int, str]:
+    return run("solve", write(tmp / "社区", FULL), "--help"), 0, "-o, --out 路径"
+
+
+@scenario
+def help_asked_in_chinese(tmp: Path, mp: pytest.MonkeyPatch) -> tuple[Result, int, str]:
+    return run("generate", "--lang", "zh", "--help"), 0, "--households 整数"
+
+
+@scenario
 def unexpected_exception(tmp: Path, mp: pytest.MonkeyPatch) -> tuple[Result, int, str]:
     import allocate.io
 
@@ -750,7 +837,27 @@ def test_a_usage_error_speaks_the_language_asked_then_the_cases_then_the_locales
         assert "Usage: allocate " in r.output
 
 
-def test_help_and_version_stay_as_they_are(tmp_path: Path) -> None:
-    """--help is English (click's and the commands' own text); --version gives only the name and the number."""
-    assert run("validate", "--help", env=CHINESE_LOCALE).output.startswith("Usage: allocate validate [OPTIONS] CASE")
+def test_help_speaks_the_language_asked_then_the_cases_then_the_locales(tmp_path: Path) -> None:
+    """--help follows the rule of usage errors: --lang, else the case named, else the locale; English is click's
+    page as it always was, and --version gives only the name and the number."""
+    zh, en = write(tmp_path / "社区", ZH), write(tmp_path / "en", EN)
+    assert run("validate", "--help").output.startswith("Usage: allocate validate [OPTIONS] CASE\n")
+    assert run("validate", "--help", env=CHINESE_LOCALE).output.startswith("用法：allocate validate [选项] CASE\n")
+    assert run("validate", zh, "--help").output.startswith("用法：")
+    assert run("validate", en, "--help", env=CHINESE_LOCALE).output.startswith("Usage: ")
+    assert run("validate", zh, "--help", "--lang", "en").output.startswith("Usage: ")
+    assert run("template", "--lang=zh", "--help").output.startswith("用法：")
+    assert run("--help", env={"LC_ALL": "zh_CN.UTF-8", "LANG": "C.UTF-8"}).output.startswith("用法：")
+    assert run("--help", env={"LC_ALL": "C.UTF-8", "LANG": "zh_CN.UTF-8"}).output.startswith("Usage: ")
     assert re.fullmatch(r"allocate \S+\n", run("--version", env=CHINESE_LOCALE).output)
+
+
+def test_chinese_help_lines_fit_the_terminal_by_display_width() -> None:
+    """A Chinese character takes two columns: the help pages break lines by display width (click counts
+    characters), so no line of a Chinese page is wider than the English page's width."""
+    from allocate.text import display_width
+
+    pages = [run(*c, "--help", env=CHINESE_LOCALE).output for c in [(), *[(n,) for n in cli.commands]]]
+    too_wide = [line for page in pages for line in page.splitlines() if display_width(line) > 80]
+    assert too_wide == []
+    assert all(p.startswith("用法：") for p in pages)

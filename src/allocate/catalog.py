@@ -558,6 +558,131 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "usage_above": ("{value} is not in the range x>{bound}.", "{value} 太小：应大于 {bound}"),
     "usage_at_most": ("{value} is not in the range x<={bound}.", "{value} 太大：应不大于 {bound}"),
     "usage_below": ("{value} is not in the range x<{bound}.", "{value} 太大：应小于 {bound}"),
+    # --- --help (allocate.cli_usage): the English is what `allocate --help` has always said, the Chinese ours ---
+    "help_options": ("Options", "选项"),
+    "help_commands": ("Commands", "命令"),
+    "help_default": ("default: {value}", "默认：{value}"),
+    "help_required": ("required", "必填"),
+    "help_extras": ("{help}  [{extras}]", "{help}（{extras}）"),
+    "help_metavar_path": ("PATH", "路径"),
+    "help_metavar_file": ("FILE", "文件"),
+    "help_metavar_directory": ("DIRECTORY", "文件夹"),
+    "help_metavar_integer": ("INTEGER", "整数"),
+    "help_metavar_integer_range": ("INTEGER RANGE", "整数"),
+    "help_metavar_float_range": ("FLOAT RANGE", "数"),
+    "help_metavar_text": ("TEXT", "文本"),
+    "help_metavar_date": ("DATE", "日期"),
+    "help_opt_help": ("Show this message and exit.", "显示本帮助并退出。"),
+    "help_opt_version": ("Show the version and exit.", "显示版本号并退出。"),
+    "help_cli": (
+        "Fair, verifiable allocation of donated supplies and volunteer time to household needs.",
+        "把捐赠的物资和志愿者时间公平、可校验地分配给住户的需求。",
+    ),
+    "help_opt_lang": ("Language: English or Chinese.", "语言：英文或中文。"),
+    "help_opt_case_lang": (
+        "Language of what is printed and written: English or Chinese. Default: the case's (Chinese file names or "
+        "headers mean Chinese).",
+        "显示和写入文件所用的语言：英文或中文。默认与案例相同（文件名或表头是中文即为中文）。",
+    ),
+    "help_opt_policy": ("policy.toml to use instead.", "改用的 policy.toml（代替案例自带的）。"),
+    "help_opt_date": (
+        "Plan date, written as in a date cell: 2026-12-01, 2026/12/1 or 2026年12月1日 (default: the policy's, or "
+        "today).",
+        "计划日期，写法同日期单元格：2026-12-01、2026/12/1 或 2026年12月1日（默认：政策中的日期，或今天）。",
+    ),
+    "help_validate": (
+        "Check a case (CSV folder or .xlsx workbook) and summarise it; exit 1 if invalid.\n\n"
+        "Lists every error, then the warnings (legal but probably a mistake) and notes (columns and files ignored).",
+        "检查案例（CSV 文件夹或 Excel 工作簿）并概括其内容；有误时退出码为 1。\n\n"
+        "先列出每个错误，再列出警告（合法但可能有误）和提示（被忽略的列和文件）。",
+    ),
+    "help_validate_policy": ("policy.toml to use.", "要使用的 policy.toml。"),
+    "help_validate_json": ("Print the result as JSON for apps.", "以 JSON 格式输出结果，供其他程序读取。"),
+    "help_template": (
+        "Write empty tables (headers and one example row) and the default policy.toml to FOLDER.\n\n"
+        "With --xlsx the tables are the sheets of one workbook, case.xlsx, which reads the policy.toml beside it.",
+        "把空表格（表头和一行示例）和默认的 policy.toml 写入 FOLDER。\n\n"
+        "加 --xlsx 时，各表格是同一个工作簿 case.xlsx 中的工作表，工作簿读取与它同在一个文件夹的 policy.toml。",
+    ),
+    "help_template_xlsx": (
+        "Write the tables as the sheets of one workbook, FOLDER/case.xlsx.",
+        "把各表格写成同一个工作簿的工作表：FOLDER/case.xlsx。",
+    ),
+    "help_generate": ("Write a realistic synthetic case to FOLDER.", "把一个逼真的模拟案例写入 FOLDER。"),
+    "help_generate_households": ("How many households.", "住户数。"),
+    "help_generate_seed": ("Same seed, same case.", "随机种子：种子相同，案例就相同。"),
+    "help_solve": (
+        "Solve CASE and write the verified plan, unmet needs, summary.json and report.html to OUT.",
+        "求解 CASE，把校验过的方案、未满足的需求、summary.json 和 report.html 写入 OUT。",
+    ),
+    "help_solve_out": ("Output folder.", "输出文件夹。"),
+    "help_solve_backend": ("LP/MIP engine; auto is HiGHS.", "线性规划与整数规划求解器；'auto' 即 HiGHS。"),
+    "help_solve_time_limit": (
+        "Wall-clock seconds for every solver call of the run together (the exact search, then marginal values); "
+        "when they run out, the best plan in hand is kept and the status says so.",
+        "本次运行所有求解器调用合计可用的秒数（实际经过的时间；先精确求解，再测算边际价值）；"
+        "时间用完时保留手上最好的方案，并在状态中说明。",
+    ),
+    "help_solve_marginal_limit": (
+        "Grids whose extra volunteer hour is measured by solving again (each costs one solve).",
+        "重新求解以测算“多一小时志愿者时间”效果的网格数（每个网格多求解一次）。",
+    ),
+    "help_solve_force": (
+        "Replace OUT if it holds an earlier plan (a folder holding other files is refused).",
+        "OUT 中是先前的方案时替换它（有其他文件的文件夹不会被替换）。",
+    ),
+    "help_verify": (
+        "Check the plan in OUT (ours, hand-made or another tool's) against CASE; exit 4 with every violation.",
+        "对照 CASE 检查 OUT 中的方案（本工具的、手工做的或其他工具的）；有违规时逐项列出，退出码为 4。",
+    ),
+    "help_explain": (
+        "Say, for one household, what it asked, what it got from which lots, and why.",
+        "说明一户住户申请了什么、从哪些批次得到了什么，以及原因。",
+    ),
+    "help_explain_household": ("The household id to explain.", "要说明的户号。"),
+    "help_demo": (
+        "Solve the bundled example community: its case goes to OUT/case, the plan and report to OUT/plan.\n\n"
+        "Run again, it replaces the demo it wrote before, when OUT holds nothing else and its case files are as the "
+        "demo wrote them (--force replaces edited ones too); anything else in OUT stops it, and nothing is deleted.",
+        "求解自带的示例社区：案例写入 OUT/case，方案和报告写入 OUT/plan。\n\n"
+        "再次运行时，如果 OUT 中没有别的文件，案例文件也和示例写入时一样，就替换先前写入的示例（加 --force 时编辑过的"
+        "也替换）；OUT 中有其他内容时停止，不删除任何文件。",
+    ),
+    "help_demo_force": (
+        "Replace OUT's demo files even where they were edited (nothing else).",
+        "即使 OUT 中的示例文件被编辑过也替换（不动其他文件）。",
+    ),
+    "help_sheets": (
+        "Write the papers to carry for the plan in PLAN: a page per volunteer and a pick list per grid, to OUT.\n\n"
+        "A volunteer's page lists the households to visit in order (by grid, address and household id), what to "
+        "bring each and which services to do, with the hours; quarantined households are marked contact-free. A "
+        "grid's pick list gives each lot to take from the warehouse, the one that expires first on top. Both are "
+        "HTML to print on A4 (volunteers.html, pick-lists.html) and CSV (volunteers.csv, pick-lists.csv). The plan "
+        "is verified first.",
+        "为 PLAN 中的方案写出随身携带的任务单：每名志愿者一页，每个网格一份拣货单，写入 OUT。\n\n"
+        "志愿者任务单按顺序列出要上门的住户（按网格、地址和户号排序）、每户带什么、做哪些服务以及时长；隔离户标为"
+        "无接触。网格的拣货单列出要从仓库取的每个批次，最先过期的在最上面。两者都有供 A4 打印的网页（volunteers.html、"
+        "pick-lists.html）和 CSV（volunteers.csv、pick-lists.csv）。写出前先校验方案。",
+    ),
+    "help_sheets_out": ("Output folder for the sheets.", "任务单的输出文件夹。"),
+    "help_sheets_with": (
+        "Columns of the households table to print on the volunteer pages, such as 地址,电话 (comma-separated); "
+        "they appear there and nowhere else. Without it, no contact column is read.",
+        "要印在志愿者任务单上的住户表列，如 地址,电话（用逗号分隔）；这些列只出现在任务单上。不加此选项时不读取任何"
+        "联系方式列。",
+    ),
+    "help_sheets_force": (
+        "Replace OUT if it holds earlier sheets (a folder holding other files is refused).",
+        "OUT 中是先前的任务单时替换它（有其他文件的文件夹不会被替换）。",
+    ),
+    # --- a plan read back from its files (allocate.io.plan_files) ---
+    "plan_file_missing": ("missing: a plan needs this file", "缺少此文件：方案需要它"),
+    "plan_date_unreadable": (
+        "cannot read the plan date: {error}",
+        "无法读取计划日期：summary.json 应有 plan_date，写作 2026-12-01 这样的日期",
+    ),
+    # a range rule as `allocate.io.cells.limit` says it, where the bound is one second
+    "rule_one_second": ("{op} 1/3600 (one second)", "{op} 1/3600 小时（1 秒）"),
     # --- problems with a case (the English side is the message every file:line:column line gives) ---
     "header_said": ("{header}: {said}", "{header}：{said}"),
     "cell_whole": ("expected a whole number, found {found}", "应为整数，实为 {found}"),
@@ -1123,6 +1248,7 @@ UNPAIRED_FIELDS: Final[dict[str, frozenset[str]]] = {
     "row_invalid": frozenset({"said"}),
     "os_error": frozenset({"why", "code"}),
     "usage_no_command": frozenset({"commands"}),  # Chinese lists the commands there are
+    "plan_date_unreadable": frozenset({"error"}),  # Python's words in English; Chinese says what is expected
 }
 """Fields one language leaves out on purpose, per message; every other message takes the same fields in both."""
 

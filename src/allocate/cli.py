@@ -4,7 +4,8 @@ Exit codes (SPEC section 5): 0 done, 1 invalid input, 2 usage, 4 internal error 
 a run always returns the plan in hand); and, added for what is neither (docs/reference/codes.md): 5 a file could
 not be written (a full or read-only disk, no permission), 6 not enough memory, 130 interrupted (Ctrl-C, the
 shell's code for SIGINT), each saying whether anything was written. Results go to files; what is printed is
-messages only (and `--json` data where asked for).
+messages only (and `--json` data where asked for). What click itself says, usage errors and `--help`, is said in the
+planner's language by `allocate.cli_usage`, whose types and options the commands here are declared with.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import time
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
-from gettext import gettext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
@@ -26,6 +26,19 @@ import click
 
 from allocate.backends import BackendUnavailable
 from allocate.catalog import Lang, count, message
+from allocate.cli_usage import (
+    LANG,
+    ChoiceType,
+    DateType,
+    FloatRangeType,
+    Group,
+    IntRangeType,
+    IntType,
+    Option,
+    PathType,
+    SaidValue,
+    option,
+)
 from allocate.errors import AllocateError, InputError, OutputExistsError, Problem, VerificationError
 from allocate.files import SYSTEM_FILES, InterruptedAfterWriting, atomic_folder, check_target, recover
 from allocate.text import printable, printable_json
@@ -35,12 +48,6 @@ if TYPE_CHECKING:
 
     from allocate.plan import Plan
     from allocate.schema import Case
-
-_LANG = "allocate.lang"
-"""Where a command keeps the language it speaks (`ctx.meta`), for the errors it ends with."""
-_ARGV = "allocate.argv"
-"""`click.Context.meta` key: the command line as given, for the language of a usage error met before the command
-knew its own (`_asked_language`)."""
 
 MAX_LISTED = 50
 """Problems printed before the rest are only counted, so a broken file does not flood the terminal."""
@@ -76,7 +83,7 @@ def _spoken() -> Lang:
 
 
 def _lang_of(ctx: click.Context) -> Lang:
-    lang: Lang = ctx.meta.get(_LANG, "en")
+    lang: Lang = ctx.meta.get(LANG, "en")
     return lang
 
 
@@ -119,40 +126,6 @@ def _warnings_and_notes(found: Sequence[Problem]) -> dict[str, list[Problem]]:
     }
 
 
-class _SaidUsage(click.UsageError):
-    """A usage error with the catalog's words for it (`said`: key and words), which Chinese is said in; English
-    keeps `message`, click's own words or ours. `where` is the command whose usage Chinese shows, when click
-    gives the error no context (`ctx`) of its own."""
-
-    def __init__(
-        self,
-        message: str,
-        said: tuple[str, dict[str, str]],
-        ctx: click.Context | None = None,
-        where: click.Context | None = None,
-    ) -> None:
-        super().__init__(message, ctx)
-        self.said = said
-        self.where = where or ctx
-
-
-class _SaidValue(click.BadParameter):
-    """A value refused, with the catalog's words for why (`said`); English keeps `message` (click's words, or the
-    catalog's English when `message` is None). Shown after the parameter's name, as click shows it."""
-
-    def __init__(
-        self,
-        said: tuple[str, dict[str, str]],
-        message_en: str | None = None,
-        ctx: click.Context | None = None,
-        param: click.Parameter | None = None,
-        param_hint: str | None = None,
-    ) -> None:
-        key, words = said
-        super().__init__(message(key, "en", **words) if message_en is None else message_en, ctx, param, param_hint)
-        self.said = said
-
-
 class _Violation(Problem):
     """A violation of a plan, listed as one problem: its text as said (`Violation.text`), without a place."""
 
@@ -160,184 +133,13 @@ class _Violation(Problem):
         return printable(self.message)
 
 
-_HELP_SHOWN: tuple[type[BaseException], ...] = tuple(
-    c for c in (getattr(click.exceptions, "NoArgsIsHelpError", None),) if c is not None
-)
-"""click 8.2 and later show the help for a bare `allocate` by raising a UsageError: that help stays as it is."""
+class _Commands(Group):
+    """Maps the library's exceptions to SPEC exit codes, never a traceback (usage errors and help are said in the
+    planner's language by `allocate.cli_usage.Group`)."""
 
-
-def _asked_language(group: click.Group, argv: Sequence[str]) -> Lang:
-    """The language of a usage error met before the command knew its own: the `--lang` on the command line, else
-    the language of the case it names when that exists (`allocate.io.case_language`), else the locale's (LC_ALL,
-    LC_MESSAGES or LANG starting with zh means Chinese)."""
-    args = list(argv)
-    asked: Lang | None = None
-    for i, arg in enumerate(args):  # the last one, as click takes it
-        if arg == "--":
-            break
-        said = args[i + 1] if arg == "--lang" and i + 1 < len(args) else arg.removeprefix("--lang=")
-        if (arg == "--lang" or arg.startswith("--lang=")) and said in ("en", "zh"):
-            asked = "zh" if said == "zh" else "en"
-    if asked is not None:
-        return asked
-    case = _case_named(group, args)
-    if case is not None and case.exists():
-        from allocate.io import case_language
-
-        with suppress(AllocateError, OSError, ValueError):  # a case that cannot be read says so when read
-            return case_language(case)
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        if os.environ.get(name):
-            return "zh" if os.environ[name].lower().startswith("zh") else "en"
-    return "en"
-
-
-def _case_named(group: click.Group, args: list[str]) -> Path | None:
-    """The CASE argument on a command line of `group`, or None (no command with a case, or none given)."""
-    name = next((a for a in args if not a.startswith("-")), None)
-    command = group.commands.get(name) if name is not None else None
-    if name is None or command is None:
-        return None
-    arguments = [p.name for p in command.params if isinstance(p, click.Argument)]
-    if "case" not in arguments:
-        return None
-    valued = {
-        o
-        for p in command.params
-        if isinstance(p, click.Option) and not p.is_flag and not p.count
-        for o in (*p.opts, *p.secondary_opts)
-    }
-    given: list[str] = []
-    rest = iter(args[args.index(name) + 1 :])
-    for arg in rest:
-        if arg == "--":
-            given.extend(rest)
-        elif arg.startswith("-") and len(arg) > 1:
-            if arg in valued:
-                next(rest, None)
-        else:
-            given.append(arg)
-    at = arguments.index("case")
-    return Path(given[at]) if at < len(given) else None
-
-
-def _say_usage(e: click.UsageError, lang: Lang, ctx: click.Context | None) -> None:
-    """Say a usage error in Chinese, in the frame click puts around it (usage, where help is, the error), and exit
-    2; in English, return and leave it to click."""
-    if lang != "zh" or isinstance(e, _HELP_SHOWN):
-        return
-    zh: Lang = "zh"
-    at = getattr(e, "where", None) or e.ctx or ctx
-    if at is not None:
-        usage = at.get_usage().removeprefix("Usage: ")
-        usage = usage.replace("[OPTIONS]", message("usage_options", zh))
-        usage = usage.replace("COMMAND [ARGS]...", message("usage_command_args", zh))
-        click.echo(message("usage_usage", zh, usage=usage), err=True)
-        click.echo(message("usage_help", zh, command=at.command_path), err=True)
-        click.echo("", err=True)
-    click.echo(printable(message("usage_error", zh, error=_usage_words(e))), err=True)
-    raise click.exceptions.Exit(EXIT_USAGE) from None
-
-
-def _usage_words(e: click.UsageError) -> str:
-    """What went wrong, in Chinese: from the catalog for every error click (or this module) raises; our own
-    messages are already in the command's language."""
-    zh: Lang = "zh"
-    said: tuple[str, dict[str, str]] | None = getattr(e, "said", None)
-    if isinstance(e, click.MissingParameter):
-        kind = "argument" if isinstance(e.param, click.Argument) or e.param_type == "argument" else "option"
-        return message(f"usage_missing_{kind}", zh, hint=_hint(e))
-    if isinstance(e, click.BadParameter):
-        what = message(said[0], zh, **said[1]) if said else message("usage_bad_value_plain", zh)
-        hint = _hint(e)
-        return message("usage_bad_value", zh, hint=hint, said=what) if hint else what
-    if said:
-        return message(said[0], zh, **said[1])
-    if isinstance(e, click.NoSuchOption):
-        close = ", ".join(e.possibilities or ())
-        text = message("usage_no_option", zh, name=e.option_name)
-        return message("usage_did_you_mean", zh, said=text, names=close) if close else text
-    if e.message == gettext("Missing command."):
-        return message("usage_missing_command", zh)
-    return e.format_message()
-
-
-def _hint(e: click.BadParameter) -> str:
-    """The parameter a bad value is for, as click names it: `'--lang'`, `'-o' / '--out'`, `'CASE'`."""
-    if isinstance(e.param_hint, str):
-        return e.param_hint
-    if e.param_hint is not None:
-        return " / ".join(f"'{h}'" for h in e.param_hint)
-    return e.param.get_error_hint(e.ctx) if e.param is not None and e.ctx is not None else ""
-
-
-def _takes_value(command: click.Command, name: str) -> bool:
-    """Whether the option `name` of `command` takes a value (it is not a flag)."""
-    params = command.params
-    option = next((p for p in params if isinstance(p, click.Option) and name in (*p.opts, *p.secondary_opts)), None)
-    return option is None or not (option.is_flag or option.count)
-
-
-class _Command(click.Command):
-    """A command whose usage errors can be said in Chinese: an option without its value (or a flag with one) and
-    extra arguments carry the catalog's words."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        allowed, ctx.allow_extra_args = ctx.allow_extra_args, True
+    def run(self, ctx: click.Context) -> Any:
         try:
-            rest = super().parse_args(ctx, args)
-        except click.BadOptionUsage as e:
-            key = "usage_needs_value" if _takes_value(self, e.option_name) else "usage_takes_no_value"
-            raise _SaidUsage(e.message, (key, {"name": e.option_name}), e.ctx, where=ctx) from None
-        finally:
-            ctx.allow_extra_args = allowed
-        if rest and not allowed and not ctx.resilient_parsing:
-            said = ("usage_extra_1" if len(rest) == 1 else "usage_extra_n", {"args": " ".join(rest)})
-            raise _SaidUsage(message(said[0], "en", **said[1]), said, ctx)
-        return rest
-
-
-class _Commands(click.Group):
-    """Maps the library's exceptions to SPEC exit codes, never a traceback; says usage errors, click's own too, in
-    the language of the command, or before that is known in the one the command line asks for
-    (`_asked_language`)."""
-
-    command_class = _Command
-
-    def make_context(
-        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
-    ) -> click.Context:
-        argv = list(args)
-        try:
-            ctx = super().make_context(info_name, args, parent, **extra)
-        except click.UsageError as e:
-            _say_usage(e, _asked_language(self, argv), None)
-            raise
-        ctx.meta[_ARGV] = argv
-        return ctx
-
-    def resolve_command(
-        self, ctx: click.Context, args: list[str]
-    ) -> tuple[str | None, click.Command | None, list[str]]:
-        try:
-            return super().resolve_command(ctx, args)
-        except click.NoSuchOption:
-            raise
-        except click.UsageError as e:  # no such command
-            commands = ", ".join(self.list_commands(ctx))
-            said = ("usage_no_command", {"name": repr(args[0]), "commands": commands})
-            raise _SaidUsage(e.format_message(), said, ctx) from None
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return self._invoke(ctx)
-        except click.UsageError as e:
-            _say_usage(e, ctx.meta.get(_LANG) or _asked_language(self, ctx.meta.get(_ARGV, ())), ctx)
-            raise
-
-    def _invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
+            return super().run(ctx)
         except InputError as e:
             _invalid(e.problems, e.warnings, _lang_of(ctx))
         except VerificationError as e:  # a bug: say what the plan breaks, and that nothing was written
@@ -457,93 +259,15 @@ def _recovered(out: Path) -> None:
         click.echo(message("cli_restored", _spoken(), out=out), err=True)
 
 
-class _Refusing:
-    """Mixin for the click types of the commands' parameters: a value the type refuses also says why in the
-    catalog's words (`_SaidValue`), so that a Chinese command line gets Chinese; English keeps click's words."""
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        try:
-            return super().convert(value, param, ctx)  # type: ignore[misc]
-        except _SaidValue:
-            raise
-        except click.BadParameter as e:
-            raise _SaidValue(_refused(self, value), e.message, ctx, param) from None
-
-
-def _refused(kind: object, value: Any) -> tuple[str, dict[str, str]]:
-    """Why the click type `kind` refuses `value`: a catalog key and its words."""
-    text = os.fsdecode(value) if isinstance(value, bytes) else str(value)
-    shown = repr(text)
-    if isinstance(kind, click.Path):
-        path = Path(text)
-        if not path.exists():
-            return "usage_path_missing", {"path": shown}
-        if path.is_dir() and not kind.dir_okay:
-            return "usage_path_is_folder", {"path": shown}
-        if not path.is_dir() and not kind.file_okay:
-            return "usage_path_is_file", {"path": shown}
-        return "usage_path_denied", {"path": shown}
-    if isinstance(kind, click.Choice):
-        return "usage_choice", {"value": shown, "choices": ", ".join(repr(c) for c in kind.choices)}
-    whole = isinstance(kind, click.types.IntParamType)
-    if not whole and not isinstance(kind, click.types.FloatParamType):
-        return "usage_bad_value_plain", {}
-    try:
-        x = int(text) if whole else float(text)
-    except ValueError:
-        return ("usage_not_whole" if whole else "usage_not_number"), {"value": shown}
-    if isinstance(kind, click.IntRange | click.FloatRange):
-        if kind.min is not None and (x < kind.min or (kind.min_open and x == kind.min)):
-            return ("usage_above" if kind.min_open else "usage_at_least"), {"value": shown, "bound": str(kind.min)}
-        if kind.max is not None and (x > kind.max or (kind.max_open and x == kind.max)):
-            return ("usage_below" if kind.max_open else "usage_at_most"), {"value": shown, "bound": str(kind.max)}
-    return "usage_bad_value_plain", {}
-
-
-if TYPE_CHECKING:  # click 8.2 and later type their ParamType; 8.1 cannot be subscripted at run time
-    _PathBase = click.Path[Path]
-    _ChoiceBase = click.Choice[str]
-else:
-    _PathBase, _ChoiceBase = click.Path, click.Choice
-
-
-class _PathType(_Refusing, _PathBase):
-    """click.Path, saying why it refuses a path in the command's language."""
-
-
-class _ChoiceType(_Refusing, _ChoiceBase):
-    """click.Choice, saying why it refuses a value in the command's language."""
-
-
-class _IntType(_Refusing, click.types.IntParamType):
-    """click's int, saying why it refuses a value in the command's language."""
-
-
-class _IntRangeType(_Refusing, click.IntRange):
-    """click.IntRange, saying why it refuses a value in the command's language."""
-
-
-class _FloatRangeType(_Refusing, click.FloatRange):
-    """click.FloatRange, saying why it refuses a value in the command's language."""
-
-
-@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="allocate", message="%(prog)s %(version)s")
+@click.group(cls=_Commands, help_key="help_cli", context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="allocate", message="%(prog)s %(version)s", cls=Option, help_key="help_opt_version")
 def cli() -> None:
-    """Fair, verifiable allocation of donated supplies and volunteer time to household needs."""
+    """The `allocate` command; its help is the catalog's `help_cli`."""
 
 
-_case_arg = click.argument("case", type=_PathType(exists=True, path_type=Path))
-_lang_opt = click.option(
-    "--lang", type=_ChoiceType(["en", "zh"]), default="en", show_default=True, help="Language: English or Chinese."
-)
-_case_lang_opt = click.option(
-    "--lang",
-    type=_ChoiceType(["en", "zh"]),
-    default=None,
-    help="Language of what is printed and written: English or Chinese. Default: the case's (Chinese file names or "
-    "headers mean Chinese).",
-)
+_case_arg = click.argument("case", type=PathType(exists=True, path_type=Path))
+_lang_opt = option("--lang", type=ChoiceType(["en", "zh"]), default="en", show_default=True, help_key="help_opt_lang")
+_case_lang_opt = option("--lang", type=ChoiceType(["en", "zh"]), default=None, help_key="help_opt_case_lang")
 
 
 def _language(lang: Lang | None, case: Path | None = None) -> Lang:
@@ -554,20 +278,17 @@ def _language(lang: Lang | None, case: Path | None = None) -> Lang:
     chosen = lang if lang is not None else case_language(case) if case is not None else "en"
     ctx = click.get_current_context(silent=True)
     if ctx is not None:
-        ctx.find_root().meta[_LANG] = chosen
+        ctx.find_root().meta[LANG] = chosen
     return chosen
 
 
-@cli.command()
+@cli.command(help_key="help_validate")
 @_case_arg
-@click.option("--policy", type=_PathType(exists=True, dir_okay=False, path_type=Path), help="policy.toml to use.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON for apps.")
+@option("--policy", type=PathType(exists=True, dir_okay=False, path_type=Path), help_key="help_validate_policy")
+@option("--json", "as_json", is_flag=True, help_key="help_validate_json")
 @_case_lang_opt
 def validate(case: Path, policy: Path | None, as_json: bool, lang: Lang | None) -> None:
-    """Check a case (CSV folder or .xlsx workbook) and summarise it; exit 1 if invalid.
-
-    Lists every error, then the warnings (legal but probably a mistake) and notes (columns and files ignored).
-    """
+    """`allocate validate`: check a case and summarise it, or list its problems (exit 1)."""
     from allocate.io import read_case_with_warnings
     from allocate.schema import overview
 
@@ -600,15 +321,12 @@ def _echo_json(data: dict[str, Any]) -> None:
     click.echo(printable_json(json.dumps(data, ensure_ascii=False, indent=2, default=str)))
 
 
-@cli.command()
-@click.argument("folder", type=_PathType(path_type=Path))
+@cli.command(help_key="help_template")
+@click.argument("folder", type=PathType(path_type=Path))
 @_lang_opt
-@click.option("--xlsx", is_flag=True, help="Write the tables as the sheets of one workbook, FOLDER/case.xlsx.")
+@option("--xlsx", is_flag=True, help_key="help_template_xlsx")
 def template(folder: Path, lang: Literal["en", "zh"], xlsx: bool) -> None:
-    """Write empty tables (headers and one example row) and the default policy.toml to FOLDER.
-
-    With --xlsx the tables are the sheets of one workbook, case.xlsx, which reads the policy.toml beside it.
-    """
+    """`allocate template`: empty tables and the default policy.toml, in FOLDER or as one workbook."""
     from allocate.io import write_template
     from allocate.io.template import WORKBOOK
 
@@ -622,13 +340,13 @@ def template(folder: Path, lang: Literal["en", "zh"], xlsx: bool) -> None:
     click.echo(message(key, lang, case=case, folder=folder))
 
 
-@cli.command()
-@click.option("--households", type=_IntRangeType(min=1), required=True, help="How many households.")
-@click.option("--seed", type=_IntType(), default=0, show_default=True, help="Same seed, same case.")
+@cli.command(help_key="help_generate")
+@option("--households", type=IntRangeType(min=1), required=True, help_key="help_generate_households")
+@option("--seed", type=IntType(), default=0, show_default=True, help_key="help_generate_seed")
 @_lang_opt
-@click.argument("folder", type=_PathType(path_type=Path))
+@click.argument("folder", type=PathType(path_type=Path))
 def generate(households: int, seed: int, lang: Literal["en", "zh"], folder: Path) -> None:
-    """Write a realistic synthetic case to FOLDER."""
+    """`allocate generate`: a synthetic case to FOLDER."""
     from allocate.generate import generate as make
     from allocate.io import write_case
 
@@ -641,75 +359,30 @@ def generate(households: int, seed: int, lang: Literal["en", "zh"], folder: Path
     click.echo(message("cli_wrote_generated", lang, n=households, seed=seed, folder=folder))
 
 
-_policy_opt = click.option(
-    "--policy", type=_PathType(exists=True, dir_okay=False, path_type=Path), help="policy.toml to use instead."
-)
+_policy_opt = option("--policy", type=PathType(exists=True, dir_okay=False, path_type=Path), help_key="help_opt_policy")
 
 
-if TYPE_CHECKING:  # click 8.2 and later type their ParamType; 8.1 cannot be subscripted at run time
-    _DateType = click.ParamType[dt.date, Any]
-else:
-    _DateType = click.ParamType
+_date_opt = option("--date", "plan_date", type=DateType(), help_key="help_opt_date")
 
 
-class _Date(_DateType):
-    """A date written as a date cell may be (`2026-12-01`, `2026/12/1`, `2026年12月1日`), read by the same parser."""
-
-    name = "date"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
-        if isinstance(value, dt.date):
-            return value
-        from allocate.io.cells import DATE, CellError
-
-        try:
-            parsed: dt.date = DATE.parse(str(value))
-        except CellError as e:
-            also = " (or 2026/3/1, 2026年3月1日)" if e.expected == DATE.noun else ""
-            found = printable(repr(value))
-            said = (e.key, {"found": found, **e.words}) if e.key else ("usage_bad_value_plain", {})
-            raise _SaidValue(said, f"expected {e.expected}{also}, found {found}", ctx, param) from None
-        return parsed
-
-
-_date_opt = click.option(
-    "--date",
-    "plan_date",
-    type=_Date(),
-    help="Plan date, written as in a date cell: 2026-12-01, 2026/12/1 or 2026年12月1日 (default: the policy's, or "
-    "today).",
-)
-
-
-@cli.command()
+@cli.command(help_key="help_solve")
 @_case_arg
-@click.option("-o", "--out", type=_PathType(path_type=Path), required=True, help="Output folder.")
+@option("-o", "--out", type=PathType(path_type=Path), required=True, help_key="help_solve_out")
 @_policy_opt
-@click.option(
+@option(
     "--backend",
-    type=_ChoiceType(["auto", "highs", "ortools", "pulp"]),
+    type=ChoiceType(["auto", "highs", "ortools", "pulp"]),
     default="auto",
     show_default=True,
-    help="LP/MIP engine; auto is HiGHS.",
+    help_key="help_solve_backend",
 )
-@click.option(
-    "--time-limit",
-    type=_FloatRangeType(min=0, min_open=True),
-    help="Wall-clock seconds for every solver call of the run together (the exact search, then marginal values); "
-    "when they run out, the best plan in hand is kept and the status says so.",
-)
+@option("--time-limit", type=FloatRangeType(min=0, min_open=True), help_key="help_solve_time_limit")
 @_date_opt
 @_case_lang_opt
-@click.option(
-    "--marginal-limit",
-    type=_IntRangeType(min=0),
-    default=3,
-    show_default=True,
-    help="Grids whose extra volunteer hour is measured by solving again (each costs one solve).",
+@option(
+    "--marginal-limit", type=IntRangeType(min=0), default=3, show_default=True, help_key="help_solve_marginal_limit"
 )
-@click.option(
-    "--force", is_flag=True, help="Replace OUT if it holds an earlier plan (a folder holding other files is refused)."
-)
+@option("--force", is_flag=True, help_key="help_solve_force")
 def solve(
     case: Path,
     out: Path,
@@ -721,7 +394,7 @@ def solve(
     marginal_limit: int,
     force: bool,
 ) -> None:
-    """Solve CASE and write the verified plan, unmet needs, summary.json and report.html to OUT."""
+    """`allocate solve`: solve, verify and write the plan and its report."""
     lang = _language(lang, case)
     report = _solve_to(
         case,
@@ -908,7 +581,7 @@ def _case_and_plan(case: Path, out: Path, policy: Path | None, plan_date: dt.dat
 
     _recovered(out)
     if not out.is_dir():
-        raise _SaidValue(("cli_no_folder", {"folder": repr(str(out))}), param_hint="'OUT'")
+        raise SaidValue(("cli_no_folder", {"folder": repr(str(out))}), param_hint="'OUT'")
     c = read_case(case, policy=policy)
     day = plan_date or recorded_plan_date(out)
     if day is not None and c.policy.plan_date != day:
@@ -916,14 +589,14 @@ def _case_and_plan(case: Path, out: Path, policy: Path | None, plan_date: dt.dat
     return c, read_plan(c, out, plan_date=day)
 
 
-@cli.command(name="verify")
+@cli.command(name="verify", help_key="help_verify")
 @_case_arg
-@click.argument("out", type=_PathType(file_okay=False, path_type=Path))
+@click.argument("out", type=PathType(file_okay=False, path_type=Path))
 @_policy_opt
 @_date_opt
 @_case_lang_opt
 def verify_command(case: Path, out: Path, policy: Path | None, plan_date: dt.date | None, lang: Lang | None) -> None:
-    """Check the plan in OUT (ours, hand-made or another tool's) against CASE; exit 4 with every violation."""
+    """`allocate verify`: check the plan in OUT against CASE; exit 4 with every violation."""
     from allocate.verify import verify
 
     lang = _language(lang, case)
@@ -938,17 +611,17 @@ def verify_command(case: Path, out: Path, policy: Path | None, plan_date: dt.dat
     click.echo(message("cli_no_violations", lang))
 
 
-@cli.command(name="explain")
+@cli.command(name="explain", help_key="help_explain")
 @_case_arg
-@click.argument("out", type=_PathType(file_okay=False, path_type=Path))
-@click.option("--household", required=True, help="The household id to explain.")
+@click.argument("out", type=PathType(file_okay=False, path_type=Path))
+@option("--household", required=True, help_key="help_explain_household")
 @_policy_opt
 @_date_opt
 @_case_lang_opt
 def explain_command(
     case: Path, out: Path, household: str, policy: Path | None, plan_date: dt.date | None, lang: Lang | None
 ) -> None:
-    """Say, for one household, what it asked, what it got from which lots, and why."""
+    """`allocate explain`: one household's asks, what it got from which lots, and why."""
     from allocate.explain import explain, explain_household
 
     lang = _language(lang, case)
@@ -958,16 +631,13 @@ def explain_command(
     click.echo(printable(explain_household(plan, explain(plan, marginal=False), household, lang=lang), keep="\n"))
 
 
-@cli.command()
-@click.argument("out", type=_PathType(path_type=Path), default=Path("allocate-demo"))
+@cli.command(help_key="help_demo")
+@click.argument("out", type=PathType(path_type=Path), default=Path("allocate-demo"))
 @_lang_opt
-@click.option("--force", is_flag=True, help="Replace OUT's demo files even where they were edited (nothing else).")
+@option("--force", is_flag=True, help_key="help_demo_force")
 def demo(out: Path, lang: Literal["en", "zh"], force: bool) -> None:
-    """Solve the bundled example community: its case goes to OUT/case, the plan and report to OUT/plan.
-
-    Run again, it replaces the demo it wrote before, when OUT holds nothing else and its case files are as the
-    demo wrote them (--force replaces edited ones too); anything else in OUT stops it, and nothing is deleted.
-    """
+    """`allocate demo`: copy the bundled case to OUT/case and solve it into OUT/plan, replacing only an earlier
+    demo (its help, in the catalog's `help_demo`, says when)."""
     from allocate import demo as bundled
 
     _language(lang)
@@ -1014,24 +684,15 @@ def _earlier_demo(out: Path, source: Path, files: list[str], force: bool, lang: 
         raise click.UsageError(message("cli_demo_edited", lang, case=out / "case", names=names))
 
 
-@cli.command(name="sheets")
+@cli.command(name="sheets", help_key="help_sheets")
 @_case_arg
-@click.argument("plan_dir", metavar="PLAN", type=_PathType(file_okay=False, path_type=Path))
-@click.option("-o", "--out", type=_PathType(path_type=Path), required=True, help="Output folder for the sheets.")
-@click.option(
-    "--with",
-    "contact_columns",
-    multiple=True,
-    metavar="COLUMNS",
-    help="Columns of the households table to print on the volunteer pages, such as 地址,电话 (comma-separated); "
-    "they appear there and nowhere else. Without it, no contact column is read.",
-)
+@click.argument("plan_dir", metavar="PLAN", type=PathType(file_okay=False, path_type=Path))
+@option("-o", "--out", type=PathType(path_type=Path), required=True, help_key="help_sheets_out")
+@option("--with", "contact_columns", multiple=True, metavar="COLUMNS", help_key="help_sheets_with")
 @_policy_opt
 @_date_opt
 @_case_lang_opt
-@click.option(
-    "--force", is_flag=True, help="Replace OUT if it holds earlier sheets (a folder holding other files is refused)."
-)
+@option("--force", is_flag=True, help_key="help_sheets_force")
 def sheets_command(
     case: Path,
     plan_dir: Path,
@@ -1042,13 +703,8 @@ def sheets_command(
     lang: Lang | None,
     force: bool,
 ) -> None:
-    """Write the papers to carry for the plan in PLAN: a page per volunteer and a pick list per grid, to OUT.
-
-    A volunteer's page lists the households to visit in order (by grid, address and household id), what to bring
-    each and which services to do, with the hours; quarantined households are marked contact-free. A grid's pick
-    list gives each lot to take from the warehouse, the one that expires first on top. Both are HTML to print on
-    A4 (volunteers.html, pick-lists.html) and CSV (volunteers.csv, pick-lists.csv). The plan is verified first.
-    """
+    """`allocate sheets`: the volunteer pages and pick lists for the plan in PLAN, verified first, to OUT (what
+    they hold: the catalog's `help_sheets`)."""
     from allocate.io import case_files
     from allocate.io.contacts import contact_names, read_contacts
     from allocate.sheets.write import PICK_LISTS_HTML, SHEET_FILES, VOLUNTEERS_HTML, BrokenPlanError, write_sheets
@@ -1056,10 +712,10 @@ def sheets_command(
     lang = _language(lang, case)
     names = contact_names(contact_columns)
     if contact_columns and not names:
-        raise _SaidValue(("cli_with_nothing", {}), param_hint="'--with'")
+        raise SaidValue(("cli_with_nothing", {}), param_hint="'--with'")
     _recovered(plan_dir)
     if not plan_dir.is_dir():
-        raise _SaidValue(("cli_no_folder", {"folder": repr(str(plan_dir))}), param_hint="'PLAN'")
+        raise SaidValue(("cli_no_folder", {"folder": repr(str(plan_dir))}), param_hint="'PLAN'")
     inputs = [Path(f) for f in case_files(case)] + ([policy] if policy else [])
     _check_output(out, [case, *inputs, plan_dir], force, replaceable=SHEET_FILES, lang=lang)
     c, plan = _case_and_plan(case, plan_dir, policy, plan_date)

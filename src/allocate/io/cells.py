@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from allocate.catalog import default_tier, tier_label
+from allocate.catalog import default_tier, message, tier_label
 from allocate.schema import SECOND, Urgency
 
 Lang = Literal["en", "zh"]
@@ -209,13 +209,14 @@ _LIMITS = {"greater_than_equal": (">=", "ge"), "greater_than": (">", "gt"), "les
            "less_than": ("<", "lt")}  # fmt: skip
 
 
-def limit(error_type: str, ctx: dict[str, Any]) -> str | None:
-    """A schema range rule broken, as messages say it (`>= 1`), from a pydantic error; None if not a range."""
+def limit(error_type: str, ctx: dict[str, Any], lang: Lang = "en") -> str | None:
+    """A schema range rule broken, as messages in `lang` say it (`>= 1`, `>= 1/3600 (one second)`), from a
+    pydantic error; None if not a range."""
     if error_type not in _LIMITS:
         return None
     op, key = _LIMITS[error_type]
     bound = ctx[key]
-    return f"{op} 1/3600 (one second)" if bound == SECOND else f"{op} {NUMBER.format(bound, 'en')}"
+    return message("rule_one_second", lang, op=op) if bound == SECOND else f"{op} {NUMBER.format(bound, lang)}"
 
 
 def native_text(value: object) -> str:

@@ -62,7 +62,8 @@ def read_plan(case: Case, folder: str | os.PathLike[str], *, plan_date: dt.date 
         file = where / f"{table.name}.csv"
         if not file.is_file():
             if table.required:
-                problems.append(Problem(file=str(file), line=0, column=0, message="missing: a plan needs this file"))
+                missing = "missing: a plan needs this file"
+                problems.append(Problem(file=str(file), line=0, column=0, message=missing, key="plan_file_missing"))
             continue
         read = read_table(Sheet(table, str(file), _restored(csv_rows(str(file)))))
         problems += read.problems
@@ -98,5 +99,7 @@ def recorded_plan_date(folder: str | os.PathLike[str]) -> dt.date | None:
     try:
         return dt.date.fromisoformat(json.loads(file.read_text(encoding="utf-8"))["plan_date"])
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as e:
-        problem = Problem(file=str(file), line=0, column=0, message=f"cannot read the plan date: {e}")
+        said = f"cannot read the plan date: {e}"
+        words = {"error": str(e)}
+        problem = Problem(file=str(file), line=0, column=0, message=said, key="plan_date_unreadable", words=words)
         raise InputError([problem]) from None

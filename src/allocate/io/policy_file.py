@@ -140,7 +140,8 @@ def _semantic_problem(err: Any, data: dict[str, Any], places: _Places, file: str
         said = {"key": "policy_unknown_key", "words": {"allowed": ", ".join(allowed)}}
     elif rule := limit(err["type"], err.get("ctx") or {}):
         msg = f"expected a number {rule}, found {_quoted(err['input'])}"
-        said = {"key": "policy_bound", "words": {"rule": rule, "found": _quoted(err["input"])}}
+        zh = limit(err["type"], err.get("ctx") or {}, "zh")
+        said = {"key": "policy_bound", "words": {"rule": zh, "found": _quoted(err["input"])}}
     elif isinstance(raised, SaidError):
         msg = str(raised)
         said = {"key": raised.key, "words": raised.words}
