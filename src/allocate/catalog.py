@@ -1223,6 +1223,91 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "预留 {reserve} 保障受益者 {held} 份{item}，他们只得到 {got} 份；而受益需求 {need} 还缺 {short} 份，"
         "它可以领取的批次 {lot} 却把物资给了需求 {other}",
     ),
+    # --- the ledger of rounds (allocate.ledger, `allocate round`) ---------------------------------------------------
+    "ledger_bad_url": (
+        "{url} is not a ledger: give a folder, a SQLite file, or a URL sqlite:///PATH or "
+        "postgresql+psycopg://USER@HOST/DATABASE",
+        "{url} 不是台账：请给出文件夹、SQLite 文件，或网址 sqlite:///路径、postgresql+psycopg://用户@主机/数据库",
+    ),
+    "ledger_needs_driver": (
+        'the ledger {url} is in PostgreSQL, which needs the psycopg driver: pip install "allocate[postgres]"',
+        '台账 {url} 在 PostgreSQL 中，需要 psycopg 驱动：pip install "allocate[postgres]"',
+    ),
+    "ledger_cannot_open": (
+        "cannot open the ledger {url}: {why}; check the path or URL, and that the database is running",
+        "无法打开台账 {url}：{why}；请检查路径或网址，以及数据库是否在运行",
+    ),
+    "ledger_too_new": (
+        "this ledger was written by a newer allocate (schema {revision}; this one knows up to {known}); it is left "
+        "unchanged: upgrade allocate to use it",
+        "此台账由更新版本的 allocate 写入（结构版本 {revision}；本版本只认识到 {known}）；台账未作任何改动：请升级 "
+        "allocate 后再使用",
+    ),
+    "ledger_none_here": (
+        "there is no ledger at {where}: plan a round there first (allocate round plan)",
+        "{where} 没有台账：请先在此规划一轮（allocate round plan）",
+    ),
+    "ledger_no_operation": (
+        "the ledger {url} has no operation {name}",
+        "台账 {url} 中没有名为 {name} 的行动",
+    ),
+    "ledger_which_operation": (
+        "this ledger holds several operations ({names}): name one (--operation)",
+        "此台账中有多个行动（{names}）：请指明其中一个（--operation）",
+    ),
+    "ledger_no_round": ("operation {operation} has no round {number}", "行动 {operation} 没有第 {number} 轮"),
+    "ledger_round_taken": (
+        "another process recorded a round of this operation at the same moment, so this one was not recorded; "
+        "run it again",
+        "另一进程同时记录了本行动的一轮，因此这一轮没有记录；请重新运行",
+    ),
+    "ledger_needs_out": (
+        "this operation has no folder for its rounds' outputs: give the output folder",
+        "此行动没有存放各轮输出的文件夹：请指定输出文件夹",
+    ),
+    "ledger_folder_taken": (
+        "{folder} holds the outputs of a recorded round; they are never replaced: choose another folder",
+        "{folder} 存有已记录的一轮的输出，不会被替换：请另选文件夹",
+    ),
+    "round_note_alone": (
+        "--note says why a round is corrected: give it with --correct N",
+        "--note 用于说明更正的原因：请与 --correct N 一起使用",
+    ),
+    "round_busy": (
+        "another round is being planned in {opdir} now; wait for it to finish",
+        "{opdir} 中正在规划另一轮；请等它完成",
+    ),
+    "round_recorded": (
+        "recorded {line}\noutputs in {folder}; ledger {ledger}",
+        "已记录 {line}\n输出在 {folder}；台账 {ledger}",
+    ),
+    "round_none": ("operation {operation} has no rounds yet", "行动 {operation} 还没有任何一轮"),
+    "round_line": (
+        "round {number}{revision}: {date}, {status}, {allocations} allocations ({units} units), {visits} visits, "
+        "plan {digest}, in {folder}{superseded}",
+        "第 {number} 轮{revision}：{date}，{status}，分配 {allocations} 条（{units} 份），上门 {visits} 次，"
+        "方案 {digest}，在 {folder}{superseded}",
+    ),
+    "round_revision": (" (revision {n})", "（第 {n} 版）"),
+    "round_superseded": (" [superseded by a correction]", "［已被更正取代］"),
+    "round_show_recorded": ("recorded at {at} by allocate {version}", "记录时间 {at}，allocate {version}"),
+    "round_show_note": ("why corrected: {note}", "更正原因：{note}"),
+    "round_show_termination": ("search ended: {reason}", "求解结束原因：{reason}"),
+    "round_show_policy": ("policy SHA-256 {sha}", "政策 SHA-256 {sha}"),
+    "round_show_input": ("input  {name}  SHA-256 {sha}", "输入  {name}  SHA-256 {sha}"),
+    "round_show_output": ("output {name}  SHA-256 {sha}", "输出  {name}  SHA-256 {sha}"),
+    "round_show_digests": (
+        "plan SHA-256 {plan}; record SHA-256 {record}",
+        "方案 SHA-256 {plan}；记录 SHA-256 {record}",
+    ),
+    "round_check_ok": (
+        "the ledger is consistent: {n} rounds of {operation}, each whole, with its output files",
+        "台账一致：行动 {operation} 共 {n} 轮，每轮完整，输出文件齐全",
+    ),
+    "round_check_failed": (
+        "the ledger and the output folders disagree in {n} places (above)",
+        "台账与输出文件夹有 {n} 处不一致（见上）",
+    ),
 }
 
 UNPAIRED_FIELDS: Final[dict[str, frozenset[str]]] = {

@@ -1,0 +1,309 @@
+"""`allocate round`: plan an operation's rounds into a ledger, list them, show one, check them.
+
+OPDIR is the operation's folder: its ledger (`ledger.sqlite`, unless `--db URL` names a PostgreSQL database) and
+one output folder per round (`round-001`, a correction `round-001-r2`). Registered in `allocate.cli` with
+`cli.add_command(round_group)`. SQLAlchemy is imported only when a round command runs, so this module costs the
+command line nothing at start.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from allocate.catalog import Lang, message
+
+if TYPE_CHECKING:
+    from allocate.ledger.errors import LedgerError
+    from allocate.ledger.operation import Operation
+    from allocate.ledger.records import RoundRecord
+
+EXIT_LEDGER = 2
+"""A round command that cannot be done as asked (no such round, a ledger too new, another round under way)."""
+EXIT_INCONSISTENT = 4
+"""`allocate round check` found the ledger and the folders disagree (a bug, or files edited by hand)."""
+LOCK_FILE = ".round.lock"
+"""Held (flock) in OPDIR while a round is planned, so one operation folder plans one round at a time."""
+
+_opdir = click.argument("opdir", type=click.Path(file_okay=False, path_type=Path))
+_db = click.option(
+    "--db",
+    metavar="URL",
+    envvar="ALLOCATE_LEDGER",
+    help="The ledger's database, e.g. postgresql+psycopg://user@host/db (default: OPDIR/ledger.sqlite). "
+    "Environment: ALLOCATE_LEDGER.",
+)
+_operation = click.option(
+    "--operation",
+    metavar="NAME",
+    help="The operation in the ledger (default: with --db, OPDIR's folder name; else the one in OPDIR's ledger).",
+)
+_lang = click.option("--lang", type=click.Choice(["en", "zh"]), default=None, help="Language: English or Chinese.")
+
+
+@click.group(name="round")
+def round_group() -> None:
+    """Rounds of an operation: plan the next one into a ledger, list them, show or check them."""
+
+
+@round_group.command(name="plan")
+@_opdir
+@click.argument("case", type=click.Path(exists=True, path_type=Path))
+@_db
+@_operation
+@click.option("--policy", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="policy.toml to use.")
+@click.option(
+    "--correct",
+    "corrects",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Plan round N again, as a "
+    "correction: a new record that supersedes its current one (nothing is changed or deleted).",
+)
+@click.option("--note", help="Why (with --correct), kept in the record.")
+@click.option("--backend", type=click.Choice(["auto", "highs", "ortools", "pulp"]), default="auto", show_default=True)
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Wall-clock seconds for the solve.")
+@_lang
+def plan_command(
+    opdir: Path,
+    case: Path,
+    db: str | None,
+    operation: str | None,
+    policy: Path | None,
+    corrects: int | None,
+    note: str | None,
+    backend: str,
+    time_limit: float | None,
+    lang: Lang | None,
+) -> None:
+    """Plan the next round of the operation in OPDIR from CASE: write OPDIR/round-NNN and record it."""
+    from allocate.io import case_language
+
+    said: Lang = lang or case_language(case)
+    _speak(said)
+    if note is not None and corrects is None:
+        _fail(message("round_note_alone", said))
+    opdir.mkdir(parents=True, exist_ok=True)
+    with _one_round_at_a_time(opdir, said), _opened(opdir, db, operation, said) as op:
+        record = _ledger_call(
+            said,
+            lambda: op.plan_round(
+                case,
+                policy=policy,
+                corrects=corrects,
+                note=note,
+                lang=said,
+                backend=backend,
+                time_limit=time_limit,
+                progress=_progress(said),
+            ),
+        )
+        click.echo(
+            message(
+                "round_recorded",
+                said,
+                line=_line(record, said),
+                folder=op.folder / record.folder if op.folder else record.folder,
+                ledger=op.ledger.url,
+            )
+        )
+
+
+@round_group.command(name="list")
+@_opdir
+@_db
+@_operation
+@click.option("--all", "everything", is_flag=True, help="Also the records corrections superseded.")
+@_lang
+def list_command(opdir: Path, db: str | None, operation: str | None, everything: bool, lang: Lang | None) -> None:
+    """List the rounds of the operation in OPDIR, one line each."""
+    said: Lang = lang or "en"
+    _speak(said)
+    with _opened(opdir, db, operation, said, create=False) as op:
+        records = _ledger_call(said, lambda: op.rounds(superseded=everything))
+        if not records:
+            click.echo(message("round_none", said, operation=op.name))
+        for r in records:
+            click.echo(_line(r, said))
+
+
+@round_group.command(name="show")
+@_opdir
+@click.argument("number", type=click.IntRange(min=1))
+@_db
+@_operation
+@click.option("--revision", type=click.IntRange(min=1), help="A superseded record of the round (default: current).")
+@click.option("--json", "as_json", is_flag=True, help="Print the record as JSON for apps (without its rows).")
+@_lang
+def show_command(
+    opdir: Path,
+    number: int,
+    db: str | None,
+    operation: str | None,
+    revision: int | None,
+    as_json: bool,
+    lang: Lang | None,
+) -> None:
+    """Show round NUMBER: when, from which inputs (SHA-256), under which policy, its status and outputs."""
+    said: Lang = lang or "en"
+    _speak(said)
+    with _opened(opdir, db, operation, said, create=False) as op:
+        r = _ledger_call(said, lambda: op.round(number, revision))
+    if as_json:
+        click.echo(json.dumps(_as_json(r), ensure_ascii=False, indent=2))
+        return
+    click.echo(_line(r, said))
+    click.echo(message("round_show_recorded", said, at=r.recorded_at.isoformat(), version=r.allocate_version))
+    if r.note:
+        click.echo(message("round_show_note", said, note=r.note))
+    if r.termination:
+        click.echo(message("round_show_termination", said, reason=r.termination.get("reason", "")))
+    click.echo(message("round_show_policy", said, sha=r.policy_sha256))
+    for f in r.inputs:
+        click.echo(message("round_show_input", said, name=f.name, sha=f.sha256))
+    for f in r.outputs:
+        click.echo(message("round_show_output", said, name=f.name, sha=f.sha256))
+    click.echo(message("round_show_digests", said, plan=r.plan_sha256, record=r.record_sha256))
+
+
+@round_group.command(name="check")
+@_opdir
+@_db
+@_operation
+@_lang
+def check_command(opdir: Path, db: str | None, operation: str | None, lang: Lang | None) -> None:
+    """Check the ledger against itself and the output folders in OPDIR; exit 4 if they disagree."""
+    said: Lang = lang or "en"
+    _speak(said)
+    with _opened(opdir, db, operation, said, create=False) as op:
+        problems = _ledger_call(said, op.problems)
+        n = len(_ledger_call(said, op.rounds))
+    for p in problems:
+        click.echo(p, err=True)
+    if problems:
+        click.echo(message("round_check_failed", said, n=len(problems)), err=True)
+        raise click.exceptions.Exit(EXIT_INCONSISTENT)
+    click.echo(message("round_check_ok", said, n=n, operation=op.name))
+
+
+def _speak(lang: Lang) -> None:
+    """Keep the language for the messages of errors the command ends with (as `allocate.cli` reads it)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.find_root().meta["allocate.lang"] = lang
+
+
+def _fail(text: str) -> NoReturn:
+    click.echo(text, err=True)
+    raise click.exceptions.Exit(EXIT_LEDGER)
+
+
+def _ledger_call(lang: Lang, call: Any) -> Any:
+    """`call()`, a ledger's refusal said in `lang` (exit 2)."""
+    from allocate.ledger.errors import LedgerError
+
+    try:
+        return call()
+    except LedgerError as e:
+        _refused(e, lang)
+
+
+def _refused(e: LedgerError, lang: Lang) -> NoReturn:
+    _fail(e.text(lang))
+
+
+@contextmanager
+def _opened(opdir: Path, db: str | None, name: str | None, lang: Lang, *, create: bool = True) -> Iterator[Operation]:
+    """The operation of OPDIR (or of `--db`), closed at the end."""
+    from allocate.ledger.engine import LEDGER_FILE
+    from allocate.ledger.errors import LedgerError
+    from allocate.ledger.operation import Operation
+
+    try:
+        if db:
+            op = Operation.open(db, name or opdir.absolute().name, folder=opdir, create=create)
+        else:
+            op = Operation.open(opdir / LEDGER_FILE, name, folder=opdir, create=create)
+    except LedgerError as e:
+        _refused(e, lang)
+    try:
+        yield op
+    finally:
+        op.close()
+
+
+@contextmanager
+def _one_round_at_a_time(opdir: Path, lang: Lang) -> Iterator[None]:
+    """Hold OPDIR's lock file while a round is planned: a second `round plan` in OPDIR is refused, not queued.
+    The lock goes with the process, so a killed run leaves none behind. (No lock where flock is missing.)"""
+    if sys.platform == "win32":
+        yield
+        return
+    import fcntl
+
+    fd = os.open(opdir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            _fail(message("round_busy", lang, opdir=opdir))
+        yield
+    finally:
+        os.close(fd)
+
+
+def _progress(lang: Lang) -> Any:
+    @contextmanager
+    def step(name: str) -> Iterator[None]:
+        click.echo(f"{message(f'step_{name}', lang)}…", err=True)
+        yield
+
+    return step
+
+
+def _line(r: RoundRecord, lang: Lang) -> str:
+    """One line per record, as `round list` prints it."""
+    return message(
+        "round_line",
+        lang,
+        number=r.number,
+        revision=message("round_revision", lang, n=r.revision) if r.revision > 1 else "",
+        date=r.plan_date.isoformat(),
+        status=r.status,
+        allocations=len(r.allocations),
+        units=r.units,
+        visits=len(r.visits),
+        digest=r.plan_sha256[:12],
+        folder=r.folder,
+        superseded="" if r.current else message("round_superseded", lang),
+    )
+
+
+def _as_json(r: RoundRecord) -> dict[str, Any]:
+    return {
+        "operation": r.operation,
+        "number": r.number,
+        "revision": r.revision,
+        "current": r.current,
+        "note": r.note,
+        "recorded_at": r.recorded_at.isoformat(),
+        "plan_date": r.plan_date.isoformat(),
+        "status": r.status,
+        "termination": dict(r.termination),
+        "policy_sha256": r.policy_sha256,
+        "inputs": [{"name": f.name, "sha256": f.sha256, "size": f.size} for f in r.inputs],
+        "outputs": [{"name": f.name, "sha256": f.sha256, "size": f.size} for f in r.outputs],
+        "folder": r.folder,
+        "allocations": len(r.allocations),
+        "visits": len(r.visits),
+        "plan_sha256": r.plan_sha256,
+        "record_sha256": r.record_sha256,
+        "allocate_version": r.allocate_version,
+    }

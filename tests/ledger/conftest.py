@@ -1,0 +1,91 @@
+"""Ledgers to test against: a SQLite file in a temporary folder, and, when `ALLOCATE_TEST_POSTGRES_URL` names a
+PostgreSQL server (`.ci/postgres-tests` starts one), a fresh database on it for each test."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from allocate.generate import generate
+from allocate.io import write_case
+from allocate.ledger.operation import Operation
+
+POSTGRES = os.environ.get("ALLOCATE_TEST_POSTGRES_URL")
+"""A PostgreSQL URL whose user may create databases, e.g. postgresql+psycopg://allocate@127.0.0.1:54329/postgres."""
+
+HOUSEHOLDS = 40
+WAVES = (11, 12, 13)
+"""Seeds of the three rounds' generated cases: each a new wave of supplies for a community asking again."""
+
+RUN_ALLOCATE = (
+    "import sys\n"
+    "from allocate.cli import cli\n"
+    "from allocate.ledger.command import round_group\n"
+    "cli.add_command(round_group)\n"
+    "cli.main(sys.argv[1:], prog_name='allocate')\n"
+)
+"""`allocate` with the `round` group registered as `allocate.cli` registers it."""
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Where a test's ledger is: a SQLite file path, or the URL of a new PostgreSQL database (dropped after)."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "op" / "ledger.sqlite")
+        return
+    if not POSTGRES:
+        pytest.skip("ALLOCATE_TEST_POSTGRES_URL is not set: no PostgreSQL server to test against (.ci/postgres-tests)")
+    admin = sa.create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    name = f"allocate_test_{secrets.token_hex(6)}"
+    with admin.connect() as c:
+        c.exec_driver_sql(f"CREATE DATABASE {name}")
+    try:
+        yield sa.make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as c:
+            c.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.dispose()
+
+
+def is_url(where: str) -> bool:
+    return "://" in where
+
+
+@pytest.fixture(scope="session")
+def waves(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Three generated cases, one per round, as CSV folders."""
+    base = tmp_path_factory.mktemp("waves")
+    out = []
+    for k, seed in enumerate(WAVES, start=1):
+        folder = base / f"week-{k}"
+        write_case(generate(HOUSEHOLDS, seed), folder)
+        out.append(folder)
+    return out
+
+
+def allocate_command(*args: str | os.PathLike[str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run `allocate ARGS...` in a new process; returns it finished."""
+    return subprocess.run(
+        [sys.executable, "-c", RUN_ALLOCATE, *map(os.fspath, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def open_operation(ledger: str, tmp_path: Path, name: str | None = None) -> Operation:
+    """The operation in `ledger`; its round folders in `tmp_path/op`."""
+    return Operation.open(ledger, name, folder=tmp_path / "op")
+
+
+def opdir_args(ledger: str, tmp_path: Path) -> list[str]:
+    """`OPDIR [--db URL]` for the command, for the ledger `ledger`."""
+    return [str(tmp_path / "op"), *(["--db", ledger] if is_url(ledger) else [])]
