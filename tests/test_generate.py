@@ -223,3 +223,30 @@ def test_only_expected_warnings(big: Case) -> None:
     messages = [w.message for w in big.warnings]
     assert sum("no lot supplies" in m for m in messages) == 1
     assert all("no lot supplies" in m or "expired" in m for m in messages)
+
+
+def test_districts_none_is_the_single_district_case() -> None:
+    """`districts=None` (the default) gives exactly the case generate always gave."""
+    assert generate(600, 3, districts=None) == generate(600, 3)
+
+
+def test_city_districts_are_deterministic_and_local() -> None:
+    """A city: the same seed gives the same case; every grid, household, district lot and volunteer is named after
+    its district, district lots stay in their district's grids, and city-wide lots have no grid limit."""
+    from allocate.generate import generate_city_lots, generate_district
+
+    city = generate(2_000, 4, districts=3)
+    assert city == generate(2_000, 4, districts=3)
+    districts = {h.grid.split("/")[0] for h in city.households}
+    assert districts == {"D01", "D02", "D03"}
+    for lot in city.lots:
+        if lot.lot_id.startswith("CITY/"):
+            assert lot.grids is None
+        else:
+            assert lot.grids is not None
+            assert {g.split("/")[0] for g in lot.grids} == {lot.lot_id.split("/")[0]}
+    for v in city.volunteers or ():
+        assert {g.split("/")[0] for g in v.grids} == {v.volunteer_id.split("/")[0]}
+    parts = [generate_district(2_000, 4, 3, d) for d in range(3)]
+    assert tuple(h for p in parts for h in p.households) == city.households
+    assert tuple(lot for p in parts for lot in p.lots) + generate_city_lots(2_000, 4, 3) == city.lots

@@ -172,7 +172,11 @@ def population(households: int, seed: int = 0) -> Population:
     """The residents of `generate(households, seed)`'s households."""
     if households < 1:
         raise ValueError(f"The 'households' parameter of generate must be at least 1. Got {households} instead.")
-    rng = _streams(seed)[0]
+    return _population(_streams(seed)[0], households)
+
+
+def _population(rng: np.random.Generator, households: int) -> Population:
+    """`population` drawn from the households stream `rng`."""
     sizes = _grid_sizes(rng, households)
     members, elders, oldest, disabled, chronic = _residents(rng, households)
     raised = rng.random(households) < _P_MANUAL_RAISE
@@ -284,21 +288,34 @@ class _Lots(NamedTuple):
 
 
 def _lots(
-    rng: np.random.Generator, items: tuple[_Item, ...], demand: IntArray, grid_ids: list[str], tiers: tuple[str, ...]
+    rng: np.random.Generator,
+    items: tuple[_Item, ...],
+    demand: IntArray,
+    grid_ids: list[str],
+    tiers: tuple[str, ...],
+    *,
+    local: bool = True,
 ) -> _Lots:
-    """Donated lots: mixed scarcity per item, exactly one asked-for item unsupplied, some earmarked or expiring."""
+    """Donated lots: mixed scarcity per item, exactly one asked-for item unsupplied, some earmarked or expiring.
+
+    `local=False` makes a city's city-wide lots: no item left unsupplied, no lot limited to grids, and only the
+    items asked for; `grid_ids` are then the city's districts, read only for the number of lots (on average one
+    more per two districts, where a district's own lots get one more per five grids).
+    """
     n_items, n_grids = len(items), len(grid_ids)
     asked = np.flatnonzero(demand > 0)
-    unsupplied = int(rng.choice(asked)) if asked.size else -1
+    unsupplied = (int(rng.choice(asked)) if asked.size else -1) if local else -1
     # plentiful (120-200% of demand), about enough (90-110%), short (30-80%)
     scarcity = rng.choice(3, size=n_items, p=(0.4, 0.2, 0.4))
     ratio = np.choose(
         scarcity, (rng.uniform(1.2, 2.0, n_items), rng.uniform(0.9, 1.1, n_items), rng.uniform(0.3, 0.8, n_items))
     )
-    supply = np.maximum(1, np.rint(ratio * demand)).astype(np.int64)
+    supply = np.maximum(1 if local else 0, np.rint(ratio * demand)).astype(np.int64)
     if unsupplied >= 0:
         supply[unsupplied] = 0
-    n_lots = np.minimum(supply, 1 + rng.poisson(1 + n_grids / 5, n_items))
+    n_lots = np.minimum(supply, 1 + rng.poisson(1 + (n_grids / 5 if local else n_grids / 2), n_items))
+    if not n_lots.any():
+        return _Lots(np.zeros(0, np.int64), np.zeros(0, np.int64), [], [], [], [])
     item = np.repeat(np.arange(n_items, dtype=np.int64), n_lots)
     quantity = np.concatenate(
         [1 + rng.multinomial(s - k, rng.dirichlet(np.ones(k))) for s, k in zip(supply, n_lots, strict=True) if k]
@@ -325,6 +342,8 @@ def _lots(
         reserved_for[i] = (tiers[1], tiers[2], tiers[0])[t]  # vulnerable, elderly, critical
 
     grids: list[tuple[str, ...] | None] = [None] * n
+    if not local:
+        return _Lots(item, quantity, donor, expires, reserved_for, grids)
     limited = rng.choice(n, size=min(n, max(1, round(0.08 * n))), replace=False)
     starts, spans = rng.integers(0, n_grids, limited.size), rng.integers(1, 4, limited.size)
     for i, s, w in zip(limited.tolist(), starts.tolist(), spans.tolist(), strict=True):
@@ -359,10 +378,19 @@ def _volunteers(
     return ids, grids, hours, skills
 
 
-def generate(households: int, seed: int = 0) -> Case:
-    """A realistic synthetic case of `households` households; the same seed always gives the same case."""
+def generate(households: int, seed: int = 0, districts: int | None = None) -> Case:
+    """A realistic synthetic case of `households` households; the same seed always gives the same case.
+
+    `districts=N` makes a city of N districts instead (see `generate_district`): each district has its own grids,
+    households, lots and volunteers, and the city adds city-wide lots that any household may receive. Without it
+    (the default) the case is one district as it always was, byte for byte.
+    """
+    if districts is not None:
+        _check_districts(households, districts)
     with collector_paused():
-        return _generate(households, seed)
+        if districts is None:
+            return _generate(households, seed)
+        return _generate_city(households, seed, districts)
 
 
 def _generate(households: int, seed: int) -> Case:
@@ -370,35 +398,228 @@ def _generate(households: int, seed: int) -> Case:
     pop = population(households, seed)
     _, r_needs, r_lots, r_vols, r_services = _streams(seed)
     policy = Policy(plan_date=PLAN_DATE)
+    n_items = int(r_needs.integers(10, 41))
+    items = tuple(_CATALOGUE[i] for i in np.sort(r_needs.choice(len(_CATALOGUE), n_items, replace=False)))
+    area = _area(pop, (r_needs, r_lots, r_vols, r_services), items, policy, prefix="", supply_share=1.0)
+    return Case(
+        households=area.households,
+        needs=area.needs,
+        lots=area.lots,
+        volunteers=area.volunteers,
+        services=area.services,
+        policy=policy,
+    )
+
+
+class _Area(NamedTuple):
+    """The tables of one district (or of a whole single-district case), and the units asked of each item."""
+
+    households: tuple[Household, ...]
+    needs: tuple[Need, ...]
+    lots: tuple[Lot, ...]
+    volunteers: tuple[Volunteer, ...]
+    services: tuple[Service, ...]
+    demand: IntArray
+
+
+def _area(
+    pop: Population,
+    streams: tuple[np.random.Generator, np.random.Generator, np.random.Generator, np.random.Generator],
+    items: tuple[_Item, ...],
+    policy: Policy,
+    *,
+    prefix: str,
+    supply_share: float,
+) -> _Area:
+    """The tables of one area from its residents: ids start with `prefix` (a district's `D03/`, or nothing), its
+    own lots supply `supply_share` of what they would alone; with a prefix, a lot without a grid limit is limited to
+    the area's grids and a volunteer for every grid covers the area's."""
+    r_needs, r_lots, r_vols, r_services = streams
     n_grids = int(pop.grid[-1]) + 1
     gw = max(3, len(str(n_grids)))
-    grid_ids = [f"G{g + 1:0{gw}d}" for g in range(n_grids)]
+    grid_ids = [f"{prefix}G{g + 1:0{gw}d}" for g in range(n_grids)]
     sizes = np.bincount(pop.grid, minlength=n_grids)
+    households = sizes.sum()
     within = np.arange(households) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     hids = [f"{grid_ids[g]}-{k + 1:04d}" for g, k in zip(pop.grid.tolist(), within.tolist(), strict=True)]
     hh = _households(pop, hids, grid_ids, policy.tier_names[1])
-    n_items = int(r_needs.integers(10, 41))
-    items = tuple(_CATALOGUE[i] for i in np.sort(r_needs.choice(len(_CATALOGUE), n_items, replace=False)))
     needs, demand = _needs(r_needs, pop, items, hids)
-    lots_ = _lots(r_lots, items, demand, grid_ids, policy.tier_names)
+    supplied = demand if supply_share == 1.0 else np.rint(demand * supply_share).astype(np.int64)
+    lots_ = _lots(r_lots, items, supplied, grid_ids, policy.tier_names)
+    if prefix:  # a district's own lot goes to its own grids only
+        lots_ = lots_._replace(grids=[tuple(grid_ids) if g is None else g for g in lots_.grids])
     lw = max(4, len(str(lots_.item.size)))
     lots = tuple(
-        Lot(lot_id=f"L{k + 1:0{lw}d}", item=items[i].name, quantity=q, donor=d, expires=e, reserved_for=t, grids=g)
+        Lot(
+            lot_id=f"{prefix}L{k + 1:0{lw}d}",
+            item=items[i].name,
+            quantity=q,
+            donor=d,
+            expires=e,
+            reserved_for=t,
+            grids=g,
+        )
         for k, (i, q, d, e, t, g) in enumerate(
             zip(lots_.item.tolist(), lots_.quantity.tolist(), *lots_[2:], strict=True)
         )
     )
 
     v_ids, v_grids, v_hours, v_skills = _volunteers(r_vols, sizes, grid_ids)
+    if prefix:  # a district's volunteer for every grid covers every grid of the district, not of the city
+        v_grids = [tuple(grid_ids) if g == (ALL_GRIDS,) else g for g in v_grids]
     volunteers = tuple(
-        Volunteer(volunteer_id=i, grids=g, hours=h, skills=s)
+        Volunteer(volunteer_id=f"{prefix}{i}", grids=g, hours=h, skills=s)
         for i, g, h, s in zip(v_ids, v_grids, v_hours, v_skills, strict=True)
     )
 
     offered = {s for sk in v_skills for s in sk}
     skills = [(s, w) for s, w in zip(_SKILLS, _SERVICE_SKILL_SHARE, strict=True) if s in offered]
     services = _services(r_services, pop, hids, [s for s, _ in skills], [w for _, w in skills])
-    return Case(households=hh, needs=needs, lots=lots, volunteers=volunteers, services=services, policy=policy)
+    return _Area(hh, needs, lots, volunteers, services, demand)
+
+
+# A city (`districts=N`): districts of about equal size (within a fifth either way), one catalogue for the city,
+# each district's own lots supplying LOCAL_SHARE of what a lone district's would and city-wide lots the rest.
+LOCAL_SHARE = 0.7
+"""In a generated city, the share of supply donated to one district; the rest comes as city-wide lots."""
+
+DISTRICT_SEP = "/"
+"""In a generated city, grid `D03/G001` lies in district `D03`: the district is the grid's name up to the first
+`/` (`allocate.city` reads districts the same way)."""
+
+
+class CityLayout(NamedTuple):
+    """What a generated city decides before any district: district names and sizes, and the city's items."""
+
+    names: tuple[str, ...]
+    sizes: tuple[int, ...]
+    items: tuple[str, ...]
+
+
+def _check_districts(households: int, districts: int) -> None:
+    if isinstance(districts, bool) or not isinstance(districts, int) or districts < 1:
+        raise ValueError(f"The 'districts' parameter of generate must be a whole number >= 1. Got {districts!r}.")
+    if households < districts:
+        raise ValueError(
+            f"The 'households' parameter of generate must be at least 'districts' ({districts}). Got {households}."
+        )
+
+
+def _city_streams(seed: int, districts: int) -> list[np.random.Generator]:
+    """The city's streams: layout, city-wide lots, then one per district (each spawning five like `_streams`)."""
+    return np.random.default_rng([seed, districts, 0xC17]).spawn(districts + 2)
+
+
+def _layout(households: int, seed: int, districts: int) -> tuple[CityLayout, tuple[_Item, ...]]:
+    rng = _city_streams(seed, districts)[0]
+    bounds = np.cumsum(rng.uniform(0.8, 1.2, districts))
+    edges = np.rint(np.concatenate(([0.0], bounds / bounds[-1])) * (households - districts)).astype(np.int64)
+    sizes = (np.diff(edges) + 1).tolist()  # at least one household each
+    n_items = int(rng.integers(10, 41))
+    items = tuple(_CATALOGUE[i] for i in np.sort(rng.choice(len(_CATALOGUE), n_items, replace=False)))
+    width = max(2, len(str(districts)))
+    names = tuple(f"D{d + 1:0{width}d}" for d in range(districts))
+    return CityLayout(names, tuple(sizes), tuple(i.name for i in items)), items
+
+
+def city_layout(households: int, seed: int, districts: int) -> CityLayout:
+    """The districts (names, households) and items of `generate(households, seed, districts=districts)`."""
+    _check_districts(households, districts)
+    return _layout(households, seed, districts)[0]
+
+
+def _district_area(households: int, seed: int, districts: int, district: int, policy: Policy) -> _Area:
+    layout, items = _layout(households, seed, districts)
+    r_hh, *streams = _city_streams(seed, districts)[2 + district].spawn(5)
+    pop = _population(r_hh, layout.sizes[district])
+    prefix = f"{layout.names[district]}{DISTRICT_SEP}"
+    return _area(
+        pop, (streams[0], streams[1], streams[2], streams[3]), items, policy, prefix=prefix, supply_share=LOCAL_SHARE
+    )
+
+
+def generate_district(households: int, seed: int, districts: int, district: int) -> Case:
+    """District `district` (0-based) of `generate(households, seed, districts=districts)`, alone: its households,
+    needs, services, volunteers and its own lots, without the city-wide lots. Made without the other districts, so
+    a worker can make its district where it solves it; the city is the districts' tables one after the other plus
+    `generate_city_lots`."""
+    _check_districts(households, districts)
+    if not 0 <= district < districts:
+        raise ValueError(f"The 'district' parameter must be in 0..{districts - 1}. Got {district!r}.")
+    policy = Policy(plan_date=PLAN_DATE)
+    with collector_paused():
+        a = _district_area(households, seed, districts, district, policy)
+        return Case(
+            households=a.households,
+            needs=a.needs,
+            lots=a.lots,
+            volunteers=a.volunteers,
+            services=a.services,
+            policy=policy,
+        )
+
+
+def generate_city_lots(
+    households: int, seed: int, districts: int, demand: dict[str, int] | None = None
+) -> tuple[Lot, ...]:
+    """The city-wide lots of `generate(households, seed, districts=districts)`: no grid limit, `1 - LOCAL_SHARE` of
+    the supply, ids `CITY/L0001`. `demand` (units asked per item over the whole city) is what the districts ask;
+    without it the districts are generated to count it."""
+    _check_districts(households, districts)
+    layout, items = _layout(households, seed, districts)
+    if demand is None:
+        policy = Policy(plan_date=PLAN_DATE)
+        demand = {}
+        for d in range(districts):
+            for n in _district_area(households, seed, districts, d, policy).needs:
+                demand[n.item] = demand.get(n.item, 0) + n.quantity
+    asked = np.array([demand.get(name, 0) for name in layout.items], dtype=np.int64)
+    return _city_lots(_city_streams(seed, districts)[1], items, asked, layout.names)
+
+
+def _city_lots(
+    rng: np.random.Generator, items: tuple[_Item, ...], demand: IntArray, names: tuple[str, ...]
+) -> tuple[Lot, ...]:
+    tiers = Policy(plan_date=PLAN_DATE).tier_names
+    lots_ = _lots(rng, items, np.rint(demand * (1 - LOCAL_SHARE)).astype(np.int64), list(names), tiers, local=False)
+    lw = max(4, len(str(lots_.item.size)))
+    return tuple(
+        Lot(
+            lot_id=f"CITY{DISTRICT_SEP}L{k + 1:0{lw}d}",
+            item=items[i].name,
+            quantity=q,
+            donor=d,
+            expires=e,
+            reserved_for=t,
+        )
+        for k, (i, q, d, e, t) in enumerate(
+            zip(
+                lots_.item.tolist(),
+                lots_.quantity.tolist(),
+                lots_.donor,
+                lots_.expires,
+                lots_.reserved_for,
+                strict=True,
+            )
+        )
+    )
+
+
+def _generate_city(households: int, seed: int, districts: int) -> Case:
+    """`generate(..., districts=...)`: the districts' tables in district order, then the city-wide lots."""
+    layout, items = _layout(households, seed, districts)
+    policy = Policy(plan_date=PLAN_DATE)
+    areas = [_district_area(households, seed, districts, d, policy) for d in range(districts)]
+    demand = np.sum([a.demand for a in areas], axis=0).astype(np.int64)
+    city = _city_lots(_city_streams(seed, districts)[1], items, demand, layout.names)
+    return Case(
+        households=tuple(h for a in areas for h in a.households),
+        needs=tuple(n for a in areas for n in a.needs),
+        lots=tuple(lot for a in areas for lot in a.lots) + city,
+        volunteers=tuple(v for a in areas for v in a.volunteers),
+        services=tuple(s for a in areas for s in a.services),
+        policy=policy,
+    )
 
 
 # The demo, 幸福里社区: nine buildings of three units, six floors and two flats a floor (ids like 3-2-401),

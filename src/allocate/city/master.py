@@ -1,0 +1,253 @@
+"""The master step: the shared (city-wide) lots divided among the parts before any part is solved.
+
+It sees each part only in aggregate, per item and tier: the units its needs ask (`demand`), and the units its own
+lots give them (`cover`). The cover is measured: each part is first solved with its own lots only (the *probe*,
+`probe_demand`), so what its lots can give each tier, under every rule inside the district (grid limits, expiry,
+earmarks, volunteers), is known exactly. (`part_demand` estimates it without a solve: usable lots of the item
+handed to the tiers in priority order, each tier taking from the lots reserved most narrowly first.) The part's
+*fill* of an item in a tier is (cover + share) / demand, and the shared lots are divided by the rule a single solve
+follows for needs:
+
+1. **Strict priority.** Tier by tier, highest first, and what a higher tier was given is never taken back (a lot
+   reserved for a tier gives only to that tier and higher ones; a lot limited to grids, only to the districts
+   those grids lie in; an expired lot, to nobody).
+2. **Leximin on aggregate fills, in whole units.** Within a tier the lowest fill is raised first: every part that
+   still asks rises to a common level (the largest one that the lots can still carry, found by bisection and a
+   max-flow feasibility test), then, lowest fill first, each part takes one more unit if the lots can still carry
+   it and otherwise stops for good. A part never takes more than its demand less its cover.
+3. **Ties** between parts at the same fill go to the part whose `item/district` comes first in the seeded rank
+   (`allocate.core.index.seeded_rank` with the policy's seed), so no district is always first.
+4. **Return.** A part may not use all of its share (its households may be out of volunteers' reach). After the
+   parts are solved, each lot's unused units are divided again, the same way, among the parts whose needs are
+   still short (their cover now being what they received), and those parts are solved again (at most
+   `RETURN_ROUNDS` times; `allocate.city.solve`). Units that no part's residual demand asks for stay undivided:
+   then every eligible need can have all it asks.
+
+Each lot's share per part is then read from one max-flow that carries the divided units (the same graph as the
+tests). The master step is small: one item at a time, parts x tiers nodes and a node per shared lot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from ortools.graph.python import max_flow
+
+from allocate.city.split import SharedLot
+from allocate.core.index import seeded_rank
+from allocate.plan import Plan
+from allocate.schema import Case, Policy
+
+IntMatrix = npt.NDArray[np.int64]
+_BIG = 1 << 50
+RETURN_ROUNDS = 3
+"""Most times unused shares are divided again and the receiving parts solved again (step 4)."""
+_STEPS = 50  # bisection steps for the common level: far below one unit at any demand the case allows
+
+
+@dataclass(frozen=True)
+class PartDemand:
+    """One part in aggregate: per item, units asked per tier and units its own lots could give per tier."""
+
+    demand: Mapping[str, tuple[int, ...]]
+    cover: Mapping[str, tuple[int, ...]]
+
+
+def probe_demand(case: Case, plan: Plan) -> PartDemand:
+    """The aggregate of a part from its probe: `plan` solves the part with its own lots only, and the cover is what
+    those lots gave each tier in it (exact where `part_demand` estimates)."""
+    return received_demand(case, [(a.need_id, a.lot_id, a.quantity) for a in plan.allocations])
+
+
+def received_demand(case: Case, rows: Sequence[tuple[str, str, int]]) -> PartDemand:
+    """A solved part's aggregate: its demand, and as cover what its plan's allocation `rows` gave each tier."""
+    n_tiers = len(case.policy.tiers)
+    got: dict[str, int] = {}
+    for need, _, units in rows:
+        got[need] = got.get(need, 0) + units
+    demand: dict[str, list[int]] = {}
+    cover: dict[str, list[int]] = {}
+    for n, rank in zip(case.needs, case.need_tiers, strict=True):
+        demand.setdefault(n.item, [0] * n_tiers)[rank] += n.quantity
+        cover.setdefault(n.item, [0] * n_tiers)[rank] += got.get(n.need_id, 0)
+    return PartDemand({i: tuple(d) for i, d in demand.items()}, {i: tuple(c) for i, c in cover.items()})
+
+
+def part_demand(case: Case) -> PartDemand:
+    """The aggregate of a part's case (its own lots only, before any share): demand and cover per item and tier."""
+    policy = case.policy
+    n_tiers = len(policy.tiers)
+    day = policy.effective_date()
+    demand: dict[str, list[int]] = {}
+    for n, rank in zip(case.needs, case.need_tiers, strict=True):
+        demand.setdefault(n.item, [0] * n_tiers)[rank] += n.quantity
+    lots: dict[str, list[tuple[int, int]]] = {}
+    for lot in case.lots:
+        if lot.quantity > 0 and lot.usable_on(day) and lot.item in demand:
+            limit = n_tiers - 1 if lot.reserved_for is None else policy.rank(lot.reserved_for)
+            lots.setdefault(lot.item, []).append((limit, lot.quantity))
+    cover: dict[str, tuple[int, ...]] = {}
+    for item, asked in demand.items():
+        left = sorted(lots.get(item, []))  # narrowest reservation first
+        units = [q for _, q in left]
+        got = [0] * n_tiers
+        for t in range(n_tiers):
+            want = asked[t]
+            for k, (limit, _) in enumerate(left):
+                if want == 0:
+                    break
+                if limit >= t and units[k]:
+                    take = min(want, units[k])
+                    units[k] -= take
+                    want -= take
+                    got[t] += take
+        cover[item] = tuple(got)
+    return PartDemand({i: tuple(d) for i, d in demand.items()}, cover)
+
+
+@dataclass(frozen=True)
+class Division:
+    """The master step's answer: each shared lot's units per part, and per item the units given per part and tier."""
+
+    shares: Mapping[str, tuple[tuple[int, int], ...]]  # lot id -> ((part, units), ...), units > 0, by part
+    given: Mapping[str, tuple[tuple[int, ...], ...]]  # item -> per part, units per tier
+
+    def units(self, part: int) -> dict[str, int]:
+        """Units of each shared lot that `part` gets (lots it gets nothing of are absent)."""
+        return {lot: u for lot, split in self.shares.items() for p, u in split if p == part}
+
+
+class _Network:
+    """Shared lots of one item -> (part, tier) -> sink: can the lots carry a given matrix of units?"""
+
+    def __init__(self, quantity: list[int], parts: list[tuple[int, ...]], limit: list[int], shape: tuple[int, int]):
+        self.quantity, self.parts, self.limit, self.shape = quantity, parts, limit, shape
+        n_tiers = shape[1]
+        reach = np.zeros(shape, np.bool_)
+        for ps, r in zip(parts, limit, strict=True):
+            reach[np.ix_(list(ps), range(r + 1))] = True
+        self.reach = reach
+        tails, heads, lot_of = [], [], []
+        for lot, (ps, r) in enumerate(zip(parts, limit, strict=True)):
+            for p in ps:
+                for t in range(min(r, n_tiers - 1) + 1):
+                    tails.append(2 + lot)
+                    heads.append(2 + len(quantity) + p * n_tiers + t)
+                    lot_of.append(lot)
+        self.tails, self.heads = np.asarray(tails, np.int64), np.asarray(heads, np.int64)
+        self.lot_of = np.asarray(lot_of, np.int64)
+        self.part_of = (self.heads - 2 - len(quantity)) // n_tiers if heads else np.zeros(0, np.int64)
+
+    def _solve(self, units: IntMatrix) -> tuple[bool, max_flow.SimpleMaxFlow, int]:
+        n_lots = len(self.quantity)
+        flow = max_flow.SimpleMaxFlow()
+        flow.add_arcs_with_capacity(
+            np.zeros(n_lots, np.int64), np.arange(2, 2 + n_lots, dtype=np.int64), np.asarray(self.quantity, np.int64)
+        )
+        first = flow.num_arcs()
+        flow.add_arcs_with_capacity(self.tails, self.heads, np.full(self.tails.size, _BIG, np.int64))
+        flat = units.reshape(-1)
+        wanted = np.flatnonzero(flat > 0)
+        flow.add_arcs_with_capacity(2 + n_lots + wanted, np.ones(wanted.size, np.int64), flat[wanted])
+        total = int(flat.sum())
+        if total == 0:
+            return True, flow, first
+        status = flow.solve(0, 1)
+        assert status == flow.OPTIMAL, status
+        return flow.optimal_flow() == total, flow, first
+
+    def carries(self, units: IntMatrix) -> bool:
+        """Whether the lots can give `units[part, tier]` at once."""
+        return self._solve(units)[0]
+
+    def per_lot(self, units: IntMatrix) -> IntMatrix:
+        """Units of each lot (rows) to each part (columns) in one way of carrying `units`."""
+        ok, flow, first = self._solve(units)
+        assert ok
+        out = np.zeros((len(self.quantity), self.shape[0]), np.int64)
+        if int(units.sum()) and self.tails.size:
+            arcs = np.arange(first, first + self.tails.size, dtype=np.int64)
+            np.add.at(out, (self.lot_of, self.part_of), flow.flows(arcs))
+        return out
+
+
+def _fill(
+    net: _Network, given: IntMatrix, tier: int, base: IntMatrix, demand: IntMatrix, cap: IntMatrix, tie: IntMatrix
+) -> None:
+    """Raise column `tier` of `given` by leximin on (base + extra) / demand, extra <= cap (see the module doc)."""
+    n_parts = given.shape[0]
+    active = [p for p in range(n_parts) if cap[p] > 0 and demand[p] > 0 and net.reach[p, tier]]
+    extra = np.zeros(n_parts, np.int64)
+
+    def at(level: float) -> IntMatrix:
+        out = extra.copy()
+        for p in active:
+            out[p] = min(int(cap[p]), max(int(extra[p]), int(np.floor(level * demand[p] - base[p] + 1e-9))))
+        return out
+
+    def fits(more: IntMatrix) -> bool:
+        trial = given.copy()
+        trial[:, tier] += more
+        return net.carries(trial)
+
+    rounds = 0
+    while active:
+        rounds += 1
+        top = at(1.0)
+        if fits(top) or rounds > 4 * n_parts + 8:
+            extra = top if fits(top) else extra
+            break
+        low = min((base[p] + extra[p]) / demand[p] for p in active)
+        high = 1.0
+        for _ in range(_STEPS):
+            mid = (low + high) / 2
+            if fits(at(mid)):
+                low = mid
+            else:
+                high = mid
+        extra = at(low)
+        stopped = set()
+        for p in sorted(active, key=lambda p: ((base[p] + extra[p]) / demand[p], tie[p])):
+            if extra[p] >= cap[p]:
+                continue
+            extra[p] += 1
+            if not fits(extra):
+                extra[p] -= 1
+                stopped.add(p)
+        active = [p for p in active if p not in stopped and extra[p] < cap[p]]
+    given[:, tier] += extra
+
+
+def divide(
+    shared: Sequence[SharedLot], demands: Sequence[PartDemand], names: Sequence[str], policy: Policy
+) -> Division:
+    """Divide the shared lots among the parts `names` with aggregates `demands` (see the module doc)."""
+    n_parts, n_tiers = len(names), len(policy.tiers)
+    day = policy.effective_date()
+    by_item: dict[str, list[SharedLot]] = {}
+    for s in shared:
+        if s.lot.quantity > 0 and s.lot.usable_on(day):
+            by_item.setdefault(s.lot.item, []).append(s)
+    shares: dict[str, list[tuple[int, int]]] = {}
+    given_out: dict[str, tuple[tuple[int, ...], ...]] = {}
+    for item in sorted(by_item):
+        lots = by_item[item]
+        zero = (0,) * n_tiers
+        demand = np.array([d.demand.get(item, zero) for d in demands], np.int64).reshape(n_parts, n_tiers)
+        cover = np.array([d.cover.get(item, zero) for d in demands], np.int64).reshape(n_parts, n_tiers)
+        limit = [n_tiers - 1 if s.lot.reserved_for is None else policy.rank(s.lot.reserved_for) for s in lots]
+        net = _Network([s.lot.quantity for s in lots], [s.parts for s in lots], limit, (n_parts, n_tiers))
+        tie = seeded_rank([f"{item}/{name}" for name in names], policy.seed)
+        given = np.zeros((n_parts, n_tiers), np.int64)
+        for t in range(n_tiers):  # 1-3: strict priority, leximin on (cover + share) / demand
+            _fill(net, given, t, cover[:, t], demand[:, t], np.maximum(demand[:, t] - cover[:, t], 0), tie)
+        per_lot = net.per_lot(given)
+        for k, s in enumerate(lots):
+            split = [(p, int(u)) for p, u in enumerate(per_lot[k].tolist()) if u > 0]
+            if split:
+                shares[s.lot.lot_id] = split
+        given_out[item] = tuple(tuple(int(u) for u in row) for row in given.tolist())
+    return Division({lot: tuple(v) for lot, v in shares.items()}, given_out)

@@ -1,0 +1,83 @@
+"""The master step on small named cases whose division is checked by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from allocate.city import PartDemand, SharedLot, divide
+from allocate.schema import Lot, Policy
+
+POLICY = Policy(plan_date=dt.date(2026, 12, 1))  # tiers: critical, vulnerable, elderly, general
+NAMES = ("A", "B")
+
+
+def _part(demand: tuple[int, ...], cover: tuple[int, ...] = (0, 0, 0, 0)) -> PartDemand:
+    return PartDemand({"rice": demand}, {"rice": cover})
+
+
+def _lot(lot_id: str, quantity: int, **kw: object) -> Lot:
+    return Lot(lot_id=lot_id, item="rice", quantity=quantity, **kw)
+
+
+def test_priority_then_even_split() -> None:
+    """10 units, each district asks 4 critical and 6 general: critical is filled (4 + 4), the 2 left split 1 + 1."""
+    parts = [_part((4, 0, 0, 6)), _part((4, 0, 0, 6))]
+    got = divide([SharedLot(_lot("C1", 10), (0, 1))], parts, NAMES, POLICY)
+    assert got.shares == {"C1": ((0, 5), (1, 5))}
+    assert got.given["rice"] == ((4, 0, 0, 1), (4, 0, 0, 1))
+
+
+def test_own_lots_count_first() -> None:
+    """A's own lots fill 8 of its 10 critical units, B has none: 6 shared units all go to B (fills 0.8 and 0.6)."""
+    parts = [_part((10, 0, 0, 0), (8, 0, 0, 0)), _part((10, 0, 0, 0))]
+    got = divide([SharedLot(_lot("C1", 6), (0, 1))], parts, NAMES, POLICY)
+    assert got.shares == {"C1": ((1, 6),)}
+
+
+def test_fills_even_out_in_proportion_to_demand() -> None:
+    """A asks 30, B asks 10 (one tier), 20 units: both reach fill 1/2, so A gets 15 and B 5."""
+    parts = [_part((0, 0, 30, 0)), _part((0, 0, 10, 0))]
+    got = divide([SharedLot(_lot("C1", 20), (0, 1))], parts, NAMES, POLICY)
+    assert got.shares == {"C1": ((0, 15), (1, 5))}
+
+
+def test_reserved_lot_skips_lower_tiers() -> None:
+    """A lot reserved for `vulnerable` gives B's vulnerable need, never A's general one; the open lot serves A."""
+    parts = [_part((0, 0, 0, 5)), _part((0, 3, 0, 0))]
+    lots = [SharedLot(_lot("R", 5, reserved_for="vulnerable"), (0, 1)), SharedLot(_lot("O", 2), (0, 1))]
+    got = divide(lots, parts, NAMES, POLICY)
+    assert got.shares == {"R": ((1, 3),), "O": ((0, 2),)}
+
+
+def test_grid_limit_keeps_a_lot_to_its_districts() -> None:
+    """A lot limited to A's and C's grids gives nothing to B, however short B is."""
+    parts = [_part((0, 0, 0, 2)), _part((0, 0, 0, 50)), _part((0, 0, 0, 2))]
+    got = divide([SharedLot(_lot("C1", 10), (0, 2))], parts, ("A", "B", "C"), POLICY)
+    assert got.shares == {"C1": ((0, 2), (2, 2))}
+
+
+def test_expired_lot_goes_to_nobody() -> None:
+    """A shared lot that expired before the plan date is divided among no one."""
+    parts = [_part((1, 0, 0, 0)), _part((1, 0, 0, 0))]
+    lot = _lot("C1", 10, expires=dt.date(2026, 11, 30))
+    assert divide([SharedLot(lot, (0, 1))], parts, NAMES, POLICY).shares == {}
+
+
+def test_tie_follows_the_seeded_rank() -> None:
+    """One unit, two equal districts: it goes to the district whose `rice/<name>` ranks first under the seed (B for
+    seed 0), and the other way round for a seed that ranks A first."""
+    parts = [_part((1, 0, 0, 0)), _part((1, 0, 0, 0))]
+    lots = [SharedLot(_lot("C1", 1), (0, 1))]
+    assert divide(lots, parts, NAMES, POLICY).shares == {"C1": ((1, 1),)}
+    seeded = [POLICY.model_copy(update={"seed": s}) for s in range(1, 50)]
+    assert any(divide(lots, parts, NAMES, p).shares == {"C1": ((0, 1),)} for p in seeded)
+
+
+def test_several_lots_are_carried_together() -> None:
+    """Two lots of 3 and 4 for 7 units asked 5 + 2: each district's share is carried by the lots, 7 in all."""
+    parts = [_part((5, 0, 0, 0)), _part((2, 0, 0, 0))]
+    lots = [SharedLot(_lot("C1", 3), (0, 1)), SharedLot(_lot("C2", 4), (0, 1))]
+    got = divide(lots, parts, NAMES, POLICY)
+    per_part = [sum(u for split in got.shares.values() for p, u in split if p == k) for k in (0, 1)]
+    assert per_part == [5, 2]
+    assert all(sum(u for _, u in got.shares[lot]) <= q for lot, q in (("C1", 3), ("C2", 4)))
