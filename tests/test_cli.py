@@ -178,6 +178,25 @@ def test_generate_then_validate(tmp_path: Path) -> None:
     assert run("validate", str(folder)).exit_code == 0
 
 
+def test_generate_a_city_of_districts(tmp_path: Path) -> None:
+    """`--districts N` writes a city whose grids lie in N districts (`D01/G001`); more districts than households is a
+    usage error, and without it the case is the one it always was."""
+    from allocate.generate import generate
+    from allocate.io import read_case
+
+    r = run("generate", "--households", "60", "--seed", "2", "--districts", "3", str(tmp_path / "city"))
+    assert r.exit_code == 0, r.output
+    assert "in 3 districts" in r.output
+    city = read_case(tmp_path / "city")
+    assert {h.grid.split("/")[0] for h in city.households} == {"D01", "D02", "D03"}
+    assert city.households == generate(60, 2, districts=3).households
+    refused = run("generate", "--households", "2", "--districts", "3", str(tmp_path / "few"))
+    assert refused.exit_code == 2
+    assert "3 districts need at least 3 households" in refused.output
+    assert run("generate", "--households", "2", "--districts", "0", str(tmp_path / "none")).exit_code == 2
+    assert not (tmp_path / "few").exists()
+
+
 def test_demo_solves_and_runs_again(tmp_path: Path) -> None:
     """`demo` writes the bundled case and its verified plan; run again (the README's first command twice), it
     replaces its own earlier output and says so."""
@@ -635,16 +654,19 @@ Options:
   -h, --help  Show this message and exit.
 
 Commands:
+  city      Solve CASE district by district on Dask and write the merged,...
   demo      Solve the bundled example community: its case goes to...
   explain   Say, for one household, what it asked, what it got from which...
   generate  Write a realistic synthetic case to FOLDER.
+  round     Rounds of an operation: plan the next one into a ledger, list...
   sheets    Write the papers to carry for the plan in PLAN: a page per...
   solve     Solve CASE and write the verified plan, unmet needs,...
   template  Write empty tables (headers and one example row) and the...
   validate  Check a case (CSV folder or .xlsx workbook) and summarise it;...
   verify    Check the plan in OUT (ours, hand-made or another tool's)...
 """
-"""`allocate --help` in an 80-column terminal, as click wrote it before the help moved to the catalog."""
+"""`allocate --help` in an 80-column terminal, as click wrote it before the help moved to the catalog (and
+`round` and `city` were registered)."""
 
 
 def english_help(*args: str) -> str:
@@ -664,6 +686,8 @@ def test_english_help_is_as_it_was() -> None:
     assert "  --marginal-limit INTEGER RANGE  Grids whose extra volunteer hour is measured\n" in solve
     assert "says so.  [x>0]\n" in solve
     assert "  --households INTEGER RANGE  How many households.  [x>=1; required]\n" in english_help("generate")
+    assert english_help("round", "plan").startswith("Usage: allocate round plan [OPTIONS] OPDIR CASE\n")
+    assert english_help("city").startswith("Usage: allocate city [OPTIONS] CASE\n")
 
 
 def test_every_help_text_is_in_the_catalog_in_both_languages() -> None:
@@ -677,13 +701,21 @@ def test_every_help_text_is_in_the_catalog_in_both_languages() -> None:
     assert cli.help == MESSAGES["help_cli"][0]
     zh_main = CliRunner().invoke(cli, ["--help"], prog_name="allocate", env={"LANG": "zh_CN.UTF-8"}).output
     assert flat(MESSAGES["help_cli"][1]) in flat(zh_main)
-    for name, command in cli.commands.items():
+    commands = [((name,), command) for name, command in cli.commands.items()]
+    for group, command in list(commands):  # `round plan`, `round list`, ...
+        if isinstance(command, click.Group):
+            commands += [((*group, name), sub) for name, sub in command.commands.items()]
+    assert {"city", "round", "round plan", "round list", "round show", "round check"} <= {
+        " ".join(n) for n, _ in commands
+    }
+    for names, command in commands:
         key = getattr(command, "help_key", None)
-        assert key in MESSAGES, name
+        assert key in MESSAGES, names
         options = [p for p in command.params if isinstance(p, click.Option)]
         keys = [key, *(getattr(o, "help_key", None) for o in options)]
-        assert all(k in MESSAGES for k in keys), (name, keys)
-        en, zh = english_help(name), run(name, "--help", "--lang", "zh").output
+        assert all(k in MESSAGES for k in keys), (names, keys)
+        zh = CliRunner().invoke(cli, [*names, "--help"], prog_name="allocate", env={"LANG": "zh_CN.UTF-8"}).output
+        en = english_help(*names)
         for k in keys:
             assert flat(MESSAGES[k][0]) in flat(en), k
             assert flat(MESSAGES[k][1]) in flat(zh), k

@@ -316,7 +316,7 @@ WORD = re.compile(r"[A-Za-z]{3,}")
 NOT_WORDS = re.compile(
     "|".join(
         (
-            r"[\w.-]+\.(?:csv|toml|xlsx|html|json|txt)\b",  # a file's name
+            r"[\w.-]+\.(?:csv|toml|xlsx|html|json|txt|sqlite)\b",  # a file's name
             r"(?:/[\w.-]+)+",  # a path
             r"'[^'\s]*'",  # a value as typed, quoted: 'valdate', 'ortools'
             r"(?<![\w-])--?[a-z][a-z-]*",  # an option, as typed: --lang, -o
@@ -325,16 +325,20 @@ NOT_WORDS = re.compile(
             r"pip install \S+",  # a command to type
             r"\bE[A-Z]{2,}\b",  # the system's code of an error (EIO), given instead of its English words
             r"\[[a-z|]+\]",  # the values an option takes, as typed: [auto|highs|ortools|pulp]
+            r"\b[A-Z]+(?:_[A-Z]+)+\b",  # an environment variable, as typed: ALLOCATE_LEDGER
         )
     )
 )
 ALLOWED_WORDS = frozenset(
-    {"allocate", "demo", "explain", "generate", "sheets", "solve", "template", "validate", "verify"}  # commands
-    | {"CASE", "OUT", "PLAN", "FOLDER", "COLUMNS"}  # the names --help gives the arguments
+    {"allocate", "city", "demo", "explain", "generate", "round", "sheets", "solve", "template", "validate", "verify"}
+    | {"plan", "list", "show", "check"}  # the commands of `allocate round`
+    | {"CASE", "OUT", "PLAN", "FOLDER", "COLUMNS", "OPDIR", "NUMBER"}  # the names --help gives the arguments
+    | {"URL", "NAME", "ADDRESS"}  # and the values of options
     | {"critical", "vulnerable", "elderly", "general"}  # the default tiers' names, as policy.toml spells them
     | {"true", "false", "yes"}  # spellings a yes/no cell accepts
     | set(Policy.model_fields)  # the settings of policy.toml, as typed there
-    | {"CSV", "UTF", "TOML", "NUL", "Excel", "WPS", "JSON", "HTML", "HiGHS"}  # names of formats, bytes and programs
+    | {"CSV", "UTF", "TOML", "NUL", "Excel", "WPS", "JSON", "HTML", "HiGHS", "SHA"}  # formats, bytes, programs
+    | {"Dask", "SQLite", "PostgreSQL", "postgresql", "psycopg"}  # as a database URL names them
     | {"RuntimeError"}  # the type of an unexpected exception, kept in the message to report
 )
 """The words a Chinese line may hold: things to type or find, never a sentence."""
@@ -756,13 +760,75 @@ def plan_date_unreadable(tmp: Path, mp: pytest.MonkeyPatch) -> tuple[Result, int
 
 def _help_of(command: str) -> Scenario:
     def help_in_a_chinese_locale(tmp: Path, mp: pytest.MonkeyPatch) -> tuple[Result, int, str]:
-        return run(command, "--help", env=CHINESE_LOCALE), 0, f"用法：allocate {command} [选项]"
+        return run(*command.split(), "--help", env=CHINESE_LOCALE), 0, f"用法：allocate {command} [选项]"
 
     return help_in_a_chinese_locale
 
 
-for _command in ("demo", "explain", "generate", "sheets", "solve", "template", "validate", "verify"):
-    SCENARIOS[f"help_of_{_command}"] = _help_of(_command)
+COMMANDS = (
+    *("city", "demo", "explain", "generate", "sheets", "solve", "template", "validate", "verify"),
+    *("round", "round plan", "round list", "round show", "round check"),
+)
+"""Every command and subcommand, as typed after `allocate`."""
+
+for _command in COMMANDS:
+    SCENARIOS[f"help_of_{_command.replace(' ', '_')}"] = _help_of(_command)
+
+
+def test_every_command_has_its_chinese_help_checked() -> None:
+    """`COMMANDS` names every command of `allocate` and of its groups, so each help page is checked above."""
+    import click
+
+    found = set(cli.commands)
+    for name, command in cli.commands.items():
+        if isinstance(command, click.Group):
+            found |= {f"{name} {sub}" for sub in command.commands}
+    assert found == set(COMMANDS)
+
+
+@scenario
+def round_without_a_ledger(tmp: Path, mp: pytest.MonkeyPatch) -> tuple[Result, int, str]:
+    return run("round", "list", tmp / "幸福里", "--lang", "zh"), 2, "没有台账：请先在此规划一轮"
+
+
+@scenario
+def round_plan_without_its_case(tmp: Path, mp: pytest.MonkeyPatch) -> tuple[Result, int, str]:
+    return run("round", "plan", tmp / "幸福里", env=CHINESE_LOCALE), 2, "错误：缺少参数 'CASE'"
+
+
+@scenario
+def round_show_of_round_zero(tmp: Path, mp: pytest.MonkeyPatch) -> tuple[Result, int, str]:
+    r = run("round", "show", tmp / "幸福里", "0", env=CHINESE_LOCALE)
+    return r, 2, "'NUMBER' 的值有误：'0' 太小：应不小于 1"
+
+
+@scenario
+def round_plan_of_a_chinese_case_with_a_bad_option(tmp: Path, mp: pytest.MonkeyPatch) -> tuple[Result, int, str]:
+    return run("round", "plan", tmp / "幸福里", write(tmp / "社区", FULL), "--bogus"), 2, "错误：没有选项 --bogus"
+
+
+@scenario
+def city_without_its_output(tmp: Path, mp: pytest.MonkeyPatch) -> tuple[Result, int, str]:
+    return run("city", write(tmp / "社区", FULL)), 2, "错误：缺少选项 '-o' / '--out'"
+
+
+@scenario
+def city_output_not_empty(tmp: Path, mp: pytest.MonkeyPatch) -> tuple[Result, int, str]:
+    case, out = solved(tmp)
+    return run("city", case, "-o", out), 2, "已存在且不是空的"
+
+
+@scenario
+def city_districts_without_their_columns(tmp: Path, mp: pytest.MonkeyPatch) -> tuple[Result, int, str]:
+    (tmp / "区.csv").write_text("甲,乙\n东区,一区\n", encoding="utf-8")
+    r = run("city", write(tmp / "社区", FULL), "-o", tmp / "计划", "--districts", tmp / "区.csv")
+    return r, 2, "须有 网格 和 区 两列"
+
+
+@scenario
+def more_districts_than_households(tmp: Path, mp: pytest.MonkeyPatch) -> tuple[Result, int, str]:
+    r = run("generate", "--households", "2", "--districts", "3", "--lang", "zh", tmp / "案例")
+    return r, 2, "3 个区至少需要 3 户住户"
 
 
 @scenario
@@ -772,7 +838,7 @@ def help_of_allocate(tmp: Path, mp: pytest.MonkeyPatch) -> tuple[Result, int, st
 
 @scenario
 def bare_allocate(tmp: Path, mp: pytest.MonkeyPatch) -> tuple[Result, int, str]:
-    return run(env=CHINESE_LOCALE), 2, "命令：\n  demo "
+    return run(env=CHINESE_LOCALE), 2, "命令：\n  city "
 
 
 @scenario
@@ -857,7 +923,7 @@ def test_chinese_help_lines_fit_the_terminal_by_display_width() -> None:
     characters), so no line of a Chinese page is wider than the English page's width."""
     from allocate.text import display_width
 
-    pages = [run(*c, "--help", env=CHINESE_LOCALE).output for c in [(), *[(n,) for n in cli.commands]]]
+    pages = [run(*c.split(), "--help", env=CHINESE_LOCALE).output for c in ["", *COMMANDS]]
     too_wide = [line for page in pages for line in page.splitlines() if display_width(line) > 80]
     assert too_wide == []
     assert all(p.startswith("用法：") for p in pages)

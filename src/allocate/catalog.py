@@ -382,9 +382,17 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "{case}",
         "工作簿模板已写入 {case}（旁边有 policy.toml）；填好后运行：allocate validate {case}",
     ),
+    "cli_districts_households": (
+        "{districts} districts need at least {districts} households (--households is {households})",
+        "{districts} 个区至少需要 {districts} 户住户（--households 为 {households}）",
+    ),
     "cli_wrote_generated": (
         "wrote a case of {n} households (seed {seed}) to {folder}",
         "已生成 {n} 户的案例（种子 {seed}），写入 {folder}",
+    ),
+    "cli_wrote_generated_city": (
+        "wrote a city of {n} households in {districts} districts (seed {seed}) to {folder}",
+        "已生成 {districts} 个区共 {n} 户的城市案例（种子 {seed}），写入 {folder}",
     ),
     "cli_demo_replaced": ("replaced the demo written earlier in {out}", "已替换 {out} 中先前写入的示例"),
     "cli_demo_case": ("the demo case is in {case}", "示例案例在 {case}"),
@@ -611,6 +619,12 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "help_generate": ("Write a realistic synthetic case to FOLDER.", "把一个逼真的模拟案例写入 FOLDER。"),
     "help_generate_households": ("How many households.", "住户数。"),
     "help_generate_seed": ("Same seed, same case.", "随机种子：种子相同，案例就相同。"),
+    "help_generate_districts": (
+        "Make a city of N districts (grids D01/G001, ...), each with its own lots and volunteers, plus city-wide "
+        "lots (default: one community).",
+        "生成一个有 N 个区的城市（网格 D01/G001 等），每个区有自己的物资和志愿者，另有全市共用的物资（默认：一个"
+        "社区）。",
+    ),
     "help_solve": (
         "Solve CASE and write the verified plan, unmet needs, summary.json and report.html to OUT.",
         "求解 CASE，把校验过的方案、未满足的需求、summary.json 和 report.html 写入 OUT。",
@@ -674,6 +688,87 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "help_sheets_force": (
         "Replace OUT if it holds earlier sheets (a folder holding other files is refused).",
         "OUT 中是先前的任务单时替换它（有其他文件的文件夹不会被替换）。",
+    ),
+    "help_round": (
+        "Rounds of an operation: plan the next one into a ledger, list them, show or check them.\n\n"
+        "OPDIR is the operation's folder: its ledger (ledger.sqlite, unless --db names a database) and one output "
+        "folder per round (round-001, a correction round-001-r2).",
+        "一次行动的多轮分配：规划下一轮并记入台账，列出各轮，查看或核对。\n\n"
+        "OPDIR 是行动文件夹：其中有台账（ledger.sqlite，除非用 --db 指定数据库）和每轮一个输出文件夹（round-001，"
+        "更正为 round-001-r2）。",
+    ),
+    "help_round_plan": (
+        "Plan the next round of the operation in OPDIR from CASE: write OPDIR/round-NNN and record it.",
+        "用 CASE 规划 OPDIR 中行动的下一轮：写入 OPDIR/round-NNN 并记入台账。",
+    ),
+    "help_round_list": (
+        "List the rounds of the operation in OPDIR, one line each.",
+        "列出 OPDIR 中行动的各轮，每轮一行。",
+    ),
+    "help_round_show": (
+        "Show round NUMBER: when, from which inputs (SHA-256), under which policy, its status and outputs.",
+        "查看第 NUMBER 轮：何时规划、用了哪些输入（SHA-256）、依据哪份政策，以及方案状态和输出文件。",
+    ),
+    "help_round_check": (
+        "Check the ledger against itself and the output folders in OPDIR; exit 4 if they disagree.",
+        "核对台账本身及其与 OPDIR 中各输出文件夹是否一致；不一致时退出码为 4。",
+    ),
+    "help_round_db": (
+        "The ledger's database, e.g. postgresql+psycopg://user@host/db (default: OPDIR/ledger.sqlite). "
+        "Environment: ALLOCATE_LEDGER.",
+        "台账所在的数据库，如 postgresql+psycopg://用户@主机/数据库（默认：OPDIR/ledger.sqlite）。"
+        "也可用环境变量 ALLOCATE_LEDGER 指定。",
+    ),
+    "help_round_operation": (
+        "The operation in the ledger (default: with --db, OPDIR's folder name; else the one in OPDIR's ledger).",
+        "台账中的行动名称（默认：用 --db 时为 OPDIR 的文件夹名；否则为 OPDIR 台账中唯一的行动）。",
+    ),
+    "help_round_correct": (
+        "Plan round N again, as a correction: a new record that supersedes its current one (nothing is changed or "
+        "deleted).",
+        "重新规划第 N 轮，作为更正：新增一条记录取代该轮现有的记录（不修改、不删除任何内容）。",
+    ),
+    "help_round_note": ("Why (with --correct), kept in the record.", "更正的原因（与 --correct 一起用），记入记录。"),
+    "help_round_lang": (
+        "Language of what is printed: English or Chinese. Default: the locale's.",
+        "显示所用的语言：英文或中文。默认与系统的区域设置相同。",
+    ),
+    "help_round_all": ("Also the records corrections superseded.", "也列出已被更正取代的记录。"),
+    "help_round_revision": (
+        "A superseded record of the round (default: current).",
+        "该轮某一版已被取代的记录（默认：现行记录）。",
+    ),
+    "help_round_json": (
+        "Print the record as JSON for apps (without its rows).",
+        "以 JSON 格式输出记录，供其他程序读取（不含分配和上门明细）。",
+    ),
+    "help_city": (
+        "Solve CASE district by district on Dask and write the merged, verified plan to OUT.\n\n"
+        "A grid's district is its name up to the first '/' (D03/G001 is in D03), or as --districts says. OUT gets "
+        "allocation.csv, visits.csv and city.json (each district's status, time and worker memory).",
+        "在 Dask 上逐区求解 CASE，把合并并校验过的方案写入 OUT。\n\n"
+        "网格所属的区是网格名中第一个 / 之前的部分（D03/G001 属于 D03），或按 --districts 指定。OUT 中写入 "
+        "allocation.csv、visits.csv 和 city.json（各区的方案状态、用时和工作进程内存）。",
+    ),
+    "help_city_out": ("Folder for the plan.", "方案的输出文件夹。"),
+    "help_city_scheduler": (
+        "A Dask scheduler's address; default: a LocalCluster started here.",
+        "Dask 调度器的地址；默认：在本机启动一组工作进程。",
+    ),
+    "help_city_workers": ("LocalCluster workers.", "在本机启动的工作进程数。"),
+    "help_city_districts": (
+        "CSV of grid,district; default: a grid's district is its name up to the first '/'.",
+        "网格与区的对应表（CSV，表头为 网格,区 或 'grid,district'）；默认：网格名中第一个 / 之前的部分即为区。",
+    ),
+    "help_city_time_limit": ("Seconds per district's search.", "每个区求解可用的秒数。"),
+    "help_city_lang": (
+        "Language of what is printed: English or Chinese. Default: the case's (Chinese file names or headers mean "
+        "Chinese).",
+        "显示所用的语言：英文或中文。默认与案例相同（文件名或表头是中文即为中文）。",
+    ),
+    "help_city_force": (
+        "Replace OUT if it holds an earlier plan (a folder holding other files is refused).",
+        "OUT 中是先前的方案时替换它（有其他文件的文件夹不会被替换）。",
     ),
     # --- a plan read back from its files (allocate.io.plan_files) ---
     "plan_file_missing": ("missing: a plan needs this file", "缺少此文件：方案需要它"),
@@ -1308,6 +1403,39 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "the ledger and the output folders disagree in {n} places (above)",
         "台账与输出文件夹有 {n} 处不一致（见上）",
     ),
+    # --- allocate round and allocate city (allocate.ledger.command, allocate.city.command) ---
+    "status_word_optimal": ("optimal", "最佳"),
+    "status_word_feasible": ("feasible", "可行"),
+    "termination_proven": ("proven", "已证明最佳"),
+    "termination_heuristic": ("heuristic", "由快速规则决定"),
+    "termination_time_limit": ("time_limit", "精确求解超时"),
+    "termination_size_limit": ("size_limit", "超出精确求解的规模"),
+    "city_districts_columns": (
+        "{path} must have the columns grid and district",
+        "{path} 须有 网格 和 区 两列（或 'grid' 和 'district'）",
+    ),
+    "city_summary": ("{districts} districts, {households} households", "共 {districts} 个区，{households} 户"),
+    "city_part": (
+        "  {district}: {households} households, {status}, solve {seconds} s, verify {verified}, worker peak {mib} MiB",
+        "  {district}：{households} 户，{status}，求解 {seconds} 秒，校验{verified}，工作进程内存峰值 {mib} MB",
+    ),
+    "city_part_ok": ("ok", "通过"),
+    "city_part_failed": ("FAILED", "未通过"),
+    "city_seconds": ("{step} {seconds} s", "{step} {seconds} 秒"),
+    "city_step_split": ("split", "拆分"),
+    "city_step_probe": ("probe", "试算"),
+    "city_step_master": ("master", "分配共用物资"),
+    "city_step_parts": ("parts", "各区求解"),
+    "city_step_return": ("return", "再分配余量"),
+    "city_step_merge": ("merge", "合并"),
+    "city_step_verify": ("verify", "校验"),
+    "city_step_aggregate": ("aggregate", "汇总"),
+    "city_findings": (
+        "the merged plan is feasible, but the verifier finds {n} places (above) where it could still be evened "
+        "out across districts (docs/city.md)",
+        "合并后的方案可行，但校验发现 {n} 处（见上）本可在各区之间分得更均衡（见 docs/city.md）",
+    ),
+    "city_written": ("wrote {out}", "已写入 {out}"),
 }
 
 UNPAIRED_FIELDS: Final[dict[str, frozenset[str]]] = {

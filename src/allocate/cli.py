@@ -26,6 +26,7 @@ import click
 
 from allocate.backends import BackendUnavailable
 from allocate.catalog import Lang, count, message
+from allocate.city.command import city
 from allocate.cli_usage import (
     LANG,
     ChoiceType,
@@ -41,6 +42,7 @@ from allocate.cli_usage import (
 )
 from allocate.errors import AllocateError, InputError, OutputExistsError, Problem, VerificationError
 from allocate.files import SYSTEM_FILES, InterruptedAfterWriting, atomic_folder, check_target, recover
+from allocate.ledger.command import round_group
 from allocate.text import printable, printable_json
 
 if TYPE_CHECKING:
@@ -343,20 +345,28 @@ def template(folder: Path, lang: Literal["en", "zh"], xlsx: bool) -> None:
 @cli.command(help_key="help_generate")
 @option("--households", type=IntRangeType(min=1), required=True, help_key="help_generate_households")
 @option("--seed", type=IntType(), default=0, show_default=True, help_key="help_generate_seed")
+@option("--districts", type=IntRangeType(min=1), metavar="N", help_key="help_generate_districts")
 @_lang_opt
 @click.argument("folder", type=PathType(path_type=Path))
-def generate(households: int, seed: int, lang: Literal["en", "zh"], folder: Path) -> None:
-    """`allocate generate`: a synthetic case to FOLDER."""
+def generate(households: int, seed: int, districts: int | None, lang: Literal["en", "zh"], folder: Path) -> None:
+    """`allocate generate`: a synthetic case to FOLDER; with --districts, a city of that many districts."""
     from allocate.generate import generate as make
     from allocate.io import write_case
 
     _language(lang)
+    if districts is not None and districts > households:
+        words = {"districts": str(districts), "households": str(households)}
+        raise SaidValue(("cli_districts_households", words), param_hint="'--districts'")
     _recovered(folder)
     _writable(folder)
-    case = make(households, seed)
+    case = make(households, seed, districts=districts)
     with _writing(folder, "what_case"):
         write_case(case, folder, lang=lang)
-    click.echo(message("cli_wrote_generated", lang, n=households, seed=seed, folder=folder))
+    if districts is None:
+        click.echo(message("cli_wrote_generated", lang, n=households, seed=seed, folder=folder))
+    else:
+        said = message("cli_wrote_generated_city", lang, n=households, districts=districts, seed=seed, folder=folder)
+        click.echo(said)
 
 
 _policy_opt = option("--policy", type=PathType(exists=True, dir_okay=False, path_type=Path), help_key="help_opt_policy")
@@ -733,6 +743,10 @@ def sheets_command(
     pages = message("enum_comma", lang).join(str(out / name) for name in (VOLUNTEERS_HTML, PICK_LISTS_HTML))
     done = message("sheets_written", lang, folder=out, volunteers=volunteers, grids=len(grids), pages=pages)
     click.echo(printable(done))
+
+
+cli.add_command(round_group)
+cli.add_command(city)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

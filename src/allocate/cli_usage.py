@@ -104,6 +104,12 @@ def asked_language(group: click.Group, argv: Sequence[str]) -> Lang:
 
         with suppress(AllocateError, OSError, ValueError):  # a case that cannot be read says so when read
             return case_language(case)
+    return locale_language()
+
+
+def locale_language() -> Lang:
+    """The locale's language: the first of LC_ALL, LC_MESSAGES and LANG that is set, Chinese when it starts with
+    zh; else English."""
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         if os.environ.get(name):
             return "zh" if os.environ[name].lower().startswith("zh") else "en"
@@ -116,6 +122,8 @@ def _case_named(group: click.Group, args: list[str]) -> Path | None:
     command = group.commands.get(name) if name is not None else None
     if name is None or command is None:
         return None
+    if isinstance(command, click.Group):  # `allocate round plan OPDIR CASE`: the case of the command it names
+        return _case_named(command, args[args.index(name) + 1 :])
     arguments = [p.name for p in command.params if isinstance(p, click.Argument)]
     if "case" not in arguments:
         return None
@@ -410,7 +418,7 @@ class Group(_Spoken, click.Group):
         try:
             return self.run(ctx)
         except click.UsageError as e:
-            say_usage(e, ctx.meta.get(LANG) or asked_language(self, ctx.meta.get(ARGV, ())), ctx)
+            say_usage(e, ctx.meta.get(LANG) or help_language(ctx), ctx)
             raise
 
     def run(self, ctx: click.Context) -> Any:

@@ -1,9 +1,10 @@
 """`allocate round`: plan an operation's rounds into a ledger, list them, show one, check them.
 
 OPDIR is the operation's folder: its ledger (`ledger.sqlite`, unless `--db URL` names a PostgreSQL database) and
-one output folder per round (`round-001`, a correction `round-001-r2`). Registered in `allocate.cli` with
-`cli.add_command(round_group)`. SQLAlchemy is imported only when a round command runs, so this module costs the
-command line nothing at start.
+one output folder per round (`round-001`, a correction `round-001-r2`). Registered in `allocate.cli`; help and
+usage errors are said in the planner's language by `allocate.cli_usage`, messages by the catalog: `--lang`, else
+the case's language (`round plan`), else the locale's. SQLAlchemy is imported only when a round command runs, so
+this module costs the command line nothing at start.
 """
 
 from __future__ import annotations
@@ -18,7 +19,17 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from allocate.catalog import Lang, message
+from allocate.catalog import MESSAGES, Lang, message
+from allocate.cli_usage import (
+    LANG,
+    ChoiceType,
+    FloatRangeType,
+    Group,
+    IntRangeType,
+    PathType,
+    locale_language,
+    option,
+)
 
 if TYPE_CHECKING:
     from allocate.ledger.errors import LedgerError
@@ -32,45 +43,34 @@ EXIT_INCONSISTENT = 4
 LOCK_FILE = ".round.lock"
 """Held (flock) in OPDIR while a round is planned, so one operation folder plans one round at a time."""
 
-_opdir = click.argument("opdir", type=click.Path(file_okay=False, path_type=Path))
-_db = click.option(
-    "--db",
-    metavar="URL",
-    envvar="ALLOCATE_LEDGER",
-    help="The ledger's database, e.g. postgresql+psycopg://user@host/db (default: OPDIR/ledger.sqlite). "
-    "Environment: ALLOCATE_LEDGER.",
-)
-_operation = click.option(
-    "--operation",
-    metavar="NAME",
-    help="The operation in the ledger (default: with --db, OPDIR's folder name; else the one in OPDIR's ledger).",
-)
-_lang = click.option("--lang", type=click.Choice(["en", "zh"]), default=None, help="Language: English or Chinese.")
+_opdir = click.argument("opdir", type=PathType(file_okay=False, path_type=Path))
+_db = option("--db", metavar="URL", envvar="ALLOCATE_LEDGER", help_key="help_round_db")
+_operation = option("--operation", metavar="NAME", help_key="help_round_operation")
+_lang = option("--lang", type=ChoiceType(["en", "zh"]), default=None, help_key="help_round_lang")
 
 
-@click.group(name="round")
+@click.group(name="round", cls=Group, help_key="help_round")
 def round_group() -> None:
-    """Rounds of an operation: plan the next one into a ledger, list them, show or check them."""
+    """`allocate round`; its help is the catalog's `help_round`."""
 
 
-@round_group.command(name="plan")
+@round_group.command(name="plan", help_key="help_round_plan")
 @_opdir
-@click.argument("case", type=click.Path(exists=True, path_type=Path))
+@click.argument("case", type=PathType(exists=True, path_type=Path))
 @_db
 @_operation
-@click.option("--policy", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="policy.toml to use.")
-@click.option(
-    "--correct",
-    "corrects",
-    type=click.IntRange(min=1),
-    metavar="N",
-    help="Plan round N again, as a "
-    "correction: a new record that supersedes its current one (nothing is changed or deleted).",
+@option("--policy", type=PathType(exists=True, dir_okay=False, path_type=Path), help_key="help_validate_policy")
+@option("--correct", "corrects", type=IntRangeType(min=1), metavar="N", help_key="help_round_correct")
+@option("--note", help_key="help_round_note")
+@option(
+    "--backend",
+    type=ChoiceType(["auto", "highs", "ortools", "pulp"]),
+    default="auto",
+    show_default=True,
+    help_key="help_solve_backend",
 )
-@click.option("--note", help="Why (with --correct), kept in the record.")
-@click.option("--backend", type=click.Choice(["auto", "highs", "ortools", "pulp"]), default="auto", show_default=True)
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Wall-clock seconds for the solve.")
-@_lang
+@option("--time-limit", type=FloatRangeType(min=0, min_open=True), help_key="help_solve_time_limit")
+@option("--lang", type=ChoiceType(["en", "zh"]), default=None, help_key="help_opt_case_lang")
 def plan_command(
     opdir: Path,
     case: Path,
@@ -83,11 +83,10 @@ def plan_command(
     time_limit: float | None,
     lang: Lang | None,
 ) -> None:
-    """Plan the next round of the operation in OPDIR from CASE: write OPDIR/round-NNN and record it."""
+    """`allocate round plan`: plan the next round of the operation in OPDIR from CASE, write and record it."""
     from allocate.io import case_language
 
-    said: Lang = lang or case_language(case)
-    _speak(said)
+    said = _speak(lang or case_language(case))
     if note is not None and corrects is None:
         _fail(message("round_note_alone", said))
     opdir.mkdir(parents=True, exist_ok=True)
@@ -116,16 +115,15 @@ def plan_command(
         )
 
 
-@round_group.command(name="list")
+@round_group.command(name="list", help_key="help_round_list")
 @_opdir
 @_db
 @_operation
-@click.option("--all", "everything", is_flag=True, help="Also the records corrections superseded.")
+@option("--all", "everything", is_flag=True, help_key="help_round_all")
 @_lang
 def list_command(opdir: Path, db: str | None, operation: str | None, everything: bool, lang: Lang | None) -> None:
-    """List the rounds of the operation in OPDIR, one line each."""
-    said: Lang = lang or "en"
-    _speak(said)
+    """`allocate round list`: the rounds of the operation in OPDIR, one line each."""
+    said = _speak(lang or locale_language())
     with _opened(opdir, db, operation, said, create=False) as op:
         records = _ledger_call(said, lambda: op.rounds(superseded=everything))
         if not records:
@@ -134,13 +132,13 @@ def list_command(opdir: Path, db: str | None, operation: str | None, everything:
             click.echo(_line(r, said))
 
 
-@round_group.command(name="show")
+@round_group.command(name="show", help_key="help_round_show")
 @_opdir
-@click.argument("number", type=click.IntRange(min=1))
+@click.argument("number", type=IntRangeType(min=1))
 @_db
 @_operation
-@click.option("--revision", type=click.IntRange(min=1), help="A superseded record of the round (default: current).")
-@click.option("--json", "as_json", is_flag=True, help="Print the record as JSON for apps (without its rows).")
+@option("--revision", type=IntRangeType(min=1), help_key="help_round_revision")
+@option("--json", "as_json", is_flag=True, help_key="help_round_json")
 @_lang
 def show_command(
     opdir: Path,
@@ -151,9 +149,8 @@ def show_command(
     as_json: bool,
     lang: Lang | None,
 ) -> None:
-    """Show round NUMBER: when, from which inputs (SHA-256), under which policy, its status and outputs."""
-    said: Lang = lang or "en"
-    _speak(said)
+    """`allocate round show`: round NUMBER's record; with --json, as data for apps."""
+    said = _speak(lang or locale_language())
     with _opened(opdir, db, operation, said, create=False) as op:
         r = _ledger_call(said, lambda: op.round(number, revision))
     if as_json:
@@ -164,7 +161,8 @@ def show_command(
     if r.note:
         click.echo(message("round_show_note", said, note=r.note))
     if r.termination:
-        click.echo(message("round_show_termination", said, reason=r.termination.get("reason", "")))
+        reason = str(r.termination.get("reason", ""))
+        click.echo(message("round_show_termination", said, reason=_word("termination", reason, said)))
     click.echo(message("round_show_policy", said, sha=r.policy_sha256))
     for f in r.inputs:
         click.echo(message("round_show_input", said, name=f.name, sha=f.sha256))
@@ -173,15 +171,14 @@ def show_command(
     click.echo(message("round_show_digests", said, plan=r.plan_sha256, record=r.record_sha256))
 
 
-@round_group.command(name="check")
+@round_group.command(name="check", help_key="help_round_check")
 @_opdir
 @_db
 @_operation
 @_lang
 def check_command(opdir: Path, db: str | None, operation: str | None, lang: Lang | None) -> None:
-    """Check the ledger against itself and the output folders in OPDIR; exit 4 if they disagree."""
-    said: Lang = lang or "en"
-    _speak(said)
+    """`allocate round check`: the ledger against itself and OPDIR's output folders; exit 4 if they disagree."""
+    said = _speak(lang or locale_language())
     with _opened(opdir, db, operation, said, create=False) as op:
         problems = _ledger_call(said, op.problems)
         n = len(_ledger_call(said, op.rounds))
@@ -193,11 +190,20 @@ def check_command(opdir: Path, db: str | None, operation: str | None, lang: Lang
     click.echo(message("round_check_ok", said, n=n, operation=op.name))
 
 
-def _speak(lang: Lang) -> None:
-    """Keep the language for the messages of errors the command ends with (as `allocate.cli` reads it)."""
+def _speak(lang: Lang) -> Lang:
+    """The language the command speaks, kept for the messages of errors it ends with (as `allocate.cli` reads it):
+    `--lang`, else the case's, else the locale's (the caller's choice, as `allocate.cli_usage.asked_language`)."""
     ctx = click.get_current_context(silent=True)
     if ctx is not None:
-        ctx.find_root().meta["allocate.lang"] = lang
+        ctx.find_root().meta[LANG] = lang
+    return lang
+
+
+def _word(kind: str, value: str, lang: Lang) -> str:
+    """A status or a termination reason (`optimal`, `time_limit`) in `lang`'s words; as recorded if the catalog
+    has none (a value a later allocate records)."""
+    key = f"{kind}_{value}"
+    return message(key, lang) if key in MESSAGES else value
 
 
 def _fail(text: str) -> NoReturn:
@@ -276,7 +282,7 @@ def _line(r: RoundRecord, lang: Lang) -> str:
         number=r.number,
         revision=message("round_revision", lang, n=r.revision) if r.revision > 1 else "",
         date=r.plan_date.isoformat(),
-        status=r.status,
+        status=_word("status_word", r.status, lang),
         allocations=len(r.allocations),
         units=r.units,
         visits=len(r.visits),
