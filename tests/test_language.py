@@ -927,3 +927,34 @@ def test_chinese_help_lines_fit_the_terminal_by_display_width() -> None:
     too_wide = [line for page in pages for line in page.splitlines() if display_width(line) > 80]
     assert too_wide == []
     assert all(p.startswith("用法：") for p in pages)
+
+
+def test_openpyxl_warnings_do_not_reach_a_planner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """openpyxl warns in English about workbook features it does not read (a workbook saved by WPS without default
+    styles, Excel's data validation extensions); the command keeps those out of what a planner reads."""
+    import warnings
+
+    import openpyxl
+
+    real = openpyxl.load_workbook
+
+    def warning_load(*args: object, **kwargs: object) -> object:
+        warnings.warn_explicit(
+            "Workbook contains no default style, apply openpyxl's default",
+            UserWarning,
+            "stylesheet.py",
+            1,
+            module="openpyxl.styles.stylesheet",
+        )
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(openpyxl, "load_workbook", warning_load)
+    book = tmp_path / "社区.xlsx"
+    rows = {name.removesuffix(".csv"): [line.split(",") for line in text.splitlines()] for name, text in ZH.items()}
+    workbook(book, {k: v for k, v in rows.items() if k != "policy.toml"})
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("always")
+        r = invoke("validate", str(book))
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("通过：")
+    assert [str(w.message) for w in shown] == []

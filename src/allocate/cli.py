@@ -16,6 +16,7 @@ import json
 import os
 import sys
 import time
+import warnings
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
@@ -141,7 +142,11 @@ class _Commands(Group):
 
     def run(self, ctx: click.Context) -> Any:
         try:
-            return super().run(ctx)
+            with warnings.catch_warnings():
+                # openpyxl warns in English about workbook features it does not read (styles, data validation
+                # extensions); no cell value is lost, and the command's own warnings are in the planner's language
+                warnings.filterwarnings("ignore", module=r"openpyxl(\.|$)")
+                return super().run(ctx)
         except InputError as e:
             _invalid(e.problems, e.warnings, _lang_of(ctx))
         except VerificationError as e:  # a bug: say what the plan breaks, and that nothing was written
