@@ -331,13 +331,13 @@ NOT_WORDS = re.compile(
 )
 ALLOWED_WORDS = frozenset(
     {"allocate", "city", "demo", "explain", "generate", "round", "sheets", "solve", "template", "validate", "verify"}
-    | {"plan", "list", "show", "check"}  # the commands of `allocate round`
-    | {"CASE", "OUT", "PLAN", "FOLDER", "COLUMNS", "OPDIR", "NUMBER"}  # the names --help gives the arguments
+    | {"plan", "list", "show", "check", "results"}  # the commands of `allocate round`
+    | {"CASE", "OUT", "PLAN", "FOLDER", "COLUMNS", "OPDIR", "NUMBER", "FILE"}  # the names --help gives the arguments
     | {"URL", "NAME", "ADDRESS"}  # and the values of options
     | {"critical", "vulnerable", "elderly", "general"}  # the default tiers' names, as policy.toml spells them
     | {"true", "false", "yes"}  # spellings a yes/no cell accepts
     | set(Policy.model_fields)  # the settings of policy.toml, as typed there
-    | {"CSV", "UTF", "TOML", "NUL", "Excel", "WPS", "JSON", "HTML", "HiGHS", "SHA"}  # formats, bytes, programs
+    | {"CSV", "UTF", "TOML", "NUL", "Excel", "WPS", "JSON", "HTML", "HiGHS", "SHA", "xlsx"}  # formats, bytes, programs
     | {"Dask", "SQLite", "PostgreSQL", "postgresql", "psycopg"}  # as a database URL names them
     | {"RuntimeError"}  # the type of an unexpected exception, kept in the message to report
 )
@@ -767,7 +767,7 @@ def _help_of(command: str) -> Scenario:
 
 COMMANDS = (
     *("city", "demo", "explain", "generate", "sheets", "solve", "template", "validate", "verify"),
-    *("round", "round plan", "round list", "round show", "round check"),
+    *("round", "round plan", "round list", "round show", "round check", "round results"),
 )
 """Every command and subcommand, as typed after `allocate`."""
 

@@ -268,7 +268,7 @@ def test_write_gives_four_files_with_the_same_bytes_every_time(case_dir: Path, p
     for name in SHEET_FILES:
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
     rows = (one / "volunteers.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert rows[0] == "志愿者,顺序,户号,网格,地址,电话,无接触配送,物资,服务,时长"
+    assert rows[0] == "志愿者,顺序,户号,网格,地址,电话,无接触配送,物资,服务,时长,结果,实送"
     assert rows[1].startswith("V1,1,H3,west,5栋101,13900000003,是,rice × 1,")
     assert any(",'=13800000002," in r for r in rows)  # never a formula in Excel or WPS
     picks = (one / "pick-lists.csv").read_text(encoding="utf-8-sig").splitlines()

@@ -742,6 +742,24 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "Print the record as JSON for apps (without its rows).",
         "以 JSON 格式输出记录，供其他程序读取（不含分配和上门明细）。",
     ),
+    "help_round_results": (
+        "Record what volunteers report for round N's visits, from FILE: the delivery sheet (volunteers.csv of "
+        "allocate sheets, CSV or .xlsx) with its result column filled: delivered, not_home, refused or partial "
+        "(已送达、不在家、拒收、部分送达), and for partial the units delivered. A visit reported again replaces its "
+        "earlier result (which stays in the ledger).",
+        "记录第 N 轮各次上门的结果。FILE 是 allocate sheets 生成的任务单 volunteers.csv（CSV 或 .xlsx），"
+        "在“结果”列填写已送达、不在家、拒收或部分送达，部分送达时在“实送”列填写实际送达的数量。再次报告的上门以新结果为准"
+        "（原结果仍保留在台账中）。",
+    ),
+    "help_round_results_note": (
+        "Why, kept with the results (say so for a correction).",
+        "说明（如为更正），与结果一起记录。",
+    ),
+    "help_round_carry": (
+        "Add what the previous round did not deliver (not at home, refused, partly delivered) to CASE's supplies, "
+        "as lots with their own ids, expiry and donor.",
+        "把上一轮未送达的物资（不在家、拒收、部分送达）加入 CASE 的物资，沿用原批次编号、有效期和捐赠方。",
+    ),
     "help_city": (
         "Solve CASE district by district on Dask and write the merged, verified plan to OUT.\n\n"
         "A grid's district is its name up to the first '/' (D03/G001 is in D03), or as --districts says. OUT gets "
@@ -1267,6 +1285,8 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "sheet_csv_goods": ("goods", "物资"),
     "sheet_csv_services": ("services", "服务"),
     "sheet_csv_hours": ("hours", "时长"),
+    "sheet_csv_result": ("result", "结果"),
+    "sheet_csv_delivered": ("delivered", "实送"),
     "sheet_csv_expires": ("expires", "有效期"),
     "sheet_csv_item": ("item", "物资"),
     "sheet_csv_lot": ("lot_id", "批次"),
@@ -1402,6 +1422,60 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "round_check_failed": (
         "the ledger and the output folders disagree in {n} places (above)",
         "台账与输出文件夹有 {n} 处不一致（见上）",
+    ),
+    # --- results of a round's visits (allocate.ledger.results, allocate round results) ---
+    "results_missing_columns": (
+        "the results file lacks the columns {columns}: give the delivery sheet (volunteers.csv) with its result "
+        "column filled",
+        "结果文件缺少列 {columns}：请提交填好“结果”列的任务单（volunteers.csv）",
+    ),
+    "results_empty": (
+        "no visit has a result: fill the result column (delivered, not_home, refused, partial)",
+        "没有任何上门填写了结果：请填写“结果”列（已送达、不在家、拒收、部分送达）",
+    ),
+    "results_unreadable": ("cannot read the results file: {why}", "无法读取结果文件：{why}"),
+    "results_unknown_word": (
+        'result "{word}" is not one of {known}',
+        "结果“{word}”无法识别，应为 {known} 之一",
+    ),
+    "results_units_unreadable": (
+        'cannot read the units delivered "{text}": write them as the goods column does, e.g. rice × 2; oil × 1',
+        "无法读取实送数量“{text}”：请按物资列的写法填写，如 大米 × 2；食用油 × 1",
+    ),
+    "results_no_visit": (
+        "round {number}'s plan has no visit of volunteer {volunteer} to household {household}",
+        "第 {number} 轮的方案中没有志愿者 {volunteer} 到住户 {household} 的上门",
+    ),
+    "results_twice": (
+        "this visit is reported already (line {line}): report each visit once",
+        "此次上门已在第 {line} 行报告过：每次上门只报告一次",
+    ),
+    "results_item_not_planned": (
+        "{item} was not planned for this visit (planned: {planned})",
+        "此次上门没有计划送 {item}（计划：{planned}）",
+    ),
+    "results_above_planned": (
+        "{units} units of {item} delivered, but {planned} were planned",
+        "{item} 实送 {units} 份，超过计划的 {planned} 份",
+    ),
+    "results_partial_needs_units": (
+        "partly delivered: say the units delivered in the delivered column (planned: {planned})",
+        "部分送达：请在“实送”列填写实际送达的数量（计划：{planned}）",
+    ),
+    "round_results_recorded": (
+        "recorded results {batch} of round {number}: {visits} visits ({delivered} delivered, {not_home} not at "
+        "home, {refused} refused, {partial} partly delivered); {units} of {planned} units delivered, {left} back "
+        "to stock; {open} visits not reported yet",
+        "已记录第 {number} 轮的第 {batch} 批结果：上门 {visits} 次（已送达 {delivered}，不在家 {not_home}，"
+        "拒收 {refused}，部分送达 {partial}）；送达 {units}/{planned} 份，{left} 份退回库存；尚有 {open} 次上门未报告",
+    ),
+    "round_results_refused": (
+        "nothing recorded: {n} problems in the results file (above)",
+        "未记录任何结果：结果文件中有 {n} 处问题（见上）",
+    ),
+    "ledger_no_previous_round": (
+        "there is no round before round {number} to carry stock from",
+        "第 {number} 轮之前没有可结转库存的一轮",
     ),
     # --- allocate round and allocate city (allocate.ledger.command, allocate.city.command) ---
     "status_word_optimal": ("optimal", "最佳"),

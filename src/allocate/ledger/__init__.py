@@ -6,8 +6,8 @@ the round's current one. `Operation` is the library's way in (`allocate round` t
 store beneath it. See docs/ledger.md.
 
 Modules: `tables` (the schema), `migrate` and `migrations/` (Alembic, run on open), `engine` (URLs and
-connections), `store` (transactions), `digest` (content hashes), `records` (what comes back), `operation`
-(planning a round), `command` (`allocate round`).
+connections), `store` (transactions), `digest` (content hashes), `records` (what comes back), `results`
+(volunteers' results read back), `operation` (planning a round), `command` (`allocate round`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # imported on first use, so `import allocate` and the command line do not load SQLAlchemy
     from allocate.ledger.errors import LedgerError, LedgerTooNewError
     from allocate.ledger.operation import Operation
-    from allocate.ledger.records import AllocationRow, FileHash, RoundRecord, VisitRow
+    from allocate.ledger.records import AllocationRow, FileHash, ResultBatch, ResultRow, RoundRecord, VisitRow
+    from allocate.ledger.results import VisitReport
     from allocate.ledger.store import Ledger
 
 __all__ = [
@@ -27,7 +28,10 @@ __all__ = [
     "LedgerError",
     "LedgerTooNewError",
     "Operation",
+    "ResultBatch",
+    "ResultRow",
     "RoundRecord",
+    "VisitReport",
     "VisitRow",
 ]
 
@@ -38,7 +42,10 @@ _WHERE = {
     "LedgerError": "errors",
     "LedgerTooNewError": "errors",
     "Operation": "operation",
+    "ResultBatch": "records",
+    "ResultRow": "records",
     "RoundRecord": "records",
+    "VisitReport": "results",
     "VisitRow": "records",
 }
 

@@ -62,6 +62,7 @@ def round_group() -> None:
 @option("--policy", type=PathType(exists=True, dir_okay=False, path_type=Path), help_key="help_validate_policy")
 @option("--correct", "corrects", type=IntRangeType(min=1), metavar="N", help_key="help_round_correct")
 @option("--note", help_key="help_round_note")
+@option("--carry", is_flag=True, help_key="help_round_carry")
 @option(
     "--backend",
     type=ChoiceType(["auto", "highs", "ortools", "pulp"]),
@@ -79,6 +80,7 @@ def plan_command(
     policy: Path | None,
     corrects: int | None,
     note: str | None,
+    carry: bool,
     backend: str,
     time_limit: float | None,
     lang: Lang | None,
@@ -98,6 +100,7 @@ def plan_command(
                 policy=policy,
                 corrects=corrects,
                 note=note,
+                carry=carry,
                 lang=said,
                 backend=backend,
                 time_limit=time_limit,
@@ -113,6 +116,50 @@ def plan_command(
                 ledger=op.ledger.url,
             )
         )
+
+
+@round_group.command(name="results", help_key="help_round_results")
+@_opdir
+@click.argument("number", type=IntRangeType(min=1))
+@click.argument("file", type=PathType(exists=True, dir_okay=False, path_type=Path))
+@_db
+@_operation
+@option("--note", help_key="help_round_results_note")
+@_lang
+def results_command(
+    opdir: Path, number: int, file: Path, db: str | None, operation: str | None, note: str | None, lang: Lang | None
+) -> None:
+    """`allocate round results`: record what volunteers report for round NUMBER's visits, from FILE."""
+    from allocate.errors import InputError
+    from allocate.ledger.results import results_language
+
+    said = _speak(lang or results_language(file) or locale_language())
+    with _opened(opdir, db, operation, said, create=False) as op:
+        try:
+            batch = _ledger_call(said, lambda: op.record_results(number, file, note=note))
+        except InputError as e:
+            for p in e.problems:
+                click.echo(p.text(said), err=True)
+            _fail(message("round_results_refused", said, n=e.total))
+        rows = _ledger_call(said, lambda: op.results(number))
+        left = sum(lot.quantity for lot in _ledger_call(said, lambda: op.stock_after(number)))
+        n_open = len(_ledger_call(said, lambda: op.unreported(number)))
+    outcomes = {r.household_id + "\0" + r.volunteer_id: r.outcome for r in batch.rows}
+    counts = {k: sum(1 for o in outcomes.values() if o == k) for k in ("delivered", "not_home", "refused", "partial")}
+    click.echo(
+        message(
+            "round_results_recorded",
+            said,
+            batch=batch.batch,
+            number=number,
+            visits=batch.visits,
+            **counts,
+            units=sum(r.delivered for r in rows),
+            planned=sum(r.planned for r in rows),
+            left=left,
+            open=n_open,
+        )
+    )
 
 
 @round_group.command(name="list", help_key="help_round_list")

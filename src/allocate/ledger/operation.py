@@ -16,16 +16,19 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from allocate.checks import check_path, check_type, fail
 from allocate.ledger.digest import files_hashes, folder_hashes
 from allocate.ledger.engine import LEDGER_FILE, ledger_url
 from allocate.ledger.errors import LedgerError
-from allocate.ledger.records import AllocationRow, RoundRecord, VisitRow
+from allocate.ledger.records import AllocationRow, FileHash, ResultBatch, ResultRow, RoundRecord, VisitRow
 from allocate.ledger.store import Ledger, NewRound
 from allocate.run import Progress, Result
-from allocate.schema import Case, Policy
+from allocate.schema import Case, Lot, Policy
+
+if TYPE_CHECKING:
+    from allocate.ledger.results import VisitReport
 
 DEFAULT_OPERATION = "default"
 """The name of the operation a new ledger gets when none is named."""
@@ -137,6 +140,7 @@ class Operation:
         inputs: Iterable[str | os.PathLike[str]] | None = None,
         corrects: int | None = None,
         note: str | None = None,
+        carry: bool = False,
         lang: Literal["en", "zh"] = "en",
         overwrite: bool = False,
         backend: str = "auto",
@@ -149,7 +153,8 @@ class Operation:
         a policy.toml path with a case path. `inputs` are the files the case was read from: their SHA-256 go into
         the record and `summary.json`. `out` is the output folder, by default `round-NNN` in the operation's
         folder (a folder the ledger does not know, left by an interrupted round, is replaced there). A correction
-        is a new record that supersedes the round's current one; `note` says why. `backend`, `time_limit` and
+        is a new record that supersedes the round's current one; `note` says why. With `carry`, what the round
+        before did not deliver is added to the case's lots (`carried_lots`). `backend`, `time_limit` and
         `progress` are `allocate.run`'s.
         """
         from allocate.io import case_files, read_case
@@ -158,6 +163,7 @@ class Operation:
 
         check_type(corrects, (int, type(None)), "corrects", "Operation.plan_round", "a round number or None")
         check_type(note, (str, type(None)), "note", "Operation.plan_round", "a str or None")
+        check_type(carry, bool, "carry", "Operation.plan_round", "True or False")
         files: list[Path] = [Path(p) for p in inputs] if inputs is not None else []
         if isinstance(case, str | os.PathLike):
             if policy is not None and not isinstance(policy, str | os.PathLike):
@@ -176,6 +182,9 @@ class Operation:
             if revision == 1:
                 raise LedgerError("ledger_no_round", number=corrects, operation=self.name)
             number = corrects
+        carried: tuple[FileHash, ...] = ()
+        if carry:
+            case, carried = self._carried(case, number)
         target = self._target(out, number, revision)
         result = run(case, policy, backend=backend, time_limit=time_limit, progress=progress)
         ours = out is None or overwrite
@@ -191,7 +200,7 @@ class Operation:
                 termination=termination,
                 policy_toml=policy_toml(plan.case.policy),
                 summary=summary,
-                inputs=files_hashes(files),
+                inputs=files_hashes(files) + carried,
                 outputs=folder_hashes(target),
                 folder=self._recorded(target),
                 allocate_version=_version("allocate"),
@@ -199,7 +208,116 @@ class Operation:
                 visits=_visit_rows(result),
                 corrects=corrects,
                 note=note,
+                lots=tuple(lot.model_dump(mode="json") for lot in plan.case.lots),
             ),
+        )
+
+    def _carried(self, case: Case, number: int) -> tuple[Case, tuple[FileHash, ...]]:
+        """`case` with the stock round `number - 1` did not deliver added to its lots, and the input entry that
+        records it (`carried-from-round-NNN`, the SHA-256 of the lots carried)."""
+        from allocate.ledger.digest import canonical_json, sha256_text
+
+        if number < 2:
+            raise LedgerError("ledger_no_previous_round", number=number)
+        lots = carried_lots(case, self.stock_after(number - 1), number - 1)
+        text = canonical_json([lot.model_dump(mode="json") for lot in lots])
+        entry = FileHash(f"carried-from-{round_folder(number - 1)}", sha256_text(text), len(text.encode("utf-8")))
+        data = {name: getattr(case, name) for name in ("households", "needs", "volunteers", "services", "policy")}
+        return Case.model_validate({**data, "lots": (*case.lots, *lots)}), (entry,)
+
+    def record_results(
+        self,
+        round: int,
+        results: str | os.PathLike[str] | Iterable[VisitReport],
+        *,
+        note: str | None = None,
+    ) -> ResultBatch:
+        """Record what volunteers report for round `round`'s visits, in one transaction; return the batch.
+
+        `results` is a results file (the delivery sheet `volunteers.csv` with its result column filled, CSV or
+        .xlsx: `allocate.ledger.results`) or `VisitReport`s. Every problem (a visit the plan lacks, a result word
+        not known, units above those planned) raises one `InputError` listing them all, and nothing is recorded.
+        A visit reported again (a later file, a correction) has the later result; the earlier stays recorded.
+        """
+        from allocate.errors import InputError
+        from allocate.ledger.digest import canonical_json, file_hash, sha256_text
+        from allocate.ledger.results import check_reports, read_reports
+
+        check_type(round, int, "round", "Operation.record_results", "a round number")
+        record = self.round(round)
+        if isinstance(results, str | os.PathLike):
+            file = os.fspath(results)
+            reports, problems = read_reports(file)
+            rows, more = check_reports(reports, record, file)
+            digest = file_hash(file)
+            source, sha = digest.name, digest.sha256
+        else:
+            reports = list(results)
+            rows, more = check_reports(reports, record)
+            problems, source = [], "rows"
+            sha = sha256_text(canonical_json([r.__dict__ for r in rows]))
+        problems += more
+        if problems:
+            raise InputError(problems)
+        batch = self.ledger.record_results(record.id, rows, source=source, source_sha256=sha, note=note)
+        return self.ledger.result_batches(record)[batch - 1]
+
+    def result_batches(self, round: int) -> tuple[ResultBatch, ...]:
+        """Every batch of results recorded for round `round`'s current record, in the order recorded."""
+        return self.ledger.result_batches(self.round(round))
+
+    def results(self, round: int) -> tuple[ResultRow, ...]:
+        """The current result of every reported visit of round `round`: per visit, the rows of the last batch that
+        reports it (a later report supersedes an earlier one), in the order of the round's visits."""
+        record = self.round(round)
+        latest: dict[tuple[str, str], tuple[ResultRow, ...]] = {}
+        for batch in self.ledger.result_batches(record):
+            by_visit: dict[tuple[str, str], list[ResultRow]] = {}
+            for r in batch.rows:
+                by_visit.setdefault((r.volunteer_id, r.household_id), []).append(r)
+            latest.update({k: tuple(v) for k, v in by_visit.items()})
+        order = list(dict.fromkeys((v.volunteer_id, v.household_id) for v in record.visits))
+        return tuple(r for key in order for r in latest.get(key, ()))
+
+    def unreported(self, round: int) -> tuple[tuple[str, str], ...]:
+        """The visits of round `round` (volunteer, household) with no result yet."""
+        record = self.round(round)
+        reported = {(r.volunteer_id, r.household_id) for r in self.results(round)}
+        visits = dict.fromkeys((v.volunteer_id, v.household_id) for v in record.visits)
+        return tuple(k for k in visits if k not in reported)
+
+    def stock_after(self, round: int) -> tuple[Lot, ...]:
+        """The units of round `round` reported not delivered, per lot: each a `Lot` with its id, item, expiry,
+        donor, tier and grid limits as the round's case had them, and `quantity` the units back in stock.
+
+        A household's delivered units of an item are taken from its allocations of that item in `allocation.csv`'s
+        order; what is left of each allocation goes back to its lot. Only reported visits count: a visit with no
+        result yet returns nothing (`unreported`). Lots are in the order of the round's case."""
+        record = self.round(round)
+        delivered: dict[tuple[str, str], int] = {}
+        reported: set[tuple[str, str]] = set()
+        for r in self.results(round):
+            if r.item is not None:
+                key = (r.household_id, r.item)
+                reported.add(key)
+                delivered[key] = delivered.get(key, 0) + r.delivered
+        back: dict[str, int] = {}
+        items: dict[str, str] = {}
+        for a in record.allocations:
+            key = (a.household_id, a.item)
+            if key not in reported:
+                continue
+            used = min(a.quantity, delivered.get(key, 0))
+            delivered[key] = delivered.get(key, 0) - used
+            if a.quantity > used:
+                back[a.lot_id] = back.get(a.lot_id, 0) + a.quantity - used
+                items[a.lot_id] = a.item
+        known = {x["lot_id"]: x for x in self.ledger.round_lots(record.id) or ()}
+        order = list(known) + [lot for lot in back if lot not in known]
+        return tuple(
+            Lot.model_validate({**known.get(lot, {"lot_id": lot, "item": items[lot]}), "quantity": back[lot]})
+            for lot in order
+            if lot in back
         )
 
     def _target(self, out: str | os.PathLike[str] | None, number: int, revision: int) -> Path:
@@ -228,6 +346,18 @@ class Operation:
     def _resolve(self, recorded: str) -> Path:
         path = Path(recorded)
         return path if path.is_absolute() or self.folder is None else self.folder / path
+
+
+def carried_lots(case: Case, stock: Iterable[Lot], number: int) -> tuple[Lot, ...]:
+    """The lots of `stock` (`Operation.stock_after(number)`) as lots of `case`: each keeps its id, expiry and donor;
+    an id the case's own supplies already use gets `-rNNN` (the round it comes from) added, so both stay apart."""
+    taken = {lot.lot_id for lot in case.lots}
+    out = []
+    for lot in stock:
+        lot_id = lot.lot_id if lot.lot_id not in taken else f"{lot.lot_id}-r{number:03d}"
+        taken.add(lot_id)
+        out.append(lot.model_copy(update={"lot_id": lot_id}))
+    return tuple(out)
 
 
 def ledger_url_path(where: str | os.PathLike[str]) -> str:

@@ -100,3 +100,54 @@ class RoundRecord:
             f"round {self.number}{rev}: {self.plan_date.isoformat()}, {self.status}, {len(self.allocations)} "
             f"allocations ({self.units} units), {len(self.visits)} visits, plan {self.plan_sha256[:12]}{old}"
         )
+
+
+OUTCOMES = ("delivered", "not_home", "refused", "partial")
+"""What a visit came to: everything delivered, nobody at home, refused at the door, or partly delivered."""
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """What a volunteer reported for one item of a visit (`item` None: a visit with no goods, a service).
+
+    `planned` units were on the sheet, `delivered` reached the household; `outcome` is one of `OUTCOMES`.
+    `line` is where the results file said it (None for rows given in code)."""
+
+    volunteer_id: str
+    household_id: str
+    item: str | None
+    outcome: str
+    planned: int
+    delivered: int
+    line: int | None = None
+
+    @property
+    def undelivered(self) -> int:
+        """Units planned that did not reach the household."""
+        return self.planned - self.delivered
+
+
+@dataclass(frozen=True)
+class ResultBatch:
+    """One results file (or set of rows) recorded for a round: `batch` counts them per round record (1, 2, ...);
+    a visit reported again in a later batch has that batch's result (a correction supersedes, nothing changes)."""
+
+    round_number: int
+    round_revision: int
+    batch: int
+    recorded_at: dt.datetime
+    source: str
+    source_sha256: str
+    note: str | None
+    rows: tuple[ResultRow, ...] = field(repr=False)
+
+    @property
+    def visits(self) -> int:
+        """Visits this batch reports."""
+        return len({(r.volunteer_id, r.household_id) for r in self.rows})
+
+    def __str__(self) -> str:
+        return (
+            f"results {self.batch} of round {self.round_number}: {self.visits} visits, "
+            f"{sum(r.delivered for r in self.rows)} of {sum(r.planned for r in self.rows)} units delivered"
+        )

@@ -22,7 +22,7 @@ from allocate.ledger.digest import canonical_json, plan_digest, record_digest, s
 from allocate.ledger.engine import ledger_url, make_engine, shown_url
 from allocate.ledger.errors import LedgerError
 from allocate.ledger.migrate import current, upgrade
-from allocate.ledger.records import AllocationRow, FileHash, RoundRecord, VisitRow
+from allocate.ledger.records import AllocationRow, FileHash, ResultBatch, ResultRow, RoundRecord, VisitRow
 
 _CHUNK_ROWS = 5000
 """Rows per INSERT statement of a round's allocations and visits (all inside the round's one transaction)."""
@@ -48,6 +48,7 @@ class NewRound:
     visits: tuple[VisitRow, ...]
     corrects: int | None = None
     note: str | None = None
+    lots: tuple[Mapping[str, Any], ...] = ()  # the case's lots as JSON (`Lot.model_dump(mode="json")`)
 
 
 class Ledger:
@@ -199,7 +200,84 @@ class Ledger:
             )
         _insert_rows(connection, t.round_allocations, round_id, [a.__dict__ for a in new.allocations])
         _insert_rows(connection, t.round_visits, round_id, [v.__dict__ for v in new.visits])
+        lots = [
+            {"lot_id": x["lot_id"], "item": x["item"], "quantity": int(x["quantity"]), "lot": canonical_json(dict(x))}
+            for x in new.lots
+        ]
+        _insert_rows(connection, t.round_lots, round_id, lots)
         return round_id
+
+    def round_lots(self, round_id: int) -> tuple[dict[str, Any], ...] | None:
+        """The lots the round record `round_id` was planned from, as JSON; None if it was recorded before the
+        ledger kept them (schema 0001)."""
+        c = t.round_lots.c
+        with self.engine.connect() as connection:
+            rows = connection.scalars(sa.select(c.lot).where(c.round_id == round_id).order_by(c.row)).all()
+        return tuple(json.loads(x) for x in rows) if rows else None
+
+    def record_results(
+        self, round_id: int, rows: Sequence[ResultRow], *, source: str, source_sha256: str, note: str | None
+    ) -> int:
+        """Record a batch of results for the round record `round_id` in one transaction; returns its batch number."""
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(  # the round's row, locked on PostgreSQL: its batches are numbered one at a time
+                    sa.select(t.rounds.c.id).where(t.rounds.c.id == round_id).with_for_update()
+                ).scalar_one()
+                b = t.result_batches.c
+                last = connection.scalar(sa.select(sa.func.max(b.batch)).where(b.round_id == round_id))
+                batch = int(last or 0) + 1
+                batch_id = connection.execute(
+                    t.result_batches.insert()
+                    .values(
+                        round_id=round_id,
+                        batch=batch,
+                        recorded_at=_now(),
+                        source=source,
+                        source_sha256=source_sha256,
+                        note=note,
+                        row_count=len(rows),
+                    )
+                    .returning(b.id)
+                ).scalar_one()
+                for start in range(0, len(rows), _CHUNK_ROWS):
+                    chunk = rows[start : start + _CHUNK_ROWS]
+                    connection.execute(
+                        t.round_results.insert(),
+                        [{"batch_id": batch_id, "row": start + k, **r.__dict__} for k, r in enumerate(chunk)],
+                    )
+        except sa.exc.IntegrityError:
+            raise LedgerError("ledger_round_taken") from None
+        return batch
+
+    def result_batches(self, record: RoundRecord) -> tuple[ResultBatch, ...]:
+        """Every batch of results recorded for the round record `record`, in the order they were recorded."""
+        b, r = t.result_batches.c, t.round_results.c
+        with self.engine.connect() as connection:
+            batches = connection.execute(
+                sa.select(t.result_batches).where(b.round_id == record.id).order_by(b.batch)
+            ).all()
+            rows: dict[int, list[ResultRow]] = {}
+            query = sa.select(t.round_results).where(r.batch_id.in_([x.id for x in batches]))
+            for x in connection.execute(query.order_by(r.batch_id, r.row)):
+                rows.setdefault(x.batch_id, []).append(
+                    ResultRow(
+                        x.volunteer_id, x.household_id, x.item, x.outcome, int(x.planned), int(x.delivered), x.line
+                    )
+                )
+        return tuple(
+            ResultBatch(
+                round_number=record.number,
+                round_revision=record.revision,
+                batch=int(x.batch),
+                recorded_at=dt.datetime.fromisoformat(x.recorded_at),
+                source=x.source,
+                source_sha256=x.source_sha256,
+                note=x.note,
+                rows=tuple(rows.get(x.id, ())),
+            )
+            for x in batches
+        )
 
     def rounds(self, operation_id: int, *, superseded: bool = False) -> tuple[RoundRecord, ...]:
         """The operation's round records by number and revision: the current ones, or with `superseded` all."""

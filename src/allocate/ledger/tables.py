@@ -90,5 +90,58 @@ round_visits = sa.Table(
 )
 """The rows of a round's visits.csv."""
 
-APPEND_ONLY = ("operations", "rounds", "round_files", "round_allocations", "round_visits")
+round_lots = sa.Table(
+    "round_lots",
+    metadata,
+    sa.Column("round_id", sa.Integer, sa.ForeignKey("rounds.id"), primary_key=True),
+    sa.Column("row", sa.Integer, primary_key=True),  # 0, 1, ... in the case's order
+    sa.Column("lot_id", sa.Text, nullable=False),
+    sa.Column("item", sa.Text, nullable=False),
+    sa.Column("quantity", sa.Integer, nullable=False),
+    sa.Column("lot", sa.Text, nullable=False),  # the whole lot as JSON (expiry, donor, reserved_for, grids)
+)
+"""The lots of the case a round was planned from (rounds recorded since schema 0002), so that what is not delivered
+can go back to stock with its expiry and donor (`Operation.stock_after`)."""
+
+result_batches = sa.Table(
+    "result_batches",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("round_id", sa.Integer, sa.ForeignKey("rounds.id"), nullable=False),
+    sa.Column("batch", sa.Integer, nullable=False),  # 1, 2, ... per round record
+    sa.Column("recorded_at", sa.String(40), nullable=False),  # ISO 8601, UTC; for people
+    sa.Column("source", sa.Text, nullable=False),  # the results file's name (or "rows")
+    sa.Column("source_sha256", sa.String(64), nullable=False),
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("row_count", sa.Integer, nullable=False),
+    sa.UniqueConstraint("round_id", "batch", name="uq_result_batches_round_batch"),
+)
+"""One results file (or set of rows) received for a round record. A visit reported again in a later batch has that
+batch's result: the later report supersedes the earlier one, which stays."""
+
+round_results = sa.Table(
+    "round_results",
+    metadata,
+    sa.Column("batch_id", sa.Integer, sa.ForeignKey("result_batches.id"), primary_key=True),
+    sa.Column("row", sa.Integer, primary_key=True),
+    sa.Column("volunteer_id", sa.Text, nullable=False),
+    sa.Column("household_id", sa.Text, nullable=False),
+    sa.Column("item", sa.Text, nullable=True),  # None: a visit with no goods (a service)
+    sa.Column("outcome", sa.String(20), nullable=False),  # delivered | not_home | refused | partial
+    sa.Column("planned", sa.Integer, nullable=False),
+    sa.Column("delivered", sa.Integer, nullable=False),
+    sa.Column("line", sa.Integer, nullable=True),  # the line of the results file it was read from
+)
+"""What a volunteer reported for a visit: per item, the units planned and delivered."""
+
+APPEND_ONLY = (
+    "operations",
+    "rounds",
+    "round_files",
+    "round_allocations",
+    "round_visits",
+    "round_lots",
+    "result_batches",
+    "round_results",
+)
 """Tables whose rows are never updated or deleted (database triggers refuse it)."""

@@ -1,7 +1,8 @@
 """Writing the papers: four files into one folder, all at once, the same bytes for the same plan.
 
 `volunteers.html` and `pick-lists.html` are for print (A4, a page per volunteer or grid); `volunteers.csv` (one
-row per stop) and `pick-lists.csv` (one row per grid and lot) hold the same for a spreadsheet, with headers in
+row per stop, its last two columns, result and delivered, left empty for the volunteer to fill: `allocate round
+results` reads it back) and `pick-lists.csv` (one row per grid and lot) hold the same for a spreadsheet, with headers in
 the language asked for. Written as the plan is (`allocate.files`): a temporary folder renamed into place, so a
 failure leaves nothing; an existing folder is replaced only when asked and only when it holds nothing but these
 files; CSV cells are guarded against formulas.
@@ -78,7 +79,8 @@ def write_sheets(
 
 def _volunteer_header(sheets: Sheets, lang: Lang) -> list[str]:
     words = [message(f"sheet_csv_{k}", lang) for k in ("volunteer", "stop", "household", "grid")]
-    after = [message(f"sheet_csv_{k}", lang) for k in ("contact_free", "goods", "services", "hours")]
+    keys = ("contact_free", "goods", "services", "hours", "result", "delivered")
+    after = [message(f"sheet_csv_{k}", lang) for k in keys]
     return [*words, *sheets.contact_columns, *after]
 
 
@@ -102,6 +104,8 @@ def _volunteer_rows(sheets: Sheets, lang: Lang) -> Iterator[list[str]]:
                 goods,
                 tasks,
                 format_hours(s.hours),
+                "",  # result: left for the volunteer (allocate round results reads it back)
+                "",  # delivered: the units, when partly delivered
             ]
 
 
