@@ -1419,6 +1419,29 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "the ledger is consistent: {n} rounds of {operation}, each whole, with its output files",
         "台账一致：行动 {operation} 共 {n} 轮，每轮完整，输出文件齐全",
     ),
+    "ledger_check_digest": (
+        "round {number} revision {revision}: its rows do not match its plan digest",
+        "第 {number} 轮第 {revision} 版：记录的行与方案摘要不符",
+    ),
+    "ledger_check_rows_missing": (
+        "round {number} revision {revision}: rows missing",
+        "第 {number} 轮第 {revision} 版：缺少记录的行",
+    ),
+    "ledger_check_no_outputs": (
+        "round {number} revision {revision}: no output files recorded",
+        "第 {number} 轮第 {revision} 版：没有记录输出文件",
+    ),
+    "ledger_check_numbers": ("round numbers are not 1..{n}: {numbers}", "轮次编号不是 1..{n}：{numbers}"),
+    "ledger_check_revisions": ("round {number}: revisions are not 1..{n}", "第 {number} 轮：版本号不是 1..{n}"),
+    "ledger_check_current": ("round {number}: {n} current records", "第 {number} 轮：现行记录有 {n} 条（应为 1 条）"),
+    "ledger_check_folder_missing": (
+        "round {number}: output folder {folder} is missing",
+        "第 {number} 轮：输出文件夹 {folder} 不存在",
+    ),
+    "ledger_check_files_changed": (
+        "round {number}: the files in {folder} are not those recorded",
+        "第 {number} 轮：{folder} 中的文件与记录的不同",
+    ),
     "round_check_failed": (
         "the ledger and the output folders disagree in {n} places (above)",
         "台账与输出文件夹有 {n} 处不一致（见上）",

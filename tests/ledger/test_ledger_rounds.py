@@ -184,4 +184,8 @@ def test_check_finds_edited_outputs(ledger: str, tmp_path: Path, waves: list[Pat
         op.plan_round(waves[0])
         (tmp_path / "op" / "round-001" / "allocation.csv").write_text("edited", encoding="utf-8")
         assert op.problems() == [f"round 1: the files in {tmp_path / 'op' / 'round-001'} are not those recorded"]
+    if not is_url(ledger):  # what `allocate round check` says of it, in Chinese when asked
+        said = allocate_command("round", "check", tmp_path / "op", "--lang", "zh")
+        assert said.returncode == 4
+        assert f"第 1 轮：{tmp_path / 'op' / 'round-001'} 中的文件与记录的不同" in said.stderr
     assert not is_url("x")

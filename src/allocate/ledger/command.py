@@ -30,6 +30,7 @@ from allocate.cli_usage import (
     locale_language,
     option,
 )
+from allocate.text import printable
 
 if TYPE_CHECKING:
     from allocate.ledger.errors import LedgerError
@@ -230,7 +231,7 @@ def check_command(opdir: Path, db: str | None, operation: str | None, lang: Lang
         problems = _ledger_call(said, op.problems)
         n = len(_ledger_call(said, op.rounds))
     for p in problems:
-        click.echo(p, err=True)
+        click.echo(printable(p.text(said)), err=True)
     if problems:
         click.echo(message("round_check_failed", said, n=len(problems)), err=True)
         raise click.exceptions.Exit(EXIT_INCONSISTENT)

@@ -22,3 +22,20 @@ class LedgerError(AllocateError):
 
 class LedgerTooNewError(LedgerError):
     """The ledger's schema was written by a newer allocate than this one: it is never opened (nor downgraded)."""
+
+
+class Finding(str):
+    """One inconsistency `Operation.problems` found: the string is its English words (what tests and logs compare),
+    and `key` and `words` the catalog's, so `allocate round check` says it in Chinese too."""
+
+    key: str
+    words: dict[str, object]
+
+    def __new__(cls, key: str, **words: object) -> Finding:
+        found = super().__new__(cls, message(key, "en", **words))
+        found.key, found.words = key, words
+        return found
+
+    def text(self, lang: str) -> str:
+        """The finding in `lang` ("en" or "zh")."""
+        return message(self.key, "zh" if lang == "zh" else "en", **self.words)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from allocate.checks import check_path, check_type, fail
 from allocate.ledger.digest import files_hashes, folder_hashes
 from allocate.ledger.engine import LEDGER_FILE, ledger_url
-from allocate.ledger.errors import LedgerError
+from allocate.ledger.errors import Finding, LedgerError
 from allocate.ledger.records import AllocationRow, FileHash, ResultBatch, ResultRow, RoundRecord, VisitRow
 from allocate.ledger.store import Ledger, NewRound
 from allocate.run import Progress, Result
@@ -120,15 +120,15 @@ class Operation:
         """Round `number`'s current record, or its record of `revision`."""
         return self.ledger.round(self.id, number, revision)
 
-    def problems(self) -> list[str]:
+    def problems(self) -> list[Finding]:
         """What is inconsistent in this operation's records and their output folders (empty: all is well)."""
         found = self.ledger.problems(self.id)
         for r in self.rounds():
             folder = self._resolve(r.folder)
             if not folder.is_dir():
-                found.append(f"round {r.number}: output folder {folder} is missing")
+                found.append(Finding("ledger_check_folder_missing", number=r.number, folder=folder))
             elif folder_hashes(folder) != r.outputs:
-                found.append(f"round {r.number}: the files in {folder} are not those recorded")
+                found.append(Finding("ledger_check_files_changed", number=r.number, folder=folder))
         return found
 
     def plan_round(

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from allocate.ledger import tables as t
 from allocate.ledger.digest import canonical_json, plan_digest, record_digest, sha256_text
 from allocate.ledger.engine import ledger_url, make_engine, shown_url
-from allocate.ledger.errors import LedgerError
+from allocate.ledger.errors import Finding, LedgerError
 from allocate.ledger.migrate import current, upgrade
 from allocate.ledger.records import AllocationRow, FileHash, ResultBatch, ResultRow, RoundRecord, VisitRow
 
@@ -301,32 +301,32 @@ class Ledger:
                 raise LedgerError("ledger_no_round", number=number, operation=name)
         return found[0]
 
-    def problems(self, operation_id: int) -> list[str]:
-        """What is wrong with the operation's records, in English (an empty list: consistent): a round whose row
+    def problems(self, operation_id: int) -> list[Finding]:
+        """What is wrong with the operation's records (an empty list: consistent): a round whose row
         counts differ from its rows, a round number skipped, a correction chain that branches or ends twice."""
-        found: list[str] = []
+        found: list[Finding] = []
         records = self.rounds(operation_id, superseded=True)
         by_number: dict[int, list[RoundRecord]] = {}
         for r in records:
             by_number.setdefault(r.number, []).append(r)
             if r.plan_sha256 != plan_digest(r.status, r.termination, r.allocations, r.visits):
-                found.append(f"round {r.number} revision {r.revision}: its rows do not match its plan digest")
+                found.append(Finding("ledger_check_digest", number=r.number, revision=r.revision))
         with self.engine.connect() as connection:
             for r in records:
                 counts = connection.execute(
                     sa.select(t.rounds.c.allocation_count, t.rounds.c.visit_count).where(t.rounds.c.id == r.id)
                 ).one()
                 if (len(r.allocations), len(r.visits)) != tuple(counts):
-                    found.append(f"round {r.number} revision {r.revision}: rows missing")
+                    found.append(Finding("ledger_check_rows_missing", number=r.number, revision=r.revision))
                 if not r.outputs:
-                    found.append(f"round {r.number} revision {r.revision}: no output files recorded")
+                    found.append(Finding("ledger_check_no_outputs", number=r.number, revision=r.revision))
         if sorted(by_number) != list(range(1, len(by_number) + 1)):
-            found.append(f"round numbers are not 1..{len(by_number)}: {sorted(by_number)}")
+            found.append(Finding("ledger_check_numbers", n=len(by_number), numbers=sorted(by_number)))
         for number, chain in by_number.items():
             if [r.revision for r in chain] != list(range(1, len(chain) + 1)):
-                found.append(f"round {number}: revisions are not 1..{len(chain)}")
+                found.append(Finding("ledger_check_revisions", number=number, n=len(chain)))
             if sum(r.current for r in chain) != 1:
-                found.append(f"round {number}: {sum(r.current for r in chain)} current records")
+                found.append(Finding("ledger_check_current", number=number, n=sum(r.current for r in chain)))
         return found
 
 
