@@ -330,7 +330,8 @@ NOT_WORDS = re.compile(
     )
 )
 ALLOWED_WORDS = frozenset(
-    {"allocate", "city", "demo", "explain", "generate", "round", "sheets", "solve", "template", "validate", "verify"}
+    {"allocate", "city", "demo", "explain", "generate", "notice", "round", "sheets", "solve", "template"}
+    | {"validate", "verify"}
     | {"plan", "list", "show", "check", "results"}  # the commands of `allocate round`
     | {"CASE", "OUT", "PLAN", "FOLDER", "COLUMNS", "OPDIR", "NUMBER", "FILE"}  # the names --help gives the arguments
     | {"URL", "NAME", "ADDRESS"}  # and the values of options
@@ -766,8 +767,8 @@ def _help_of(command: str) -> Scenario:
 
 
 COMMANDS = (
-    *("city", "demo", "explain", "generate", "sheets", "solve", "template", "validate", "verify"),
-    *("round", "round plan", "round list", "round show", "round check", "round results"),
+    *("city", "demo", "explain", "generate", "notice", "sheets", "solve", "template", "validate", "verify"),
+    *("round", "round plan", "round list", "round show", "round check", "round results", "round credit"),
 )
 """Every command and subcommand, as typed after `allocate`."""
 

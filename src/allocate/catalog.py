@@ -689,6 +689,25 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "Replace OUT if it holds earlier sheets (a folder holding other files is refused).",
         "OUT 中是先前的任务单时替换它（有其他文件的文件夹不会被替换）。",
     ),
+    "help_notice": (
+        "Write what donors and the public are told of the plan in PLAN, to OUT: a statement per donor and a notice "
+        "per grid to post.\n\n"
+        "A donor's page says where their lots went, in units per item, grid and tier (never per household), and "
+        "what expired unused: units not given out of lots that expire within 7 days of the plan date; a lot with no "
+        "donor stands for itself. A grid's notice lists each household by masked id (first and last character "
+        "kept), the tier, the units asked and received, and the rule that decided. Both are HTML to print on A4 "
+        "(donors.html, notice.html) and CSV (donors.csv, notice.csv). The plan is verified first.",
+        "为 PLAN 中的方案写出给捐赠方的去向说明和供张贴的公示，写入 OUT：每个捐赠方一页，每个网格一页。\n\n"
+        "捐赠方的一页按物资、网格和优先层级列出其批次的发放数量（从不列到户），以及过期未用的数量：有效期在计划日期"
+        "后 7 天内（含）且未发出的部分；未写捐赠方的批次单独成页。网格公示按隐去部分的户号（只留首尾各一个字符）列出"
+        "每户的层级、申请和分得的数量，以及决定分配的规则。两者都有供 A4 打印的网页（donors.html、notice.html）和 "
+        "CSV（donors.csv、notice.csv）。写出前先校验方案。",
+    ),
+    "help_notice_out": ("Output folder for the notice.", "公示的输出文件夹。"),
+    "help_notice_force": (
+        "Replace OUT if it holds an earlier notice (a folder holding other files is refused).",
+        "OUT 中是先前的公示时替换它（有其他文件的文件夹不会被替换）。",
+    ),
     "help_round": (
         "Rounds of an operation: plan the next one into a ledger, list them, show or check them.\n\n"
         "OPDIR is the operation's folder: its ledger (ledger.sqlite, unless --db names a database) and one output "
@@ -1298,6 +1317,69 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "sheets written to {folder}: {volunteers} volunteer page(s) and {grids} pick list(s); print {pages}",
         "任务单已写入{folder}：志愿者任务单{volunteers}份，拣货单{grids}份；打印{pages}",
     ),
+    # --- notice ---
+    # `allocate notice`: donors.html / .csv (a page per donor) and notice.html / .csv (a page per grid, to post)
+    "notice_donors_title": ("Where donations went", "捐赠物资去向"),
+    "notice_donor_h": ("Where your donation went: {donor}", "捐赠物资去向：{donor}"),
+    "notice_lot_h": ("Where lot {lot} went (no donor named)", "批次 {lot} 的去向（未写捐赠方）"),
+    "notice_lots": ("Lots", "批次"),
+    "notice_totals_h": ("Per item", "按物资汇总"),
+    "notice_given_h": ("Given out, by grid and tier", "按网格和优先层级发放"),
+    "notice_expired_h": ("Expired unused", "过期未用"),
+    "notice_none_given": ("Nothing was given out in this plan.", "本方案未发放。"),
+    "notice_none_expired": ("Nothing expired unused.", "没有过期未用的物资。"),
+    "notice_no_lots": ("The case has no lots.", "本案例没有物资批次。"),
+    "notice_donor_note": (
+        "Expired unused: units not given out of lots that expire on or before {limit} (the plan date plus {days} "
+        "days), too late for the next round. Kept: units left for the next round. Households are never named here.",
+        "过期未用：有效期在 {limit}（计划日期后 {days} 天）或之前、本次未发出的数量，已来不及下一轮发放。"
+        "留存：留待下一轮发放的数量。本页不列出任何住户。",
+    ),
+    "notice_col_donated": ("Donated", "捐赠"),
+    "notice_col_given": ("Given out", "已发放"),
+    "notice_col_expired": ("Expired unused", "过期未用"),
+    "notice_col_kept": ("Kept", "留存"),
+    "notice_col_tier": ("Tier", "优先层级"),
+    "notice_col_units": ("Units", "数量"),
+    "notice_col_asked": ("Asked", "申请"),
+    "notice_col_received": ("Received", "分得"),
+    "notice_title": ("Public notice of distribution", "物资分配公示"),
+    "notice_grid_h": ("Public notice: grid {grid}", "物资分配公示：{grid}"),
+    "notice_rule": ("Rule", "分配规则"),
+    "notice_rule_leximin": (
+        "higher tiers first, then shared evenly within a tier",
+        "按优先层级依次满足，同一层级内平均分配",
+    ),
+    "notice_rule_none": ("higher tiers first", "按优先层级依次满足"),
+    "notice_mask_note": (
+        "Household ids show only their first and last character; each hidden character is a *.",
+        "户号只显示首尾各一个字符，其余每个字符以 * 代替。",
+    ),
+    "notice_no_needs": ("No household asked for goods in this plan.", "本方案没有住户申领物资。"),
+    "notice_kind_given": ("given", "发放"),
+    "notice_kind_expired": ("expired unused", "过期未用"),
+    "notice_csv_donor": ("donor", "捐赠方"),
+    "notice_csv_kind": ("kind", "类别"),
+    "notice_csv_item": ("item", "物资"),
+    "notice_csv_grid": ("grid", "网格"),
+    "notice_csv_tier": ("tier", "优先层级"),
+    "notice_csv_lot": ("lot_id", "批次"),
+    "notice_csv_expires": ("expires", "有效期"),
+    "notice_csv_units": ("units", "数量"),
+    "notice_csv_household": ("household", "户号"),
+    "notice_csv_asked": ("asked", "申请"),
+    "notice_csv_received": ("received", "分得"),
+    "notice_csv_rule": ("rule", "分配规则"),
+    "notice_written": (
+        "notice written to {folder}: {donors} donor page(s) and {grids} grid notice(s); print {pages}",
+        "公示已写入{folder}：捐赠去向{donors}页，网格公示{grids}页；打印{pages}",
+    ),
+    "what_notice": ("the notice", "公示"),
+    "cli_notice_broken": (
+        "the plan in {plan} does not hold for {case} ({n} violations), so no notice was written; solve again, or "
+        "fix the plan (allocate verify lists what it breaks)",
+        "{plan} 中的方案不符合 {case}（{n} 处违规），没有写公示；请重新求解，或修正方案（allocate verify 会列出问题）",
+    ),
     # --- reserves (allocate.schema.policy.Reserve, allocate.verify): policy problems and violations -------------
     "too_many_reserves": (
         "a policy may have at most {most} reserves; this one has {n}",
@@ -1496,6 +1578,55 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "nothing recorded: {n} problems in the results file (above)",
         "未记录任何结果：结果文件中有 {n} 处问题（见上）",
     ),
+    # allocate round credit: volunteers' service-hour credit (allocate.ledger.credit)
+    "help_round_credit": (
+        "Write each volunteer's service-hour credit for the confirmed visits of the operation in OPDIR (all rounds, "
+        "or --round N): credit.csv and credit.html, a printable statement per volunteer. Hours times the weight of "
+        "the visit's kind, rounded to the step of the policy's [credit] section.",
+        "按行动 OPDIR 中已确认的上门，为每位志愿者计算服务时长积分（全部轮次，或 --round N）：写出 credit.csv 和 "
+        "credit.html（每位志愿者一页，可打印）。积分为小时数乘以上门类别的权重，按政策 [credit] 规定的步长四舍五入。",
+    ),
+    "help_round_credit_round": ("Only round N (default: every round).", "只计算第 N 轮（默认：全部轮次）。"),
+    "help_round_credit_out": (
+        "Folder to write credit.csv and credit.html into (default: OPDIR/credit, or OPDIR/credit-NNN for one "
+        "round); replaced if it holds only those files.",
+        "写出 credit.csv 和 credit.html 的文件夹（默认：OPDIR/credit，单轮为 OPDIR/credit-NNN）；"
+        "若其中只有这两个文件则替换。",
+    ),
+    "round_credit_written": (
+        "credit of rounds {rounds}: {volunteers} volunteers, {hours} hours, {credits} credits; {open} visits not "
+        "reported yet; in {folder}",
+        "第 {rounds} 轮的志愿服务积分：志愿者 {volunteers} 人，{hours} 小时，{credits} 积分；尚有 {open} 次上门未报告；"
+        "写入 {folder}",
+    ),
+    "credit_title": ("Service-hour credit · {operation}", "志愿服务时长积分 · {operation}"),
+    "credit_volunteer_h": ("Volunteer {id}: service-hour statement", "志愿者 {id}：服务时长积分单"),
+    "credit_meta": ("Operation {operation}, rounds {rounds}", "行动 {operation}，第 {rounds} 轮"),
+    "credit_total": (
+        "{visits} visits credited, {hours} hours given, {credits} credits",
+        "计入上门 {visits} 次，服务 {hours} 小时，积分 {credits}",
+    ),
+    "credit_col_round": ("Round", "轮次"),
+    "credit_col_household": ("Household", "户号"),
+    "credit_col_grid": ("Grid", "网格"),
+    "credit_col_kind": ("Visit", "上门"),
+    "credit_col_result": ("Result", "结果"),
+    "credit_col_hours": ("Hours", "小时"),
+    "credit_col_weight": ("Weight", "权重"),
+    "credit_col_credits": ("Credits", "积分"),
+    "credit_kind_delivery": ("delivery", "送货"),
+    "credit_kind_service": ("service", "服务"),
+    "credit_outcome_delivered": ("delivered", "已送达"),
+    "credit_outcome_partial": ("partly delivered", "部分送达"),
+    "credit_outcome_not_home": ("not at home (trip made)", "不在家（已跑一趟）"),
+    "credit_outcome_refused": ("refused (trip made)", "拒收（已跑一趟）"),
+    "credit_rule_note": (
+        "Credits are hours times the weight of the visit's kind, rounded half up to the policy's step; visits count "
+        "when their results are recorded.",
+        "积分为小时数乘以上门类别的权重，按政策规定的步长四舍五入；上门结果登记后方计入。",
+    ),
+    "credit_signed": ("Confirmed by", "确认人"),
+    "credit_none": ("No confirmed visits yet.", "尚无已确认的上门。"),
     "ledger_no_previous_round": (
         "there is no round before round {number} to carry stock from",
         "第 {number} 轮之前没有可结转库存的一轮",

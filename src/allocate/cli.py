@@ -750,6 +750,49 @@ def sheets_command(
     click.echo(printable(done))
 
 
+@cli.command(name="notice", help_key="help_notice")
+@_case_arg
+@click.argument("plan_dir", metavar="PLAN", type=PathType(file_okay=False, path_type=Path))
+@option("-o", "--out", type=PathType(path_type=Path), required=True, help_key="help_notice_out")
+@_policy_opt
+@_date_opt
+@_case_lang_opt
+@option("--force", is_flag=True, help_key="help_notice_force")
+def notice_command(
+    case: Path,
+    plan_dir: Path,
+    out: Path,
+    policy: Path | None,
+    plan_date: dt.date | None,
+    lang: Lang | None,
+    force: bool,
+) -> None:
+    """`allocate notice`: the donor statements and the grid notices for the plan in PLAN, verified first, to OUT
+    (what they hold: the catalog's `help_notice`)."""
+    from allocate.io import case_files
+    from allocate.notice.write import DONORS_HTML, NOTICE_FILES, NOTICE_HTML, write_notice
+    from allocate.sheets.write import BrokenPlanError
+
+    lang = _language(lang, case)
+    _recovered(plan_dir)
+    if not plan_dir.is_dir():
+        raise SaidValue(("cli_no_folder", {"folder": repr(str(plan_dir))}), param_hint="'PLAN'")
+    inputs = [Path(f) for f in case_files(case)] + ([policy] if policy else [])
+    _check_output(out, [case, *inputs, plan_dir], force, replaceable=NOTICE_FILES, lang=lang)
+    c, plan = _case_and_plan(case, plan_dir, policy, plan_date)
+    try:
+        with _writing(out, "what_notice"):
+            write_notice(out, plan, lang=lang, overwrite=force)
+    except BrokenPlanError as e:
+        _list_problems([_Violation(message=v.text(lang)) for v in e.violations], "violations", lang=lang)
+        click.echo(message("cli_notice_broken", lang, plan=plan_dir, case=case, n=len(e.violations)), err=True)
+        raise click.exceptions.Exit(EXIT_INTERNAL) from None
+    donors = len({(lot.donor or "").strip() or f"\0{lot.lot_id}" for lot in c.lots})
+    grids = len({c.households[c.household_index[n.household_id]].grid for n in c.needs})
+    pages = message("enum_comma", lang).join(str(out / name) for name in (DONORS_HTML, NOTICE_HTML))
+    click.echo(printable(message("notice_written", lang, folder=out, donors=donors, grids=grids, pages=pages)))
+
+
 cli.add_command(round_group)
 cli.add_command(city)
 

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from allocate.errors import MAX_LISTED, InputError, Problem, SaidError, omitted
 from allocate.io.cells import Lang, limit
 from allocate.schema import MAX_TIERS, Clause, Policy, Reserve, Tier
+from allocate.schema.policy import CreditRule
 
 MAX_BYTES = 1 << 20
 """Largest policy file read: a real one is a few kilobytes, one with every bound of the schema reached far less
@@ -40,6 +41,7 @@ _TOKENS = re.compile(
 _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 _TIERS_HEADER = re.compile(r"^\s*\[\[\s*tiers\s*\]\]")
 _RESERVES_HEADER = re.compile(r"^\s*\[\[\s*reserves\s*\]\]")
+_CREDIT_HEADER = re.compile(r"^\s*\[\s*credit\s*\]")
 _ANY_HEADER = re.compile(r"^\s*\[")
 _TIER_NAME = re.compile(r"""^\s*name\s*=\s*["']([^"']*)["']""")
 
@@ -48,6 +50,7 @@ _UNKNOWN_KEY = {
     ("tiers",): ("unknown tier setting", tuple(Tier.model_fields)),
     ("tiers", "when"): ("unknown condition", tuple(Clause.model_fields)),
     ("reserves",): ("unknown reserve setting", tuple(Reserve.model_fields)),
+    ("credit",): ("unknown credit setting", tuple(CreditRule.model_fields)),
 }
 
 
@@ -170,6 +173,7 @@ class _Places:
         self.headers = [i for i, line in enumerate(lines) if _ANY_HEADER.match(line)]  # any [table] line
         self.tiers = [i for i in self.headers if _TIERS_HEADER.match(lines[i])]  # [[tiers]] lines
         self.reserves = [i for i in self.headers if _RESERVES_HEADER.match(lines[i])]  # [[reserves]] lines
+        self.credit = [i for i in self.headers if _CREDIT_HEADER.match(lines[i])]  # the [credit] line
 
     def locate(self, loc: tuple[int | str, ...], msg: str, data: dict[str, Any]) -> tuple[int, int | None]:
         """The best (line, column) for a key path: the k-th `[[tiers]]` block, then the key inside it."""
@@ -182,6 +186,8 @@ class _Places:
             hits = [i for i, line in enumerate(lines) if (m := _TIER_NAME.match(line)) and m[1] in named]
             return (hits[-1] + 1, None) if hits else (1, None)
         blocks = {"tiers": self.tiers, "reserves": self.reserves}.get(str(loc[0]), [])
+        if loc[0] == "credit" and self.credit:  # under the [credit] header
+            blocks, loc = self.credit, ("credit", 0, *loc[1:])
         if len(loc) > 1 and isinstance(loc[1], int) and loc[1] < len(blocks):
             start = blocks[loc[1]]
             after = bisect.bisect_right(self.headers, start)
@@ -240,6 +246,9 @@ _COMMENTS: dict[str, dict[str, str]] = {
         "reserves": "Reserves, in processing order: a share of an item set aside for a tier or for households with a\n"
         "trait, as a minimum guarantee (given first) or over-and-above (given after the open pool); what its\n"
         "beneficiaries cannot use returns to everyone. See docs/reserves.md.",
+        "credit": "Volunteers' service-hour credit for confirmed visits (allocate round credit): hours times the\n"
+        "weight of the visit's kind (delivery, service), rounded half up to a multiple of `step` hours;\n"
+        "`missed`: whether a delivery trip to a household not at home or refusing counts. See docs/ledger.md.",
     },
     "zh": {
         "head": "分配政策：谁优先，紧缺物资如何分享。\n可用任何文本编辑器修改；以 # 开头的行是注释。",
@@ -257,6 +266,9 @@ _COMMENTS: dict[str, dict[str, str]] = {
         "高优先级绝不为低优先级让路。最后一个优先级没有 `when`，接纳其余所有需求。",
         "reserves": "预留，按处理顺序：为某个优先级或具有某种特征的住户预留某物资的一部分，可以是最低保障（先分）\n"
         "或额外预留（在公共部分之后再分）；受益者用不完的部分退回给所有人。详见 docs/reserves.md。",
+        "credit": "志愿服务时长积分（allocate round credit）：已确认的上门按小时数乘以其类别（delivery 送货、\n"
+        "service 服务）的权重，按 `step` 小时四舍五入；`missed`：住户不在家或拒收时，送货路程是否计入。\n"
+        "详见 docs/ledger.md。",
     },
 }
 
@@ -298,4 +310,9 @@ def policy_toml(policy: Policy, lang: Lang = "en") -> str:
         for reserve in policy.reserves:
             fields = reserve.model_dump(mode="json", exclude_none=True)
             parts.append("[[reserves]]\n" + "\n".join(f"{k} = {_toml_value(v)}" for k, v in fields.items()))
+    if policy.credit != CreditRule():  # only when set, so a policy without it is written (and hashed) as before
+        fields = policy.credit.model_dump(mode="json")
+        parts.append(
+            _comment(c["credit"]) + "\n[credit]\n" + "\n".join(f"{k} = {_toml_value(v)}" for k, v in fields.items())
+        )
     return "\n\n".join(parts) + "\n"

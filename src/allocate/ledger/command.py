@@ -1,4 +1,5 @@
-"""`allocate round`: plan an operation's rounds into a ledger, list them, show one, check them.
+"""`allocate round`: plan an operation's rounds into a ledger, list them, show one, check them, record results,
+credit volunteers' hours.
 
 OPDIR is the operation's folder: its ledger (`ledger.sqlite`, unless `--db URL` names a PostgreSQL database) and
 one output folder per round (`round-001`, a correction `round-001-r2`). Registered in `allocate.cli`; help and
@@ -159,6 +160,38 @@ def results_command(
             planned=sum(r.planned for r in rows),
             left=left,
             open=n_open,
+        )
+    )
+
+
+@round_group.command(name="credit", help_key="help_round_credit")
+@_opdir
+@_db
+@_operation
+@option("--round", "number", type=IntRangeType(min=1), metavar="N", help_key="help_round_credit_round")
+@option("-o", "--out", type=PathType(file_okay=False, path_type=Path), help_key="help_round_credit_out")
+@_lang
+def credit_command(
+    opdir: Path, db: str | None, operation: str | None, number: int | None, out: Path | None, lang: Lang | None
+) -> None:
+    """`allocate round credit`: volunteers' service-hour credit, written as credit.csv and credit.html."""
+    from allocate.ledger.credit import num, write_credit
+
+    said = _speak(lang or locale_language())
+    with _opened(opdir, db, operation, said, create=False) as op:
+        credits = _ledger_call(said, lambda: op.credit(number))
+    folder = out or opdir / ("credit" if number is None else f"credit-{number:03d}")
+    write_credit(credits, folder, lang=said, overwrite=True)
+    click.echo(
+        message(
+            "round_credit_written",
+            said,
+            rounds=message("enum_comma", said).join(str(n) for n in credits.rounds) or "-",
+            volunteers=len(credits.volunteers),
+            hours=num(credits.hours),
+            credits=num(credits.credits),
+            open=credits.unreported,
+            folder=folder,
         )
     )
 

@@ -28,7 +28,9 @@ from allocate.run import Progress, Result
 from allocate.schema import Case, Lot, Policy
 
 if TYPE_CHECKING:
+    from allocate.ledger.credit import Credits
     from allocate.ledger.results import VisitReport
+    from allocate.schema.policy import CreditRule
 
 DEFAULT_OPERATION = "default"
 """The name of the operation a new ledger gets when none is named."""
@@ -278,6 +280,15 @@ class Operation:
             latest.update({k: tuple(v) for k, v in by_visit.items()})
         order = list(dict.fromkeys((v.volunteer_id, v.household_id) for v in record.visits))
         return tuple(r for key in order for r in latest.get(key, ()))
+
+    def credit(self, round: int | None = None, *, rule: CreditRule | None = None) -> Credits:
+        """Volunteers' service-hour credit for the confirmed visits of every round (or of round `round`), each
+        round by the `credit` rule of the policy it was planned under, or by `rule` (`allocate.ledger.credit`)."""
+        from allocate.ledger.credit import credits_of
+
+        check_type(round, (int, type(None)), "round", "Operation.credit", "a round number or None")
+        records = self.rounds() if round is None else (self.round(round),)
+        return credits_of(self.name, ((r, self.results(r.number)) for r in records), rule)
 
     def unreported(self, round: int) -> tuple[tuple[str, str], ...]:
         """The visits of round `round` (volunteer, household) with no result yet."""

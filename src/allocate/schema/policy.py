@@ -244,6 +244,23 @@ class Reserve(Checked):
         return min(math.floor(self.share * usable + 1e-9), usable)
 
 
+class CreditRule(Checked):
+    """How confirmed visits credit volunteers' service hours (time-bank practice: one hour given, one credit).
+
+    A visit's credit is its hours times the weight of its kind (`delivery`, `service`), rounded half up to a
+    multiple of `step` hours (0.25: quarter hours; 0.3125 h is 0.25, 0.375 h is 0.5). `missed`: whether a delivery
+    trip to a household reported not at home or refusing counts (the volunteer gave the time). docs/ledger.md.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    problem_table: ClassVar[str] = "policy"
+
+    step: float = Field(default=0.25, ge=SECOND, le=24, allow_inf_nan=False)
+    delivery: float = Field(default=1.0, ge=0, le=100, allow_inf_nan=False)
+    service: float = Field(default=1.0, ge=0, le=100, allow_inf_nan=False)
+    missed: bool = True
+
+
 class Policy(Checked):
     """How to prioritise and share; the default is SPEC section 2's."""
 
@@ -260,6 +277,8 @@ class Policy(Checked):
     cap. Infection control: each visit is a contact risk, so a team may spread them over its members."""
     reserves: tuple[Reserve, ...] = ()
     """Shares of items set aside for some needs, in their processing order (docs/reserves.md)."""
+    credit: CreditRule = CreditRule()
+    """How the ledger credits volunteers' hours for confirmed visits (`allocate round credit`); no effect on plans."""
 
     @field_validator("tiers", mode="before")
     @classmethod
@@ -273,11 +292,13 @@ class Policy(Checked):
 
     @model_serializer(mode="wrap")
     def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        """The fields, leaving out `reserves` when there are none (so outputs of a policy without them stay as
-        they were before reserves existed)."""
+        """The fields, leaving out `reserves` when there are none and `credit` when it is the default (so outputs
+        of a policy without them stay as they were before they existed)."""
         out: dict[str, Any] = handler(self)
         if not self.reserves:
             out.pop("reserves", None)
+        if self.credit == CreditRule():
+            out.pop("credit", None)
         return out
 
     @model_validator(mode="after")
