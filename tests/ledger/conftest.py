@@ -81,7 +81,10 @@ def allocate_command(*args: str | os.PathLike[str], timeout: float = 300) -> sub
 
 
 def open_operation(ledger: str, tmp_path: Path, name: str | None = None) -> Operation:
-    """The operation in `ledger`; its round folders in `tmp_path/op`."""
+    """The operation in `ledger`; its round folders in `tmp_path/op`. In a database by URL it is named `op` unless
+    `name` says otherwise: the command (`opdir_args`) names it after its folder, so both mean the same one."""
+    if name is None and is_url(ledger):
+        name = "op"
     return Operation.open(ledger, name, folder=tmp_path / "op")
 
 

@@ -27,10 +27,8 @@ SEED = 20261213
 
 
 def _consistent(ledger: str, tmp_path: Path) -> int:
-    """Check the ledger after a kill; returns how many rounds it holds. In a database by URL the command names the
-    operation after its folder (`op`), so the check opens that one: opened without a name before the first run had
-    started it, the check itself would start a second operation, "default"."""
-    with open_operation(ledger, tmp_path, "op" if is_url(ledger) else None) as op:
+    """Check the ledger after a kill; returns how many rounds it holds (the operation the command names `op`)."""
+    with open_operation(ledger, tmp_path) as op:
         assert op.problems() == []
         with op.ledger.engine.connect() as c:
             assert c.execute(sa.text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all() == [head()]
