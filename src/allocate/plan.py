@@ -22,6 +22,7 @@ from pydantic_core import core_schema
 from allocate.checks import check_flag, check_path
 from allocate.errors import OutputExistsError
 from allocate.files import atomic_folder, write_csv
+from allocate.gc_pause import collector_paused
 from allocate.schema import Case
 from allocate.text import display_width, pad
 
@@ -367,7 +368,7 @@ class Plan(BaseModel):
             raise OutputExistsError(
                 f"{target} would be inside the case folder {case_dir}; write the plan to a folder of its own"
             )
-        with atomic_folder(target, overwrite=overwrite, replaceable=PLAN_FILES) as tmp:
+        with atomic_folder(target, overwrite=overwrite, replaceable=PLAN_FILES) as tmp, collector_paused():
             self.write_tables(tmp)
         return target
 
