@@ -29,10 +29,12 @@ from allocate.backends import BackendUnavailable
 from allocate.catalog import Lang, count, message
 from allocate.city.command import city
 from allocate.cli_usage import (
+    BACKEND_OPTION,
+    CASE_LANG_OPTION,
     LANG,
+    TIME_LIMIT_OPTION,
     ChoiceType,
     DateType,
-    FloatRangeType,
     Group,
     IntRangeType,
     IntType,
@@ -274,7 +276,6 @@ def cli() -> None:
 
 _case_arg = click.argument("case", type=PathType(exists=True, path_type=Path))
 _lang_opt = option("--lang", type=ChoiceType(["en", "zh"]), default="en", show_default=True, help_key="help_opt_lang")
-_case_lang_opt = option("--lang", type=ChoiceType(["en", "zh"]), default=None, help_key="help_opt_case_lang")
 
 
 def _language(lang: Lang | None, case: Path | None = None) -> Lang:
@@ -293,7 +294,7 @@ def _language(lang: Lang | None, case: Path | None = None) -> Lang:
 @_case_arg
 @option("--policy", type=PathType(exists=True, dir_okay=False, path_type=Path), help_key="help_validate_policy")
 @option("--json", "as_json", is_flag=True, help_key="help_validate_json")
-@_case_lang_opt
+@CASE_LANG_OPTION
 def validate(case: Path, policy: Path | None, as_json: bool, lang: Lang | None) -> None:
     """`allocate validate`: check a case and summarise it, or list its problems (exit 1)."""
     from allocate.io import read_case_with_warnings
@@ -384,16 +385,10 @@ _date_opt = option("--date", "plan_date", type=DateType(), help_key="help_opt_da
 @_case_arg
 @option("-o", "--out", type=PathType(path_type=Path), required=True, help_key="help_solve_out")
 @_policy_opt
-@option(
-    "--backend",
-    type=ChoiceType(["auto", "highs", "ortools", "pulp"]),
-    default="auto",
-    show_default=True,
-    help_key="help_solve_backend",
-)
-@option("--time-limit", type=FloatRangeType(min=0, min_open=True), help_key="help_solve_time_limit")
+@BACKEND_OPTION
+@TIME_LIMIT_OPTION
 @_date_opt
-@_case_lang_opt
+@CASE_LANG_OPTION
 @option(
     "--marginal-limit", type=IntRangeType(min=0), default=3, show_default=True, help_key="help_solve_marginal_limit"
 )
@@ -609,7 +604,7 @@ def _case_and_plan(case: Path, out: Path, policy: Path | None, plan_date: dt.dat
 @click.argument("out", type=PathType(file_okay=False, path_type=Path))
 @_policy_opt
 @_date_opt
-@_case_lang_opt
+@CASE_LANG_OPTION
 def verify_command(case: Path, out: Path, policy: Path | None, plan_date: dt.date | None, lang: Lang | None) -> None:
     """`allocate verify`: check the plan in OUT against CASE; exit 4 with every violation."""
     from allocate.verify import verify
@@ -632,7 +627,7 @@ def verify_command(case: Path, out: Path, policy: Path | None, plan_date: dt.dat
 @option("--household", required=True, help_key="help_explain_household")
 @_policy_opt
 @_date_opt
-@_case_lang_opt
+@CASE_LANG_OPTION
 def explain_command(
     case: Path, out: Path, household: str, policy: Path | None, plan_date: dt.date | None, lang: Lang | None
 ) -> None:
@@ -706,7 +701,7 @@ def _earlier_demo(out: Path, source: Path, files: list[str], force: bool, lang: 
 @option("--with", "contact_columns", multiple=True, metavar="COLUMNS", help_key="help_sheets_with")
 @_policy_opt
 @_date_opt
-@_case_lang_opt
+@CASE_LANG_OPTION
 @option("--force", is_flag=True, help_key="help_sheets_force")
 def sheets_command(
     case: Path,
@@ -756,7 +751,7 @@ def sheets_command(
 @option("-o", "--out", type=PathType(path_type=Path), required=True, help_key="help_notice_out")
 @_policy_opt
 @_date_opt
-@_case_lang_opt
+@CASE_LANG_OPTION
 @option("--force", is_flag=True, help_key="help_notice_force")
 def notice_command(
     case: Path,

@@ -559,3 +559,17 @@ class DateType(_DateBase):
             said = (e.key, {"found": found, **e.words}) if e.key else ("usage_bad_value_plain", {})
             raise SaidValue(said, f"expected {e.expected}{also}, found {found}", ctx, param) from None
         return parsed
+
+
+BACKEND_OPTION = option(
+    "--backend",
+    type=ChoiceType(["auto", "highs", "ortools", "pulp"]),
+    default="auto",
+    show_default=True,
+    help_key="help_solve_backend",
+)
+"""`--backend`, as every command that solves takes it (`solve`, `round plan`)."""
+TIME_LIMIT_OPTION = option("--time-limit", type=FloatRangeType(min=0, min_open=True), help_key="help_solve_time_limit")
+"""`--time-limit`, likewise."""
+CASE_LANG_OPTION = option("--lang", type=ChoiceType(["en", "zh"]), default=None, help_key="help_opt_case_lang")
+"""`--lang` of a command that reads a case: unset, the case's language speaks."""

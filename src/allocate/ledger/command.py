@@ -22,9 +22,11 @@ import click
 
 from allocate.catalog import MESSAGES, Lang, message
 from allocate.cli_usage import (
+    BACKEND_OPTION,
+    CASE_LANG_OPTION,
     LANG,
+    TIME_LIMIT_OPTION,
     ChoiceType,
-    FloatRangeType,
     Group,
     IntRangeType,
     PathType,
@@ -65,15 +67,9 @@ def round_group() -> None:
 @option("--correct", "corrects", type=IntRangeType(min=1), metavar="N", help_key="help_round_correct")
 @option("--note", help_key="help_round_note")
 @option("--carry", is_flag=True, help_key="help_round_carry")
-@option(
-    "--backend",
-    type=ChoiceType(["auto", "highs", "ortools", "pulp"]),
-    default="auto",
-    show_default=True,
-    help_key="help_solve_backend",
-)
-@option("--time-limit", type=FloatRangeType(min=0, min_open=True), help_key="help_solve_time_limit")
-@option("--lang", type=ChoiceType(["en", "zh"]), default=None, help_key="help_opt_case_lang")
+@BACKEND_OPTION
+@TIME_LIMIT_OPTION
+@CASE_LANG_OPTION
 def plan_command(
     opdir: Path,
     case: Path,
