@@ -12,7 +12,7 @@ from allocate.errors import AllocateError, InputError, OutputExistsError, Proble
 from allocate.io import read_case
 from allocate.plan import Allocation, Plan, Status, Visit
 from allocate.run import Result, run
-from allocate.schema import Case, Clause, Household, Lot, Need, Policy, Service, Tier, Urgency, Volunteer
+from allocate.schema import Case, Clause, Household, Lot, Need, Policy, Records, Service, Tier, Urgency, Volunteer
 from allocate.solve import solve
 from allocate.verify import Verification, verify
 
@@ -31,6 +31,7 @@ __all__ = [
     "Plan",
     "Policy",
     "Problem",
+    "Records",
     "Result",
     "Service",
     "Status",

@@ -738,8 +738,9 @@ def sheets_command(
         click.echo(message("cli_sheets_broken", lang, plan=plan_dir, case=case, n=len(e.violations)), err=True)
         raise click.exceptions.Exit(EXIT_INTERNAL) from None
     volunteers = len({v.volunteer_id for v in plan.visits})
-    needs = {n.need_id: n.household_id for n in c.needs}
-    grids = {c.households[c.household_index[needs[a.need_id]]].grid for a in plan.allocations}
+    needs = dict(zip(c.needs.column("need_id"), c.needs.column("household_id"), strict=True))
+    grid_of = c.households.column("grid")
+    grids = {grid_of[c.household_index[needs[a.need_id]]] for a in plan.allocations}
     pages = message("enum_comma", lang).join(str(out / name) for name in (VOLUNTEERS_HTML, PICK_LISTS_HTML))
     done = message("sheets_written", lang, folder=out, volunteers=volunteers, grids=len(grids), pages=pages)
     click.echo(printable(done))
@@ -783,7 +784,8 @@ def notice_command(
         click.echo(message("cli_notice_broken", lang, plan=plan_dir, case=case, n=len(e.violations)), err=True)
         raise click.exceptions.Exit(EXIT_INTERNAL) from None
     donors = len({(lot.donor or "").strip() or f"\0{lot.lot_id}" for lot in c.lots})
-    grids = len({c.households[c.household_index[n.household_id]].grid for n in c.needs})
+    grid_of = c.households.column("grid")
+    grids = len({grid_of[c.household_index[h]] for h in set(c.needs.column("household_id"))})
     pages = message("enum_comma", lang).join(str(out / name) for name in (DONORS_HTML, NOTICE_HTML))
     click.echo(printable(message("notice_written", lang, folder=out, donors=donors, grids=grids, pages=pages)))
 

@@ -179,16 +179,17 @@ def _allocation_rows(plan: Plan) -> list[tuple[object, ...]]:
     """allocation.csv's rows as values: the need's household, grid, tier and item beside each allocation."""
     case = plan.case
     hh, hh_index, names = case.households, case.household_index, case.policy.tier_names
-    need_at = {n.need_id: i for i, n in enumerate(case.needs)}
+    need_ids, owners, items = (case.needs.column(f) for f in ("need_id", "household_id", "item"))
+    need_at = dict(zip(need_ids, range(len(need_ids)), strict=True))
+    grids = hh.column("grid")
     out: list[tuple[object, ...]] = []
     for a in plan.allocations:
         i = need_at.get(a.need_id)
         if i is None:
             out.append((a.need_id, None, None, None, None, a.lot_id, a.quantity))
             continue
-        n = case.needs[i]
-        grid = hh[hh_index[n.household_id]].grid
-        out.append((a.need_id, n.household_id, grid, names[case.need_tiers[i]], n.item, a.lot_id, a.quantity))
+        grid = grids[hh_index[owners[i]]]
+        out.append((a.need_id, owners[i], grid, names[case.need_tiers[i]], items[i], a.lot_id, a.quantity))
     return out
 
 

@@ -254,19 +254,20 @@ class Plan(BaseModel):
     def need_fills(self) -> tuple[float, ...]:
         """Fill of each need, aligned with `case.needs`."""
         got = self.received
-        return tuple(got.get(n.need_id, 0) / n.quantity for n in self.case.needs)
+        needs = self.case.needs
+        return tuple(map(lambda i, q: got.get(i, 0) / q, needs.column("need_id"), needs.column("quantity")))
 
     @cached_property
     def service_fills(self) -> tuple[float, ...]:
         """1.0 for each service done, 0.0 otherwise, aligned with `case.services`."""
         done = self.served_services
-        return tuple(1.0 if s.service_id in done else 0.0 for s in self.case.services)
+        return tuple(1.0 if s in done else 0.0 for s in self.case.services.column("service_id"))
 
     @cached_property
     def tiers(self) -> tuple[TierStats, ...]:
         """Per tier statistics, highest priority first."""
         case = self.case
-        owners = [n.household_id for n in case.needs] + [s.household_id for s in case.services]
+        owners = [*case.needs.column("household_id"), *case.services.column("household_id")]
         return tier_stats(
             case.policy.tier_names,
             np.array(self.need_fills + self.service_fills, dtype=np.float64),
@@ -290,8 +291,8 @@ class Plan(BaseModel):
                 f"  {t.fully_served:>12}"
             )
         asked: dict[str, int] = {}
-        for n in case.needs:
-            asked[n.item] = asked.get(n.item, 0) + n.quantity
+        for item, quantity in zip(case.needs.column("item"), case.needs.column("quantity"), strict=True):
+            asked[item] = asked.get(item, 0) + quantity
         supplied: dict[str, int] = {}
         lot_item: dict[str, str] = {}
         for lot in case.lots:
@@ -382,14 +383,14 @@ class Plan(BaseModel):
         """Rows of allocation.csv: per-need columns picked by each row's need (blank cells for an unknown need)."""
         case, allocs = self.case, self.allocations
         households, hh_index, tier_names = case.households, case.household_index, case.policy.tier_names
-        owners = [n.household_id for n in case.needs]
+        owners, grids = case.needs.column("household_id"), households.column("grid")
         per_need = (
             owners,
-            [households[hh_index[h]].grid for h in owners],
+            [grids[hh_index[h]] for h in owners],
             [tier_names[rank] for rank in case.need_tiers],
-            [n.item for n in case.needs],
+            case.needs.column("item"),
         )
-        pos = dict(zip((n.need_id for n in case.needs), range(len(case.needs)), strict=True))
+        pos = dict(zip(case.needs.column("need_id"), range(len(case.needs)), strict=True))
         at = np.fromiter((pos.get(a.need_id, -1) for a in allocs), dtype=np.int64, count=len(allocs))
         picked = [np.array([*column, ""], dtype=object)[at] for column in per_need]  # -1 picks the blank
         return zip(
@@ -401,11 +402,11 @@ class Plan(BaseModel):
         )
 
     def _visit_rows(self) -> list[list[str]]:
-        households, hh_index = self.case.households, self.case.household_index
+        grids, hh_index = self.case.households.column("grid"), self.case.household_index
         rows = []
         for v in self.visits:
             row = hh_index.get(v.household_id)
-            grid = "" if row is None else households[row].grid
+            grid = "" if row is None else grids[row]
             rows.append([v.volunteer_id, v.household_id, grid, v.kind, v.service_id or "", format_hours(v.hours)])
         return rows
 

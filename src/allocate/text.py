@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 ASCII_SPACE = " "
 CONTROLS = {0x00: "NULL", 0x09: "CHARACTER TABULATION", 0x0A: "LINE FEED", 0x0D: "CARRIAGE RETURN", 0x1B: "ESCAPE",
@@ -85,7 +86,7 @@ def lookalike_key(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKC", text) if c.isprintable())
 
 
-def plain(texts: list[str]) -> bool:
+def plain(texts: Sequence[str]) -> bool:
     """True when no text in `texts` holds an invisible character or a full-width (NFKC-changing) one.
 
     One pass over the joined texts in C, so that checking every id of a large case costs almost nothing when,

@@ -24,7 +24,7 @@ from allocate.checks import check_verify
 from allocate.plan import Plan, TierStats, format_hours, tier_stats
 from allocate.rules import DELIVERY, GOODS_RULES, VISIT_RULES, GoodsFacts, VisitFacts, allowed, visit_cap, visit_classes
 from allocate.rules.reserves import beneficiaries, reserved_items, reserved_units
-from allocate.schema import Case, ReserveKind
+from allocate.schema import Case, Records, ReserveKind
 
 HOURS_TOLERANCE = 1e-9
 """Hours within this of each other are equal: volunteer totals, delivery and service visit lengths."""
@@ -1269,12 +1269,14 @@ def _units(n: int) -> str:
     return f"{n} unit" if n == 1 else f"{n} units"
 
 
-def _column(records: Sequence[BaseModel], name: str) -> list[Any]:
-    """One field of every record, in order."""
+def _column(records: Sequence[BaseModel], name: str) -> Sequence[Any]:
+    """One field of every record, in order: a case's table holds it already (`Records`), a plan's is gathered."""
+    if isinstance(records, Records):
+        return records.column(name)
     return list(map(attrgetter(name), records))
 
 
-def _lookup(index: dict[str, int], ids: list[str]) -> IntArray:
+def _lookup(index: dict[str, int], ids: Sequence[str]) -> IntArray:
     """Row of each id in `index`, -1 for an id it does not have."""
     return np.fromiter(map(index.get, ids, repeat(-1)), dtype=np.int64, count=len(ids))
 

@@ -111,8 +111,8 @@ def build_index(case: Case, plan_date: dt.date) -> CaseIndex:
     n_needs = len(case.needs)
     facts = GoodsFacts(case, plan_date)  # the arrays the goods rules read, shared with them
     need_hh, need_item, need_tier, hh_grid = facts.need_hh, facts.need_item, facts.need_tier, facts.hh_grid
-    need_qty = np.fromiter((n.quantity for n in case.needs), dtype=np.int64, count=n_needs)
-    need_aon = np.fromiter((n.all_or_nothing for n in case.needs), dtype=np.bool_, count=n_needs)
+    need_qty = np.fromiter(case.needs.column("quantity"), dtype=np.int64, count=n_needs)
+    need_aon = np.fromiter(case.needs.column("all_or_nothing"), dtype=np.bool_, count=n_needs)
 
     lots = case.lots
     lot_item = facts.lot_item
@@ -153,10 +153,10 @@ def build_index(case: Case, plan_date: dt.date) -> CaseIndex:
         need_qty=need_qty,
         need_tier=need_tier,
         need_aon=need_aon,
-        need_rank=seeded_rank([n.need_id for n in case.needs], policy.seed),
+        need_rank=seeded_rank(case.needs.column("need_id"), policy.seed),
         need_sig=need_sig,
         hh_grid=hh_grid,
-        hh_rank=seeded_rank([h.household_id for h in case.households], policy.seed),
+        hh_rank=seeded_rank(case.households.column("household_id"), policy.seed),
         lot_qty=lot_qty,
         lot_cost=lot_cost,
         lot_order=order,

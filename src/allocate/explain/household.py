@@ -88,8 +88,8 @@ def explain_household(plan: Plan, explanation: Explanation, household_id: str, *
     if h.oldest_age is not None:
         facts.append(w("hh_oldest", age=h.oldest_age))
     lines = [w("hh_header", id=h.household_id, grid=h.grid, facts=w("comma").join(facts), date=plan.plan_date)]
-    needs = [i for i, n in enumerate(case.needs) if n.household_id == household_id]
-    services = [i for i, s in enumerate(case.services) if s.household_id == household_id]
+    needs = [i for i, owner in enumerate(case.needs.column("household_id")) if owner == household_id]
+    services = [i for i, owner in enumerate(case.services.column("household_id")) if owner == household_id]
     if not needs and not services:
         lines.append(w("hh_asks_nothing"))
     for i in needs:
@@ -220,9 +220,11 @@ def _need_reason_words(w: _Words, ledger: Ledger, need: int, reason: Reason) -> 
             asked=w.units(q, item),
         )
     if reason is Reason.FAIR_SHARE:
-        rows = [i for i, n in enumerate(case.needs) if n.item == item and case.need_tiers[i] == tier]
-        households = len({case.needs[i].household_id for i in rows})
-        pct = round(100 * sum(ledger.received[i] / case.needs[i].quantity for i in rows) / len(rows))
+        items, ranks, owners = case.needs.column("item"), case.need_tiers, case.needs.column("household_id")
+        rows = [i for i, (it, r) in enumerate(zip(items, ranks, strict=True)) if it == item and r == tier]
+        households = len({owners[i] for i in rows})
+        quantity = case.needs.column("quantity")
+        pct = round(100 * sum(ledger.received[i] / quantity[i] for i in rows) / len(rows))
         return w(
             "short_fair_share",
             item=name,

@@ -77,8 +77,8 @@ def _resources(plan: Plan, rows: Sequence[Shortfall]) -> list[_Resource]:
     """
     case = plan.case
     rank = case.policy.rank
-    items: dict[str, list[Shortfall]] = {n.item: [] for n in case.needs}
-    grids: dict[str, list[Shortfall]] = {h.grid: [] for h in case.households}
+    items: dict[str, list[Shortfall]] = {item: [] for item in case.needs.column("item")}
+    grids: dict[str, list[Shortfall]] = {grid: [] for grid in case.households.column("grid")}
     for r in rows:
         if r.kind == "need" and r.reason in SUPPLY_REASONS:
             items[r.item_or_skill].append(r)
@@ -90,12 +90,12 @@ def _resources(plan: Plan, rows: Sequence[Shortfall]) -> list[_Resource]:
     ]
     if case.volunteers is not None:
         visit = case.policy.visit_hours
-        homes, at = case.households, case.household_index
+        quarantined, at = case.households.column("quarantined"), case.household_index
         for grid, mine in grids.items():
             hours = sum(r.shortfall for r in mine if r.kind == "service")
             hours += visit * len({r.household_id for r in mine if r.kind == "need"})
             skills = tuple(sorted({r.item_or_skill for r in mine if r.kind == "service"}))
-            designated = any(homes[at[r.household_id]].quarantined for r in mine)
+            designated = any(quarantined[at[r.household_id]] for r in mine)
             tier = min((rank(r.tier) for r in mine), default=None)
             out.append(_Resource("volunteer_hours", grid, tier, hours, skills, designated))
     return out
@@ -197,7 +197,8 @@ class _Measure:
         unit (no earmark, grid limit or expiry), the plan's deliveries held: one solve of the goods alone."""
         case = self.case
         rows = np.sort(np.concatenate([np.zeros(0, np.int64), *self._delivered_rows.values()]))
-        owners = {case.needs[i].household_id for i in rows.tolist()}
+        need_of = case.needs.column("household_id")
+        owners = {need_of[i] for i in rows.tolist()}
         taken = {lot.lot_id for lot in case.lots}
         extra = []
         for item in self._delivered_rows:
@@ -205,8 +206,10 @@ class _Measure:
             taken.add(lot_id)
             extra.append(Lot(lot_id=lot_id, item=item, quantity=1))
         goods = Case(
-            households=tuple(h for h in case.households if h.household_id in owners),
-            needs=tuple(case.needs[i] for i in rows.tolist()),
+            households=case.households.take(
+                i for i, h in enumerate(case.households.column("household_id")) if h in owners
+            ),
+            needs=case.needs.take(rows.tolist()),
             lots=case.lots + tuple(extra),
             policy=case.policy,
         )
@@ -238,9 +241,11 @@ class _Measure:
         case, plan = self.case, self.base
         delivered = None if case.volunteers is None else {v.household_id for v in plan.visits if v.kind == "delivery"}
         rows: dict[str, list[int]] = {}
-        for i, n in enumerate(case.needs):
-            if delivered is None or n.household_id in delivered:
-                rows.setdefault(n.item, []).append(i)
+        for i, (owner, item) in enumerate(
+            zip(case.needs.column("household_id"), case.needs.column("item"), strict=True)
+        ):
+            if delivered is None or owner in delivered:
+                rows.setdefault(item, []).append(i)
         return {item: np.array(r, np.int64) for item, r in rows.items()}
 
 

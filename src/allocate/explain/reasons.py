@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
+from itertools import repeat
 from typing import Literal
 
 import numpy as np
@@ -107,7 +108,8 @@ class Ledger:
         case = self.case = plan.case
         self.plan = plan
         self.tier_names = case.policy.tier_names
-        need_pos = {n.need_id: i for i, n in enumerate(case.needs)}
+        need_ids = case.needs.column("need_id")
+        need_pos = dict(zip(need_ids, range(len(need_ids)), strict=True))
         lot_pos = {lot.lot_id: i for i, lot in enumerate(case.lots)}
         rows = np.array(
             [(need_pos.get(a.need_id, -1), lot_pos.get(a.lot_id, -1), a.quantity) for a in plan.allocations], np.int64
@@ -120,7 +122,7 @@ class Ledger:
         self.given = given
         self.lot_qty = np.array([lot.quantity for lot in case.lots], np.int64)
         self.left = np.maximum(self.lot_qty - given.sum(axis=1), 0)
-        self.received = [plan.received.get(n.need_id, 0) for n in case.needs]
+        self.received = list(map(plan.received.get, need_ids, repeat(0)))
         self._pools: dict[int, _Pool] = {}
         self._goods_why: dict[int, Reason | None] = {}
         self._able: dict[tuple[int, int], list[int]] = {}
@@ -436,7 +438,7 @@ def shortfalls(plan: Plan) -> tuple[Shortfall, ...]:
     ledger = Ledger(plan)
     case = plan.case
     names = ledger.tier_names
-    quantity = np.fromiter((n.quantity for n in case.needs), np.int64, len(case.needs))
+    quantity = np.fromiter(case.needs.column("quantity"), np.int64, len(case.needs))
     short = np.flatnonzero(np.asarray(ledger.received, np.int64) < quantity)
     ledger.prime(short)
     out: list[Shortfall] = []
@@ -459,7 +461,7 @@ def shortfalls(plan: Plan) -> tuple[Shortfall, ...]:
         )
     done = plan.served_services
     for i, s in enumerate(case.services):
-        if s.service_id not in done:
+        if s.service_id not in done:  # services are few: records are fine
             out.append(
                 Shortfall(
                     kind="service",

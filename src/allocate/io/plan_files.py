@@ -28,9 +28,9 @@ ALLOCATIONS = Table(
     "分配",
     Allocation,
     (
-        Column("need_id", ("需求编号",), TEXT, True),
-        Column("lot_id", ("批次",), TEXT, True),
-        Column("quantity", ("数量",), WHOLE, True),
+        Column("need_id", ("需求编号",), TEXT, True, "H001/rice"),
+        Column("lot_id", ("批次",), TEXT, True, "L001"),
+        Column("quantity", ("数量",), WHOLE, True, "1"),
     ),
     required=True,
 )
@@ -40,11 +40,11 @@ VISITS = Table(
     "探访",
     Visit,
     (
-        Column("volunteer_id", ("志愿者",), TEXT, True),
-        Column("household_id", ("户号",), TEXT, True),
-        Column("kind", ("类型",), TEXT, True),
+        Column("volunteer_id", ("志愿者",), TEXT, True, "V001"),
+        Column("household_id", ("户号",), TEXT, True, "H001"),
+        Column("kind", ("类型",), TEXT, True, "delivery"),
         Column("service_id", ("服务编号",), TEXT),
-        Column("hours", ("时长",), NUMBER, True),
+        Column("hours", ("时长",), NUMBER, True, "0.5"),
     ),
     required=False,
 )
@@ -67,7 +67,7 @@ def read_plan(case: Case, folder: str | os.PathLike[str], *, plan_date: dt.date 
             continue
         read = read_table(Sheet(table, str(file), _restored(csv_rows(str(file)))))
         problems += read.problems
-        tables[table.name] = list(read.records)
+        tables[table.name] = list(read.table())
     if problems:
         raise InputError(problems)
     day = plan_date or recorded_plan_date(where) or case.policy.effective_date()

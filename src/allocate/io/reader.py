@@ -12,7 +12,7 @@ check, an `Omitted` entry counts the rest (`InputError.total` is every problem f
 from __future__ import annotations
 
 import os
-from typing import Literal
+from typing import Any, Literal
 
 from allocate.checks import check_read_case
 from allocate.errors import InputError, Omitted, Problem
@@ -24,6 +24,7 @@ from allocate.io.policy_file import read_policy
 from allocate.io.sources import Found, find_tables, policy_beside
 from allocate.io.tables import TableRead, read_table
 from allocate.schema import Case, Policy
+from allocate.schema.records import Records
 
 PolicyArg = Policy | str | os.PathLike[str] | None
 TABLE_ORDER = {table.name: i for i, table in enumerate(TABLES)}
@@ -73,8 +74,8 @@ def read_found(found: Found, policy: PolicyArg = None, *, warn: bool = False) ->
     warnings.sort(key=lambda p: (TABLE_ORDER.get(p.table or "", -1), p.line or 0, p.column or 0))
     whole = {name for name, r in reads.items() if r.complete}
 
-    def records(name: str) -> tuple[object, ...]:
-        return tuple(reads[name].records) if name in whole else ()
+    def records(name: str) -> Records[Any] | tuple[()]:
+        return reads[name].table() if name in whole else ()
 
     try:
         with collector_paused():
@@ -118,8 +119,7 @@ def _follows(p: Problem, reads: dict[str, TableRead], whole: set[str], policy: P
         return True
     if isinstance(p, Omitted):
         return False  # it counts many; some may follow from a rejected household, not all
-    record = reads[p.table].records[p.row]
-    return getattr(record, "household_id", None) in reads["households"].rejected_ids
+    return reads[p.table].values["household_id"][p.row] in reads["households"].rejected_ids
 
 
 def case_files(path: str | os.PathLike[str]) -> list[str]:

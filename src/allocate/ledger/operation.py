@@ -389,12 +389,15 @@ def _allocation_rows(result: Result) -> tuple[AllocationRow, ...]:
     """The plan's allocations as `allocation.csv` lists them."""
     case = result.plan.case
     tiers = case.policy.tier_names
-    needs = {n.need_id: (n, tiers[rank]) for n, rank in zip(case.needs, case.need_tiers, strict=True)}
+    need_ids, owners, items = (case.needs.column(f) for f in ("need_id", "household_id", "item"))
+    at = dict(zip(need_ids, range(len(need_ids)), strict=True))
+    grids = case.households.column("grid")
     rows = []
     for a in result.plan.allocations:
-        need, tier = needs[a.need_id]
-        grid = case.households[case.household_index[need.household_id]].grid
-        rows.append(AllocationRow(a.need_id, need.household_id, grid, tier, need.item, a.lot_id, a.quantity))
+        i = at[a.need_id]
+        grid = grids[case.household_index[owners[i]]]
+        tier = tiers[case.need_tiers[i]]
+        rows.append(AllocationRow(a.need_id, owners[i], grid, tier, items[i], a.lot_id, a.quantity))
     return tuple(rows)
 
 
@@ -405,7 +408,7 @@ def _visit_rows(result: Result) -> tuple[VisitRow, ...]:
         VisitRow(
             v.volunteer_id,
             v.household_id,
-            case.households[case.household_index[v.household_id]].grid,
+            case.households.column("grid")[case.household_index[v.household_id]],
             v.kind,
             v.service_id,
             v.hours,

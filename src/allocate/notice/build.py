@@ -143,7 +143,9 @@ def build_notice(case: Case, plan: Plan, lang: Lang = "zh") -> Notice:
     households = case.households
     index = case.household_index
     tiers = case.policy.tiers
-    need_at = {n.need_id: i for i, n in enumerate(case.needs)}
+    need_ids, need_of = case.needs.column("need_id"), case.needs.column("household_id")
+    need_at = dict(zip(need_ids, range(len(need_ids)), strict=True))
+    grids = households.column("grid")
     lot_of = {lot.lot_id: lot for lot in case.lots}
     day = plan.plan_date
     limit = day + dt.timedelta(days=EXPIRY_WINDOW_DAYS)
@@ -154,14 +156,14 @@ def build_notice(case: Case, plan: Plan, lang: Lang = "zh") -> Notice:
         i = need_at.get(a.need_id)
         if i is None or a.lot_id not in lot_of:
             continue
-        need = case.needs[i]
-        if need.household_id not in index:
+        owner = need_of[i]
+        if owner not in index:
             continue
-        key = (households[index[need.household_id]].grid, case.need_tiers[i])
+        key = (grids[index[owner]], case.need_tiers[i])
         per = given.setdefault(a.lot_id, {})
         per[key] = per.get(key, 0) + a.quantity
 
-    grid_rank = {grid: r for r, grid in enumerate(dict.fromkeys(h.grid for h in households))}
+    grid_rank = {grid: r for r, grid in enumerate(dict.fromkeys(grids))}
     owners: dict[tuple[str, bool], list[str]] = {}
     for lot in case.lots:
         donor = (lot.donor or "").strip()

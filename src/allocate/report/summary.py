@@ -43,6 +43,7 @@ import json
 from collections.abc import Mapping, Sequence
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as dist_version
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -71,19 +72,19 @@ def build_summary(
     needs, services = case.needs, case.services
     need_fills = np.array(plan.need_fills, dtype=np.float64)
     fills = np.concatenate([need_fills, np.array(plan.service_fills, dtype=np.float64)])
-    owners = [n.household_id for n in needs] + [s.household_id for s in services]
+    owners = [*needs.column("household_id"), *services.column("household_id")]
     owner_rows = np.array([case.household_index[h] for h in owners], dtype=np.int64)
     n_households = len(case.households)
     asked = np.bincount(owner_rows, minlength=n_households) > 0
     short = np.bincount(owner_rows, weights=(fills < 1.0).astype(np.float64), minlength=n_households) > 0
     got = np.bincount(owner_rows, weights=(fills > 0.0).astype(np.float64), minlength=n_households) > 0
     received = plan.received
-    units_requested = sum(n.quantity for n in needs)
-    units_allocated = sum(received.get(n.need_id, 0) for n in needs)
+    units_requested = sum(needs.column("quantity"))
+    units_allocated = sum(map(received.get, needs.column("need_id"), repeat(0)))
     values: dict[tuple[str, str], MarginalValue] = {(mv.kind, mv.resource): mv for mv in explanation.marginal_values}
     tiers = np.array(list(case.need_tiers) + list(case.service_tiers), dtype=np.int64)
     no_supply = {r.id for r in explanation.shortfalls if r.kind == "need" and r.reason is Reason.NO_SUPPLY}
-    unsupplied = np.array([n.need_id in no_supply for n in needs] + [False] * len(services), dtype=np.bool_)
+    unsupplied = np.array([i in no_supply for i in needs.column("need_id")] + [False] * len(services), np.bool_)
     bounds = {b.tier: b for b in plan.bounds}
     return {
         "schema_version": SCHEMA_VERSION,
@@ -247,17 +248,19 @@ def _grids(
     the grid have left after the whole plan (an hour offered here may have gone to another grid they cover).
     """
     case = plan.case
-    names = list(dict.fromkeys(h.grid for h in case.households))
+    names = list(dict.fromkeys(case.households.column("grid")))
     grid_of = {g: i for i, g in enumerate(names)}
-    household_grid = np.array([grid_of[h.grid] for h in case.households], dtype=np.int64)
+    household_grid = np.fromiter(map(grid_of.__getitem__, case.households.column("grid")), np.int64)
     rows = household_grid[owner_rows]
     n_needs = len(case.needs)
     requested = np.zeros(len(names), dtype=np.int64)
     received = np.zeros(len(names), dtype=np.int64)
     got = plan.received
-    for g, n in zip(rows[:n_needs].tolist(), case.needs, strict=True):
-        requested[g] += n.quantity
-        received[g] += got.get(n.need_id, 0)
+    need_grid = rows[:n_needs]
+    np.add.at(requested, need_grid, np.fromiter(case.needs.column("quantity"), np.int64, n_needs))
+    np.add.at(
+        received, need_grid, np.fromiter(map(got.get, case.needs.column("need_id"), repeat(0)), np.int64, n_needs)
+    )
     used = np.zeros(len(names), dtype=np.float64)
     spent: dict[str, float] = {}
     for v in plan.visits:
@@ -314,9 +317,12 @@ def _items(plan: Plan, values: Mapping[tuple[str, str], MarginalValue]) -> list[
     requested: dict[str, int] = {}
     allocated: dict[str, int] = {}
     got = plan.received
-    for n in case.needs:
-        requested[n.item] = requested.get(n.item, 0) + n.quantity
-        allocated[n.item] = allocated.get(n.item, 0) + got.get(n.need_id, 0)
+    needs = case.needs
+    for item, quantity, need_id in zip(
+        needs.column("item"), needs.column("quantity"), needs.column("need_id"), strict=True
+    ):
+        requested[item] = requested.get(item, 0) + quantity
+        allocated[item] = allocated.get(item, 0) + got.get(need_id, 0)
     out = []
     for item in dict.fromkeys([*requested, *supplied]):
         s, r, a = supplied.get(item, 0), requested.get(item, 0), allocated.get(item, 0)

@@ -46,14 +46,14 @@ class _Facts:
     @cached_property
     def grids(self) -> tuple[str, ...]:
         """The households' grids, sorted."""
-        return tuple(sorted({h.grid for h in self.case.households}))
+        return tuple(sorted(set(self.case.households.column("grid"))))
 
     @cached_property
     def hh_grid(self) -> IntArray:
         """Per household, its grid's position in `grids`."""
         code = {g: i for i, g in enumerate(self.grids)}
         homes = self.case.households
-        return np.fromiter(map(code.__getitem__, (h.grid for h in homes)), np.int64, len(homes))
+        return np.fromiter(map(code.__getitem__, homes.column("grid")), np.int64, len(homes))
 
 
 @dataclass(frozen=True)
@@ -69,19 +69,20 @@ class VisitFacts(_Facts):
     @cached_property
     def skills(self) -> tuple[str, ...]:
         """The skills services ask for, sorted."""
-        return tuple(sorted({s.skill for s in self.case.services}))
+        return tuple(sorted(set(self.case.services.column("skill"))))
 
     @cached_property
     def service_hh(self) -> IntArray:
         """Per service, its household's row."""
         at = self.case.household_index
-        return np.fromiter((at[s.household_id] for s in self.case.services), np.int64, len(self.case.services))
+        services = self.case.services
+        return np.fromiter(map(at.__getitem__, services.column("household_id")), np.int64, len(services))
 
     @cached_property
     def service_skill(self) -> IntArray:
         """Per service, its skill's position in `skills`."""
         code = {k: i for i, k in enumerate(self.skills)}
-        return np.fromiter((code[s.skill] for s in self.case.services), np.int64, len(self.case.services))
+        return np.fromiter(map(code.__getitem__, self.case.services.column("skill")), np.int64, len(self.case.services))
 
     @property
     def volunteers(self) -> Sequence[object]:
@@ -114,8 +115,9 @@ class VisitFacts(_Facts):
         once, since rules ask for it at every call."""
         found = self._flags.get((table, name))
         if found is None:
-            rows = self.case.households if table == "households" else (self.case.volunteers or ())
-            found = self._flags[table, name] = np.fromiter((bool(getattr(r, name)) for r in rows), np.bool_, len(rows))
+            rows = self.case.households if table == "households" else self.case.volunteers
+            values = () if rows is None else rows.column(name)
+            found = self._flags[table, name] = np.fromiter(map(bool, values), np.bool_, len(values))
         return found
 
 
@@ -182,13 +184,13 @@ class GoodsFacts(_Facts):
     @cached_property
     def items(self) -> tuple[str, ...]:
         """Every item asked for or donated, sorted."""
-        return tuple(sorted({n.item for n in self.case.needs} | {lot.item for lot in self.case.lots}))
+        return tuple(sorted({*self.case.needs.column("item"), *self.case.lots.column("item")}))
 
     @cached_property
     def need_item(self) -> IntArray:
         """Per need, its item's position in `items`."""
         code = {k: i for i, k in enumerate(self.items)}
-        return np.fromiter(map(code.__getitem__, (n.item for n in self.case.needs)), np.int64, len(self.case.needs))
+        return np.fromiter(map(code.__getitem__, self.case.needs.column("item")), np.int64, len(self.case.needs))
 
     @cached_property
     def lot_item(self) -> IntArray:
@@ -205,7 +207,7 @@ class GoodsFacts(_Facts):
     def need_hh(self) -> IntArray:
         """Per need, its household's row."""
         at, needs = self.case.household_index, self.case.needs
-        return np.fromiter(map(at.__getitem__, (n.household_id for n in needs)), np.int64, len(needs))
+        return np.fromiter(map(at.__getitem__, needs.column("household_id")), np.int64, len(needs))
 
     @cached_property
     def need_grid(self) -> IntArray:

@@ -28,6 +28,7 @@ from allocate.schema.policy import (
     Urgency,
     default_policy,
 )
+from allocate.schema.records import Records
 
 __all__ = [
     "ALL_GRIDS",
@@ -45,6 +46,7 @@ __all__ = [
     "Lot",
     "Need",
     "Policy",
+    "Records",
     "Reserve",
     "ReserveKind",
     "Service",

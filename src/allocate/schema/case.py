@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from operator import attrgetter
 from typing import Annotated, Any, ClassVar, NoReturn, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
@@ -22,6 +21,7 @@ from allocate.catalog import Lang, message, tier_label
 from allocate.errors import Bounded, InputError, Problem
 from allocate.schema.checked import Checked, field_problems
 from allocate.schema.policy import SECOND, Policy, Urgency
+from allocate.schema.records import Records
 from allocate.text import FORMULA_START, char_name, invisible, lookalike_key, neutralise, plain, printable
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -65,6 +65,25 @@ class ReadOnlyDict(dict[K, V]):
 class _Record(Checked):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
+    id_parts: ClassVar[tuple[str, str, str] | None] = None
+    """(id field, first part, second part) of a record whose id, left out or blank, is `first/second`."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_id(cls, data: Any) -> Any:
+        if cls.id_parts is not None and isinstance(data, dict):
+            name, first, second = cls.id_parts
+            if not data.get(name):
+                a, b = data.get(first), data.get(second)
+                if isinstance(a, str) and isinstance(b, str):
+                    data = {**data, name: default_id(a.strip(), b.strip())}
+        return data
+
+
+def default_id(first: str, second: str) -> str:
+    """The id of a need or service left blank: `household_id/item`, `household_id/skill`."""
+    return f"{first}/{second}"
+
 
 def _unique_texts(values: Any) -> Any:
     """Trim list entries, drop blanks and repeats, keep order: `a; a;` means `a`."""
@@ -103,6 +122,7 @@ class Need(_Record):
     """A household's request for whole units of one item."""
 
     problem_table: ClassVar[str] = "needs"
+    id_parts = ("need_id", "household_id", "item")
 
     need_id: Text = ""  # left out or blank: `household_id/item`
     household_id: Text
@@ -110,15 +130,6 @@ class Need(_Record):
     quantity: int = Field(ge=1, le=MAX_UNITS)
     urgency: Urgency = Urgency.NORMAL
     all_or_nothing: bool = False
-
-    @model_validator(mode="before")
-    @classmethod
-    def _default_id(cls, data: Any) -> Any:
-        if isinstance(data, dict) and not data.get("need_id"):
-            hh, item = data.get("household_id"), data.get("item")
-            if isinstance(hh, str) and isinstance(item, str):
-                data = {**data, "need_id": f"{hh.strip()}/{item.strip()}"}
-        return data
 
 
 class Lot(_Record):
@@ -177,21 +188,13 @@ class Service(_Record):
     """A household's request for a volunteer's time with a skill, done whole or not at all."""
 
     problem_table: ClassVar[str] = "services"
+    id_parts = ("service_id", "household_id", "skill")
 
     service_id: Text = ""  # left out or blank: `household_id/skill`
     household_id: Text
     skill: Text
     hours: float = Field(ge=SECOND, le=MAX_HOURS)
     urgency: Urgency = Urgency.NORMAL
-
-    @model_validator(mode="before")
-    @classmethod
-    def _default_id(cls, data: Any) -> Any:
-        if isinstance(data, dict) and not data.get("service_id"):
-            hh, skill = data.get("household_id"), data.get("skill")
-            if isinstance(hh, str) and isinstance(skill, str):
-                data = {**data, "service_id": f"{hh.strip()}/{skill.strip()}"}
-        return data
 
 
 def tier_rank(policy: Policy, household: Household, urgency: Urgency) -> int:
@@ -220,8 +223,27 @@ def tier_rank(policy: Policy, household: Household, urgency: Urgency) -> int:
     return rank
 
 
+_TABLE_MODELS: dict[str, type[_Record]] = {
+    "households": Household,
+    "needs": Need,
+    "lots": Lot,
+    "volunteers": Volunteer,
+    "services": Service,
+}
+
+
+def _as_table(field: str, value: Any) -> Any:
+    """`value` for a `Case` field, with a table of records (or dicts) made a `Records`."""
+    model = _TABLE_MODELS.get(field)
+    if model is None or value is None or isinstance(value, Records):
+        return value
+    return Records.of(model, (r if isinstance(r, model) else model.model_validate(r) for r in value))
+
+
 class Case(Checked):
     """A whole case. `volunteers=None` means no volunteers table: deliveries are not limited.
+
+    Each table is held as columns (`Records`): given as records or dicts, each is checked by its model first.
 
     Building one (or `Case.model_validate` from dicts) raises `InputError` with every problem at once: a record's
     field at `table[row].field`, then the problems that span tables.
@@ -229,11 +251,11 @@ class Case(Checked):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    households: tuple[Household, ...]
-    needs: tuple[Need, ...]
-    lots: tuple[Lot, ...]  # the `supplies` table
-    volunteers: tuple[Volunteer, ...] | None = None
-    services: tuple[Service, ...] = ()
+    households: Records[Household]
+    needs: Records[Need]
+    lots: Records[Lot]  # the `supplies` table
+    volunteers: Records[Volunteer] | None = None
+    services: Records[Service] = Field(default=(), validate_default=True)
     policy: Policy = Field(default_factory=Policy)
 
     @model_validator(mode="after")
@@ -250,6 +272,13 @@ class Case(Checked):
             return super().model_validate(obj, *args, **kwargs)
         except ValidationError as e:
             raise InputError(field_problems(e, cls)) from None
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """pydantic's copy, not checked again; a table given in `update` as records is held as columns, as the
+        constructor would hold it."""
+        if update:
+            update = {name: _as_table(name, value) for name, value in update.items()}
+        return super().model_copy(update=update, deep=deep)
 
     def replace(self, **changes: Any) -> Case:
         """A new case with some tables or the policy replaced, checked again (unlike `model_copy`).
@@ -268,10 +297,10 @@ class Case(Checked):
         out: list[Problem] = []
         tiers = set(self.policy.tier_names)
 
-        def repeated(table: str, field: str, ids: list[str], hint: str = "") -> None:
-            counts = Counter(ids)
-            if len(counts) == len(ids):
+        def repeated(table: str, field: str, ids: Sequence[str], hint: str = "") -> None:
+            if len(set(ids)) == len(ids):
                 return
+            counts = Counter(ids)
             found, seen = Bounded(), set()
             for row, i in enumerate(ids):
                 if counts[i] > 1:
@@ -281,18 +310,19 @@ class Case(Checked):
                     seen.add(i)
             out.extend(found.listed())
 
-        repeated("households", "household_id", [h.household_id for h in self.households])
-        repeated("needs", "need_id", [n.need_id for n in self.needs], self._same_item_hint("need_id"))
-        repeated("supplies", "lot_id", [lot.lot_id for lot in self.lots])
-        repeated("volunteers", "volunteer_id", [v.volunteer_id for v in self.volunteers or ()])
-        repeated("services", "service_id", [s.service_id for s in self.services], self._same_item_hint("service_id"))
+        hh, needs, lots, services = self.households, self.needs, self.lots, self.services
+        repeated("households", "household_id", hh.column("household_id"))
+        repeated("needs", "need_id", needs.column("need_id"), self._same_item_hint("need_id"))
+        repeated("supplies", "lot_id", lots.column("lot_id"))
+        if self.volunteers is not None:
+            repeated("volunteers", "volunteer_id", self.volunteers.column("volunteer_id"))
+        repeated("services", "service_id", services.column("service_id"), self._same_item_hint("service_id"))
 
-        known = {h.household_id for h in self.households}
+        known = set(hh.column("household_id"))
         twins: dict[str, str] | None = None  # look-alike key -> household id, made at the first unknown one
-        for table, owners in (
-            ("needs", [n.household_id for n in self.needs]),
-            ("services", [s.household_id for s in self.services]),
-        ):
+        for table, owners in (("needs", needs.column("household_id")), ("services", services.column("household_id"))):
+            if known.issuperset(owners):
+                continue
             found = Bounded()
             for row, hid in enumerate(owners):
                 if hid not in known:
@@ -304,16 +334,17 @@ class Case(Checked):
                     words = {"id": repr(hid), "twin": repr(twin)}
                     found.add(table=table, row=row, field="household_id", message=message, key=key, words=words)
             out.extend(found.listed())
-        found = Bounded()
-        for row, h in enumerate(self.households):
-            if h.tier is not None and h.tier not in tiers:
-                found.add(table="households", row=row, field="tier", **self._unknown_tier(h.tier))
-        out.extend(found.listed())
-        found = Bounded()
-        for row, lot in enumerate(self.lots):
-            if lot.reserved_for is not None and lot.reserved_for not in tiers:
-                found.add(table="supplies", row=row, field="reserved_for", **self._unknown_tier(lot.reserved_for))
-        out.extend(found.listed())
+        for table, field, names in (
+            ("households", "tier", hh.column("tier")),
+            ("supplies", "reserved_for", lots.column("reserved_for")),
+        ):
+            if tiers.union((None,)).issuperset(names):
+                continue
+            found = Bounded()
+            for row, name in enumerate(names):
+                if name is not None and name not in tiers:
+                    found.add(table=table, row=row, field=field, **self._unknown_tier(name))
+            out.extend(found.listed())
         if self.services and self.volunteers is None:
             out.append(
                 Problem(
@@ -340,20 +371,22 @@ class Case(Checked):
     @cached_property
     def household_index(self) -> dict[str, int]:
         """Row of each household id (read-only: the case is frozen)."""
-        return ReadOnlyDict({h.household_id: i for i, h in enumerate(self.households)})
+        ids = self.households.column("household_id")
+        return ReadOnlyDict(zip(ids, range(len(ids)), strict=True))
 
     @cached_property
     def need_tiers(self) -> tuple[int, ...]:
         """Tier rank of each need, aligned with `needs` (0 = highest priority)."""
-        return self._tiers([(n.household_id, n.urgency) for n in self.needs])
+        return self._tiers(self.needs.column("household_id"), self.needs.column("urgency"))
 
     @cached_property
     def service_tiers(self) -> tuple[int, ...]:
         """Tier rank of each service, aligned with `services`."""
-        return self._tiers([(s.household_id, s.urgency) for s in self.services])
+        return self._tiers(self.services.column("household_id"), self.services.column("urgency"))
 
-    def _tiers(self, requests: list[tuple[str, Urgency]]) -> tuple[int, ...]:
-        """Tier ranks, evaluating the policy once per distinct (household traits, urgency).
+    def _tiers(self, owners: Sequence[str], urgencies: Sequence[Urgency]) -> tuple[int, ...]:
+        """Tier ranks of requests (their households and urgencies), evaluating the policy once per distinct
+        (household traits, urgency).
 
         Households share few distinct trait combinations, so this turns a policy evaluation per row into a
         dictionary lookup per row (100,000 households: seconds to a fraction of one).
@@ -361,15 +394,15 @@ class Case(Checked):
         hh, idx, policy = self.households, self.household_index, self.policy
         read = {"min_age": "oldest_age", "max_age": "oldest_age", "grids": "grid", "min_members": "members"}
         used = {read.get(f, f) for t in policy.tiers for c in t.when or () for f in c.model_fields_set}
-        traits = attrgetter("tier", *sorted(used - {"urgency"}))
+        traits = list(zip(*(hh.column(f) for f in ("tier", *sorted(used - {"urgency"}))), strict=True))
         memo: dict[tuple[object, ...], int] = {}
         out: list[int] = []
-        for hid, urgency in requests:
-            h = hh[idx[hid]]
-            key = (urgency, traits(h))
+        for hid, urgency in zip(owners, urgencies, strict=True):
+            row = idx[hid]
+            key = (urgency, traits[row])
             rank = memo.get(key)
             if rank is None:
-                rank = memo[key] = tier_rank(policy, h, urgency)
+                rank = memo[key] = tier_rank(policy, hh[row], urgency)
             out.append(rank)
         return tuple(out)
 
@@ -388,44 +421,48 @@ class Case(Checked):
             out.extend(found.listed())
             found = Bounded()
 
-        supplied = {lot.item for lot in self.lots}
+        lots, lot_ids = self.lots, self.lots.column("lot_id")
+        supplied = set(lots.column("item"))
         flagged: set[str] = set()
-        for row, n in enumerate(self.needs):
-            if n.item not in supplied and n.item not in flagged:
-                flagged.add(n.item)
-                warn(
-                    "needs", row, "item", f"no lot supplies {n.item!r}; its needs cannot be met", "no_lot", item=n.item
-                )
+        items = self.needs.column("item")
+        if not supplied.issuperset(items):
+            for row, item in enumerate(items):
+                if item not in supplied and item not in flagged:
+                    flagged.add(item)
+                    warn(
+                        "needs", row, "item", f"no lot supplies {item!r}; its needs cannot be met", "no_lot", item=item
+                    )
         checked()
         day = self.policy.effective_date()
-        grids = dict.fromkeys(h.grid for h in self.households)
+        grids = dict.fromkeys(self.households.column("grid"))
         known_grids = self._known_grids(grids)
 
         def unknown_grid(grid: str) -> str:
             return f"grid {grid!r}, which no household is in (grids are: {known_grids})"
 
-        for row, lot in enumerate(self.lots):
-            if not lot.usable_on(day):
-                said = f"lot {lot.lot_id!r} expired on {lot.expires} (plan date {day})"
-                words = {"lot": repr(lot.lot_id), "date": str(lot.expires), "day": str(day)}
+        for row, (lot_id, expires) in enumerate(zip(lot_ids, lots.column("expires"), strict=True)):
+            if expires is not None and day > expires:
+                said = f"lot {lot_id!r} expired on {expires} (plan date {day})"
+                words = {"lot": repr(lot_id), "date": str(expires), "day": str(day)}
                 warn("supplies", row, "expires", said, "lot_expired_warning", **words)
         checked()
-        for row, lot in enumerate(self.lots):
-            for g in lot.grids or ():
+        for row, (lot_id, named) in enumerate(zip(lot_ids, lots.column("grids"), strict=True)):
+            for g in named or ():
                 if g not in grids:
-                    warn("supplies", row, "grids", f"lot {lot.lot_id!r} names {unknown_grid(g)}", "lot_names_grid",
-                         lot=repr(lot.lot_id), grid=repr(g), grids=known_grids)  # fmt: skip
+                    warn("supplies", row, "grids", f"lot {lot_id!r} names {unknown_grid(g)}", "lot_names_grid",
+                         lot=repr(lot_id), grid=repr(g), grids=known_grids)  # fmt: skip
         checked()
         if self.volunteers is not None:
             vols = self.volunteers
-            for row, v in enumerate(vols):
-                for g in v.grids:
+            vol_grids = vols.column("grids")
+            for row, (vid, named) in enumerate(zip(vols.column("volunteer_id"), vol_grids, strict=True)):
+                for g in named:
                     if g != ALL_GRIDS and g not in grids:
-                        said = f"volunteer {v.volunteer_id!r} names {unknown_grid(g)}"
-                        words = {"id": repr(v.volunteer_id), "grid": repr(g), "grids": known_grids}
+                        said = f"volunteer {vid!r} names {unknown_grid(g)}"
+                        words = {"id": repr(vid), "grid": repr(g), "grids": known_grids}
                         warn("volunteers", row, "grids", said, "volunteer_names_grid", **words)
             checked()
-            covered = {g for v in vols for g in v.grids}
+            covered = {g for named in vol_grids for g in named}
             if ALL_GRIDS not in covered:
                 for g in grids:
                     if g not in covered:
@@ -438,12 +475,12 @@ class Case(Checked):
                             grid=repr(g),
                         )
             checked()
-            skills = {s for v in vols for s in v.skills}
+            skills = {s for had in vols.column("skills") for s in had}
             flagged = set()
-            for row, s in enumerate(self.services):
-                if s.skill not in skills and s.skill not in flagged:
-                    flagged.add(s.skill)
-                    warn("services", row, "skill", f"no volunteer has skill {s.skill!r}", "no_skill", skill=s.skill)
+            for row, skill in enumerate(self.services.column("skill")):
+                if skill not in skills and skill not in flagged:
+                    flagged.add(skill)
+                    warn("services", row, "skill", f"no volunteer has skill {skill!r}", "no_skill", skill=skill)
             checked()
         out += self._lookalikes()
         return tuple(out)
@@ -460,36 +497,39 @@ class Case(Checked):
         """Ids that hold characters a person cannot see, and ids that look the same as another of their kind
         but differ in full-width or invisible characters: each kind of id, grid, item and skill is checked once
         over all its cells (almost free when, as usual, there is nothing to find)."""
-        hh, needs, lots, vols, services = self.households, self.needs, self.lots, self.volunteers or (), self.services
+        hh, needs, lots, services = self.households, self.needs, self.lots, self.services
+
+        def vols(field: str) -> Sequence[Any]:
+            return () if self.volunteers is None else self.volunteers.column(field)
+
         kinds: list[tuple[str, list[_Cells]]] = [
-            ("household", [_cells("households", "household_id", (h.household_id for h in hh))]),
+            ("household", [_cells("households", "household_id", hh.column("household_id"))]),
             (
                 "grid",
                 [
-                    _cells("households", "grid", (h.grid for h in hh)),
-                    _cells("supplies", "grids", (lot.grids or () for lot in lots), listed=True),
-                    _cells("volunteers", "grids", (v.grids for v in vols), listed=True),
+                    _cells("households", "grid", hh.column("grid")),
+                    _cells("supplies", "grids", (g or () for g in lots.column("grids")), listed=True),
+                    _cells("volunteers", "grids", vols("grids"), listed=True),
                 ],
             ),
-            (
-                "item",
-                [_cells("needs", "item", (n.item for n in needs)), _cells("supplies", "item", (x.item for x in lots))],
-            ),
+            ("item", [_cells("needs", "item", needs.column("item")), _cells("supplies", "item", lots.column("item"))]),
             (
                 "skill",
                 [
-                    _cells("services", "skill", (s.skill for s in services)),
-                    _cells("volunteers", "skills", (v.skills for v in vols), listed=True),
+                    _cells("services", "skill", services.column("skill")),
+                    _cells("volunteers", "skills", vols("skills"), listed=True),
                 ],
             ),
-            ("need", [_cells("needs", "need_id", (n.need_id for n in needs))]),
-            ("lot", [_cells("supplies", "lot_id", (x.lot_id for x in lots))]),
-            ("volunteer", [_cells("volunteers", "volunteer_id", (v.volunteer_id for v in vols))]),
-            ("service", [_cells("services", "service_id", (s.service_id for s in services))]),
+            ("need", [_cells("needs", "need_id", needs.column("need_id"))]),
+            ("lot", [_cells("supplies", "lot_id", lots.column("lot_id"))]),
+            ("volunteer", [_cells("volunteers", "volunteer_id", vols("volunteer_id"))]),
+            ("service", [_cells("services", "service_id", services.column("service_id"))]),
         ]
+        need_of, need_item = needs.column("household_id"), needs.column("item")
+        service_of, service_skill = services.column("household_id"), services.column("skill")
         defaults = {  # an id left blank is made of others already checked: warned about there, not again
-            "need": lambda row: f"{needs[row].household_id}/{needs[row].item}",
-            "service": lambda row: f"{services[row].household_id}/{services[row].skill}",
+            "need": lambda row: f"{need_of[row]}/{need_item[row]}",
+            "service": lambda row: f"{service_of[row]}/{service_skill[row]}",
         }
         out: list[Problem] = []
         for noun, columns in kinds:
@@ -520,7 +560,7 @@ class _Cells:
 
     table: str
     field: str
-    texts: list[str]  # every text, list entries one by one
+    texts: Sequence[str]  # every text, list entries one by one
     rows: list[int] | None  # the row of each text when the column holds lists; None: text i is in row i
 
     def occurrences(self) -> Iterable[tuple[int, str]]:
@@ -530,7 +570,7 @@ class _Cells:
 
 def _cells(table: str, field: str, values: Iterable[Any], listed: bool = False) -> _Cells:
     if not listed:
-        return _Cells(table, field, list(values), None)
+        return _Cells(table, field, values if isinstance(values, tuple) else list(values), None)
     texts: list[str] = []
     rows: list[int] = []
     for row, entries in enumerate(values):
@@ -638,10 +678,13 @@ class CaseOverview(BaseModel):
 def overview(case: Case) -> CaseOverview:
     """Count what the case holds; each household is counted once, in its highest tier."""
     best: dict[str, int] = {}
-    for n, r in zip(case.needs, case.need_tiers, strict=True):
-        best[n.household_id] = min(r, best.get(n.household_id, r))
-    for s, r in zip(case.services, case.service_tiers, strict=True):
-        best[s.household_id] = min(r, best.get(s.household_id, r))
+    for owners, ranks in (
+        (case.needs.column("household_id"), case.need_tiers),
+        (case.services.column("household_id"), case.service_tiers),
+    ):
+        for hid, r in zip(owners, ranks, strict=True):
+            if r < best.get(hid, r + 1):
+                best[hid] = r
     per_tier = Counter(best.values())
     names = case.policy.tier_names
     vols = case.volunteers
@@ -650,12 +693,12 @@ def overview(case: Case) -> CaseOverview:
         households_per_tier={names[r]: per_tier.get(r, 0) for r in range(len(names))},
         households_without_requests=len(case.households) - len(best),
         needs=len(case.needs),
-        items=len({n.item for n in case.needs}),
+        items=len(set(case.needs.column("item"))),
         lots=len(case.lots),
-        units_supplied=sum(lot.quantity for lot in case.lots),
-        units_requested=sum(n.quantity for n in case.needs),
+        units_supplied=sum(case.lots.column("quantity")),
+        units_requested=sum(case.needs.column("quantity")),
         volunteers=None if vols is None else len(vols),
-        volunteer_hours=sum(v.hours for v in vols or ()),
+        volunteer_hours=0.0 if vols is None else sum(vols.column("hours")),
         services=len(case.services),
         warnings=len(case.warnings),
     )

@@ -123,7 +123,9 @@ def build_sheets(plan: Plan, contacts: Contacts | None = None) -> Sheets:
     contacts = contacts or Contacts(())
     households = case.households
     index = case.household_index
-    needs = {n.need_id: n for n in case.needs}
+    need_ids, owners, items = (case.needs.column(f) for f in ("need_id", "household_id", "item"))
+    needs = dict(zip(need_ids, zip(owners, items, strict=True), strict=True))  # need -> (household, item)
+    grids = households.column("grid")
     lots = {lot.lot_id: lot for lot in case.lots}
     services = {s.service_id: s for s in case.services}
 
@@ -131,11 +133,12 @@ def build_sheets(plan: Plan, contacts: Contacts | None = None) -> Sheets:
     for a in plan.allocations:
         need = needs.get(a.need_id)
         if need is not None:
-            per = goods.setdefault(need.household_id, {})
-            per[need.item] = per.get(need.item, 0) + a.quantity
+            owner, item = need
+            per = goods.setdefault(owner, {})
+            per[item] = per.get(item, 0) + a.quantity
 
     ordering = [i for i, c in enumerate(contacts.columns) if is_address(c)]
-    grid_rank = {grid: rank for rank, grid in enumerate(dict.fromkeys(h.grid for h in households))}
+    grid_rank = {grid: rank for rank, grid in enumerate(dict.fromkeys(households.column("grid")))}
 
     def stop_key(household_id: str) -> tuple[object, ...]:
         h = households[index[household_id]] if household_id in index else None
@@ -199,11 +202,12 @@ def build_sheets(plan: Plan, contacts: Contacts | None = None) -> Sheets:
     picked: dict[str, dict[str, tuple[int, set[str]]]] = {}  # grid -> lot -> (units, households)
     for a in plan.allocations:
         need = needs.get(a.need_id)
-        if need is None or need.household_id not in index or a.lot_id not in lots:
+        if need is None or need[0] not in index or a.lot_id not in lots:
             continue
-        grid = households[index[need.household_id]].grid
+        owner = need[0]
+        grid = grids[index[owner]]
         units, who = picked.setdefault(grid, {}).get(a.lot_id, (0, set()))
-        who.add(need.household_id)
+        who.add(owner)
         picked[grid][a.lot_id] = (units + a.quantity, who)
     pick_lists = []
     for grid in sorted(picked, key=grid_rank.__getitem__):
