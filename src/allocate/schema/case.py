@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from operator import itemgetter
 from typing import Annotated, Any, ClassVar, NoReturn, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
@@ -581,6 +582,10 @@ def _cells(table: str, field: str, values: Iterable[Any], listed: bool = False) 
     return _Cells(table, field, texts, rows)
 
 
+_FIRST = itemgetter(slice(None, 1))
+"""A text's first character (or nothing), taken in C over a column."""
+
+
 def _formulas(noun: str, columns: list[_Cells], default: Callable[[int], str] | None) -> list[Problem]:
     """Warnings for ids a spreadsheet would read as a formula (`=`, `+`, `-`, `@` first): allocate writes them
     with a leading `'` and reads them back as they were, but a planner opening its CSVs sees the quote. An id
@@ -588,7 +593,7 @@ def _formulas(noun: str, columns: list[_Cells], default: Callable[[int], str] | 
     found = Bounded()
     seen: set[str] = set()
     for c in columns:
-        if not any(t[:1] in FORMULA_START for t in c.texts):
+        if FORMULA_START.isdisjoint(map(_FIRST, c.texts)):
             continue
         for row, text in c.occurrences():
             if text not in seen and neutralise(text) != text and (default is None or text != default(row)):
