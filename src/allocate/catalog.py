@@ -1149,6 +1149,14 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "志愿者 {volunteer} 把 {hours} 小时用于优先级 {low_tier} 的任务；这些时间可做优先级 {tier} 未完成的服务 "
         "{service}（{takes} 小时）",
     ),
+    "v_uneven_share_over_rounds": (
+        "lot {lot} gives need {need} {got} of {asked} while need {other} of the same tier {tier} has {other_got} of "
+        "{other_asked}; counting earlier rounds, {got_all} of {asked_all} against {other_got_all} of "
+        "{other_asked_all}: moving units to it shares the tier more evenly over the rounds",
+        "批次 {lot} 给需求 {need} {asked} 份中的 {got} 份，而同为优先级 {tier} 的需求 {other} 只有 {other_asked} 份"
+        "中的 {other_got} 份；连同往期，分别为 {asked_all} 份中的 {got_all} 份和 {other_asked_all} 份中的 "
+        "{other_got_all} 份：移一些给它，各轮累计更平均",
+    ),
     "v_uneven_share": (
         "lot {lot} gives need {need} {got} of {asked} while need {other} of the same tier {tier} has {other_got} of "
         "{other_asked}: moving units to it shares the tier more evenly",

@@ -23,6 +23,7 @@ from allocate.catalog import Lang, message
 from allocate.checks import check_verify
 from allocate.plan import Plan, TierStats, format_hours, tier_stats
 from allocate.rules import DELIVERY, GOODS_RULES, VISIT_RULES, GoodsFacts, VisitFacts, allowed, visit_cap, visit_classes
+from allocate.rules.over_rounds import SCALE, offsets
 from allocate.rules.reserves import beneficiaries, reserved_items, reserved_units
 from allocate.schema import Case, Records, ReserveKind
 
@@ -178,6 +179,8 @@ class _Checker:
         self.need_mask = beneficiaries(goods)
         self.reserve_units = reserved_units(goods)
         self.item_reserved = reserved_items(goods)
+        # fairness over rounds (`allocate.rules.over_rounds`): earlier units each need's fill counts
+        self.earlier = offsets(case)
 
     def add(
         self,
@@ -760,7 +763,9 @@ class _Checker:
         one zero fewer is the first thing leximin compares). Items are the verifier's item codes."""
         lots, n_tiers, n_grids = self.case.lots, len(self.tier_names), len(self.grid_code)
         spare = np.zeros((len(lots), n_tiers), np.int64)  # same-tier units a lot could take back
-        if self.case.policy.fairness != "none" and self.row_need.size:
+        # under fairness over rounds a need at nothing may have the higher cumulative fill: same-tier units count
+        # as a sure raise only when each round counts alone
+        if self.case.policy.fairness != "none" and self.row_need.size and not self.earlier.active:
             budget = np.where(self.need_aon, 0, np.maximum(received - 1, 0))
             order = np.argsort(self.row_need, kind="stable")
             need, units = self.row_need[order], self.row_qty[order]
@@ -983,10 +988,12 @@ class _Checker:
         an all-or-nothing need with nothing its whole quantity, from the lot's leftover first (a divisible one
         with leftover is waste, reported as such) and then from one divisible donor of its tier; an all-or-nothing
         donor would fall to zero, which never lifts the pair. Per lot and tier the receivers asking least (lowest
-        fill; fewest units) and the donor keeping most are tried.
+        fill; fewest units) and the donor keeping most are tried. Under fairness over rounds the fills are the
+        cumulative ones (`allocate.rules.over_rounds`), compared exactly as ratios of whole numbers.
         """
         lots, n_tiers, n_grids = self.case.lots, len(self.tier_names), len(self.grid_code)
         q, aon = self.need_q, self.need_aon
+        top, size = self._fill_terms(received)
         eligible_rx = delivered[self.need_hh] & (received < q) & (~aon | (received == 0))
         # (item, grid, tier, reserves it benefits from) -> divisible receiver with the lowest fill; with reserves a
         # move is judged only between needs of the same reserves, which share every stage alike
@@ -998,7 +1005,7 @@ class _Checker:
             if aon[n]:
                 if key not in whole or q[n] < q[whole[key]]:
                     whole[key] = n
-            elif key not in low or received[n] * q[low[key]] < received[low[key]] * q[n]:
+            elif key not in low or top[n] * size[low[key]] < top[low[key]] * size[n]:
                 low[key] = n
         if not low and not whole:
             return
@@ -1021,7 +1028,7 @@ class _Checker:
                 range(n_grids) if lot.grids is None else [self.grid_code[g] for g in lot.grids if g in self.grid_code]
             )
             rows = divisible[order[lo:hi]]
-            found = self._uneven(li, t, m, it, where, rows, low, whole, received)
+            found = self._uneven(li, t, m, it, where, rows, low, whole, (top, size))
             if found is not None:
                 self.report_uneven(li, found[0], found[1], received)
 
@@ -1035,38 +1042,87 @@ class _Checker:
         rows: IntArray,
         low: dict[tuple[int, int, int, int], int],
         whole: dict[tuple[int, int, int, int], int],
-        received: IntArray,
+        terms: tuple[npt.NDArray[Any], npt.NDArray[Any]],
     ) -> tuple[int, int] | None:
-        """(donor, receiver) of a lifting move of lot `li`'s units in tier `t`, or None; fills compared as
-        integer cross products, exactly."""
-        q = self.need_q
+        """(donor, receiver) of a lifting move of lot `li`'s units in tier `t`, or None; fills (`_fill_terms`)
+        compared as integer cross products, exactly."""
+        q, (top, size) = self.need_q, terms
+        unit = SCALE if self.earlier.active else 1  # what one unit adds to a fill's numerator
         left = int(self.leftover[li])
         donor = self.row_need[rows]
-        r_d, q_d = received[donor], q[donor]
+        n_d, s_d = top[donor], size[donor]
         candidates = [low[it, g, t, m] for g in where if (it, g, t, m) in low]
         if candidates and not left:
-            b = min(candidates, key=lambda n: (Fraction(int(received[n]), int(q[n])), n))
-            r_b, q_b = int(received[b]), int(q[b])
+            b = min(candidates, key=lambda n: (Fraction(int(top[n]), int(size[n])), n))
+            n_b, s_b = int(top[b]), int(size[b])
             # the donor keeps more than the receiver had, or as much while the receiver ends above the donor's old
-            lifts = ((r_d - 1) * q_b > r_b * q_d) | (((r_d - 1) * q_b == r_b * q_d) & ((r_b + 1) * q_d > r_d * q_b))
-            hit = np.flatnonzero(lifts & (donor != b))
+            lifts = ((n_d - unit) * s_b > n_b * s_d) | (
+                ((n_d - unit) * s_b == n_b * s_d) & ((n_b + unit) * s_d > n_d * s_b)
+            )
+            hit = np.flatnonzero(lifts.astype(bool) & (donor != b))
             if hit.size:
                 return int(donor[hit[0]]), b
         candidates = [whole[it, g, t, m] for g in where if (it, g, t, m) in whole]
         if candidates and not self.item_reserved[it]:  # with reserves, a stage's tie may leave a whole need out
             b = min(candidates, key=lambda n: (int(q[n]), n))
             need = int(q[b]) - left
-            if need > 0:
+            if need > 0 and not self.earlier.active:
                 # the donor gives `need`; the pair (0, donor's fill) becomes (donor's new fill, 1)
-                lifts = (self.row_qty[rows] >= need) & ((r_d > need) | ((r_d == need) & (r_d < q_d)))
+                lifts = (self.row_qty[rows] >= need) & ((n_d > need) | ((n_d == need) & (n_d < s_d)))
                 hit = np.flatnonzero(lifts)
                 if hit.size:
                     return int(donor[hit[0]]), b
+            elif need > 0:
+                # the donor gives `need`: the pair (receiver's fill, donor's) becomes (receiver's in full, donor's new)
+                old_b, new_b = (
+                    Fraction(int(top[b]), int(size[b])),
+                    Fraction(int(top[b]) + unit * int(q[b]), int(size[b])),
+                )
+                for at in np.flatnonzero(self.row_qty[rows] >= need).tolist():
+                    d = int(donor[at])
+                    old_d = Fraction(int(top[d]), int(size[d]))
+                    new_d = Fraction(int(top[d]) - unit * need, int(size[d]))
+                    if sorted((new_b, new_d)) > sorted((old_b, old_d)):
+                        return d, b
         return None
+
+    def _fill_terms(self, received: IntArray) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
+        """Per need, its fill as numerator and denominator: units received over asked, or under fairness over rounds
+        the cumulative fill's in hundredths (as Python integers, whose products cannot overflow)."""
+        if not self.earlier.active:
+            return received, self.need_q
+        e = self.earlier
+        return (e.received + SCALE * received).astype(object), (e.requested + SCALE * self.need_q).astype(object)
 
     def report_uneven(self, li: int, d: int, b: int, received: IntArray) -> None:
         lot, nd, nb = self.case.lots[li], self.case.needs[d], self.case.needs[b]
         tier = self.tier_names[self.need_rank[d]]
+        if self.earlier.active:
+            top, size = self._fill_terms(received)
+            got_all, asked_all = _hundredths(int(top[d])), _hundredths(int(size[d]))
+            other_got_all, other_asked_all = _hundredths(int(top[b])), _hundredths(int(size[b]))
+            self.add(
+                Rule.UNEVEN_SHARE,
+                f"lot {lot.lot_id} gives need {nd.need_id} {received[d]} of {nd.quantity} while need {nb.need_id} of "
+                f"the same tier {tier} has {received[b]} of {nb.quantity}; counting earlier rounds, "
+                f"{got_all} of {asked_all} against {other_got_all} of {other_asked_all}: moving units to it shares "
+                "the tier more evenly over the rounds",
+                (lot.lot_id, nd.need_id, nb.need_id),
+                variant="_over_rounds",
+                lot=lot.lot_id,
+                need=nd.need_id,
+                got=int(received[d]),
+                asked=nd.quantity,
+                other=nb.need_id,
+                tier=tier,
+                other_got=int(received[b]),
+                other_asked=nb.quantity,
+                got_all=got_all,
+                asked_all=asked_all,
+                other_got_all=other_got_all,
+                other_asked_all=other_asked_all,
+            )
+            return
         self.add(
             Rule.UNEVEN_SHARE,
             f"lot {lot.lot_id} gives need {nd.need_id} {received[d]} of {nd.quantity} while need {nb.need_id} of the "
@@ -1303,3 +1359,9 @@ def _int_sums(at: npt.NDArray[np.int64], qty: npt.NDArray[np.int64], n: int) -> 
     out = np.zeros(n, np.int64)
     np.add.at(out, at, qty.astype(np.int64))
     return out
+
+
+def _hundredths(value: int) -> str:
+    """Units counted in hundredths (`allocate.rules.over_rounds`) as a planner reads them: 450 is 4.5."""
+    whole, part = divmod(value, SCALE)
+    return str(whole) if not part else f"{whole}.{part:02d}".rstrip("0")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
@@ -122,6 +123,34 @@ def infeasibilities(case: Case, plan: Plan) -> list[str]:
     return out
 
 
+def earlier_units(case: Case) -> dict[tuple[str, str], tuple[int, int]]:
+    """Fairness over rounds, restated: per (household, item), the earlier (received, requested) its fills count, in
+    hundredths of a unit: each earlier round's units weighed by decay ** (rounds back - 1), none past the window,
+    rounded half up. Empty when the policy counts each round alone."""
+    rule = case.policy.over_rounds
+    out: dict[tuple[str, str], tuple[int, int]] = {}
+    if rule is None:
+        return out
+    for e in case.earlier:
+        if rule.window is not None and e.rounds_ago > rule.window:
+            continue
+        w = 1.0 if rule.decay is None else rule.decay ** (e.rounds_ago - 1)
+        got, asked = out.get((e.household_id, e.item), (0, 0))
+        out[e.household_id, e.item] = (
+            got + math.floor(e.received * w * 100 + 0.5),
+            asked + math.floor(e.requested * w * 100 + 0.5),
+        )
+    return out
+
+
+def need_fill(need: Need, units: int, earlier: dict[tuple[str, str], tuple[int, int]]) -> Fraction:
+    """A need's fill with `units`: units / quantity, or with earlier rounds counted, the cumulative fill."""
+    if not earlier:
+        return Fraction(units, need.quantity)
+    got, asked = earlier.get((need.household_id, need.item), (0, 0))
+    return Fraction(got + 100 * units, asked + 100 * need.quantity)
+
+
 def objective(case: Case, plan: Plan) -> Objective:
     """The plan's per tier fills (needs and services), as the optimum compares them."""
     got: Counter[str] = Counter()
@@ -129,8 +158,9 @@ def objective(case: Case, plan: Plan) -> Objective:
         got[a.need_id] += a.quantity
     done = {v.service_id for v in plan.visits if v.kind == "service"}
     fills: list[list[Fraction]] = [[] for _ in case.policy.tiers]
+    earlier = earlier_units(case)
     for n, rank in zip(case.needs, case.need_tiers, strict=True):
-        fills[rank].append(Fraction(got[n.need_id], n.quantity))
+        fills[rank].append(need_fill(n, got[n.need_id], earlier))
     for s, rank in zip(case.services, case.service_tiers, strict=True):
         fills[rank].append(Fraction(1 if s.service_id in done else 0))
     if case.policy.fairness == "none":

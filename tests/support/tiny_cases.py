@@ -474,3 +474,31 @@ def tiny_reserve_case(pick: Picker) -> Case:
 def tiny_reserve_cases(draw: st.DrawFn) -> Case:
     """`tiny_reserve_case` drawn by hypothesis."""
     return tiny_reserve_case(DrawPicker(draw))
+
+
+# Fairness over rounds: tiny cases with an earlier-rounds table, counted with or without a window or decay.
+
+
+def tiny_over_rounds_case(pick: Picker, *, volunteers: bool | None = False) -> Case:
+    """`tiny_case` under leximin with `[over_rounds]` (every round, a window of 1 or 2, a decay of 0.5 or 0.7) and
+    an earlier table: for some of its (household, item) pairs, one to three earlier rounds of up to 4 units asked,
+    some received."""
+    from allocate.schema import Earlier, OverRounds
+
+    case = tiny_case(pick, volunteers=volunteers)
+    rule = pick.choice((OverRounds(), OverRounds(window=1), OverRounds(decay=0.5), OverRounds(window=2, decay=0.7)))
+    earlier = []
+    for hh, item in sorted({(n.household_id, n.item) for n in case.needs}):
+        for back in range(1, pick.integer(0, 3) + 1):
+            asked = pick.integer(0, 4)
+            earlier.append(
+                Earlier(household_id=hh, item=item, rounds_ago=back, requested=asked, received=pick.integer(0, asked))
+            )
+    policy = case.policy.model_copy(update={"fairness": "leximin", "over_rounds": rule})
+    return case.replace(policy=Policy.model_validate(policy.model_dump()), earlier=tuple(earlier))
+
+
+@st.composite
+def tiny_over_rounds_cases(draw: st.DrawFn, *, volunteers: bool | None = False) -> Case:
+    """`tiny_over_rounds_case` drawn by hypothesis."""
+    return tiny_over_rounds_case(DrawPicker(draw), volunteers=volunteers)

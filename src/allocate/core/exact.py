@@ -339,7 +339,16 @@ class ExactPart:
 
         A part with needs of an item that has reserves is not searched: the model has no reserve stages, so its
         optimum would be the plan without reserves. The fast plan's stages stand, unproven (reason `heuristic`).
+        Nor is a part whose fills count earlier rounds (`Policy.over_rounds`): the model's fills are this round's.
         """
+        earlier = self.index.earlier
+        if earlier.active and earlier.requested[self.part.needs].any():
+            return PartResult(
+                proven=False,
+                reason="heuristic",
+                detail="the exact search does not model fairness over rounds; the fast plan's choices stand",
+                size=self.size,
+            )
         if self.index.item_stages:
             needs = self.part.needs
             items = self.index.sig_item[self.index.need_sig[needs]]

@@ -8,7 +8,9 @@ household and an open lot freed for others):
    (fill before the unit, the need's quantity, seeded rank): the lowest current fill first, then the smaller
    quantity (the larger fill after the unit), then the seeded rank. The greedy accepts units in key order while the
    network can still carry them; a unit that does not fit freezes its class (the feasible amounts form an integral
-   polymatroid, so a class that cannot take one more unit never can). It runs in bulk: the longest prefix of the
+   polymatroid, so a class that cannot take one more unit never can). Under fairness over rounds the fill is the
+   cumulative one, (earlier received + k) / (earlier requested + q) in hundredths (`allocate.rules.over_rounds`),
+   and the quantity in the key is that denominator. It runs in bulk: the longest prefix of the
    remaining units that fits is found by galloping and bisection, each test one max-flow over classes, so the
    number of max-flows is about (classes + 1) x log(units), whatever the number of needs. This is the integral
    counterpart of progressive filling, and the property tests check it against brute-force enumeration.
@@ -42,9 +44,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from allocate.backends.base import Backend, LinearProgram, SolveStatus
+from allocate.backends.base import Backend, FloatArray, LinearProgram, SolveStatus
 from allocate.core.index import BoolArray, CaseIndex, IntArray
 from allocate.core.network import Network
+from allocate.rules.over_rounds import SCALE
 from allocate.rules.reserves import OPEN, Stage
 
 
@@ -156,6 +159,30 @@ def build_problem(index: CaseIndex) -> GoodsProblem:
         need_class=need_class,
         class_benefit=class_benefit,
     )
+
+
+def fills(index: CaseIndex, needs: IntArray, amount: IntArray) -> FloatArray:
+    """The fills of `needs` when they receive `amount` (indexed by need): units / quantity, or under fairness over
+    rounds the cumulative fill that counts earlier rounds (`allocate.rules.over_rounds`). Ratios of whole numbers
+    divided once, so equal fills are equal floats."""
+    if not index.earlier.active:
+        return amount[needs] / index.need_qty[needs]
+    earlier = index.earlier
+    return (earlier.received[needs] + SCALE * amount[needs]) / (
+        earlier.requested[needs] + SCALE * index.need_qty[needs]
+    )
+
+
+def _unit_keys(index: CaseIndex, needs: IntArray, unit_need: IntArray, k: IntArray) -> tuple[FloatArray, IntArray]:
+    """For units (the `k`-th unit of `needs[unit_need]`), the water-filling keys: the need's fill before the unit,
+    and the fill's denominator (a smaller one rises more with the unit). Plain fills k / q unless earlier rounds
+    count."""
+    q = index.need_qty[needs][unit_need]
+    if not index.earlier.active:
+        return k / q, q
+    n = needs[unit_need]
+    size = index.earlier.requested[n] + SCALE * q
+    return (index.earlier.received[n] + SCALE * k) / size, size
 
 
 def _longest_prefix(fits: Callable[[int], bool], size: int) -> int:
@@ -349,7 +376,8 @@ class _TierSolve:
         unit_need = np.repeat(np.arange(needs.size), per)
         start = np.repeat(np.cumsum(per) - per, per)
         k = np.arange(unit_need.size) - start
-        order = np.lexsort((rank[needs][unit_need], per[unit_need], k / per[unit_need]))
+        fill, size = _unit_keys(self.index, needs, unit_need, k)
+        order = np.lexsort((rank[needs][unit_need], size, fill))
         unit_need, unit_cls = unit_need[order], cls[unit_need[order]]
         n_c = fixed.size
         alive = np.ones(unit_need.size, np.bool_)
@@ -404,7 +432,8 @@ class _TierSolve:
                     sure + np.bincount(ahead_cls[:m], weights=ahead_qty[:m], minlength=sure.size).astype(np.int64)
                 )
 
-            run = _longest_prefix(fits, len(candidates) - i)
+            # with earlier rounds counted a need at nothing may have a positive fill: no sure test, each one tried
+            run = 0 if self.index.earlier.active else _longest_prefix(fits, len(candidates) - i)
             for n in candidates[i : i + run]:
                 self._grant(n)
                 pending = True
@@ -421,11 +450,11 @@ class _TierSolve:
                 self._leximin()
                 positive = self._positive()
                 pending = False
-            before = np.sort(amount[tier_needs] / qty[tier_needs])
+            before = np.sort(fills(self.index, tier_needs, amount))
             saved = amount[tier_needs].copy()
             self._grant(n)
             self._leximin()
-            after = np.sort(amount[tier_needs] / qty[tier_needs])
+            after = np.sort(fills(self.index, tier_needs, amount))
             differ = np.flatnonzero(after != before)
             if not differ.size or after[differ[0]] < before[differ[0]]:
                 self._grant(n, -1)

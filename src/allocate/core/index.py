@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from allocate.rules import GoodsFacts, goods_allowed, goods_signatures
+from allocate.rules.over_rounds import Offsets, offsets
 from allocate.rules.reserves import Stage, beneficiaries, reserved_units, stages, usable_units
 from allocate.schema import Case
 
@@ -98,6 +99,9 @@ class CaseIndex:
     sig_lots: tuple[tuple[int, ...], ...] = field(repr=False)  # usable lots (in lot order) of each signature
     need_benefit: IntArray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)  # reserves' bit mask
     item_stages: dict[int, tuple[Stage, ...]] = field(default_factory=dict, repr=False)  # items with reserves only
+    earlier: Offsets = field(
+        default_factory=lambda: Offsets(np.zeros(0, np.int64), np.zeros(0, np.int64)), repr=False
+    )  # fairness over rounds: earlier units per need (`allocate.rules.over_rounds`)
 
     def reachable(self) -> BoolArray:
         """Per need, whether some usable lot may give to it (ignoring deliveries)."""
@@ -166,4 +170,5 @@ def build_index(case: Case, plan_date: dt.date) -> CaseIndex:
         sig_lots=tuple(sig_lots),
         need_benefit=need_benefit,
         item_stages=item_stages,
+        earlier=offsets(case),
     )

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from allocate.errors import MAX_LISTED, InputError, Problem, SaidError, omitted
 from allocate.io.cells import Lang, limit
 from allocate.schema import MAX_TIERS, Clause, Policy, Reserve, Tier
-from allocate.schema.policy import CreditRule
+from allocate.schema.policy import CreditRule, OverRounds
 
 MAX_BYTES = 1 << 20
 """Largest policy file read: a real one is a few kilobytes, one with every bound of the schema reached far less
@@ -42,6 +42,7 @@ _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 _TIERS_HEADER = re.compile(r"^\s*\[\[\s*tiers\s*\]\]")
 _RESERVES_HEADER = re.compile(r"^\s*\[\[\s*reserves\s*\]\]")
 _CREDIT_HEADER = re.compile(r"^\s*\[\s*credit\s*\]")
+_OVER_ROUNDS_HEADER = re.compile(r"^\s*\[\s*over_rounds\s*\]")
 _ANY_HEADER = re.compile(r"^\s*\[")
 _TIER_NAME = re.compile(r"""^\s*name\s*=\s*["']([^"']*)["']""")
 
@@ -51,6 +52,7 @@ _UNKNOWN_KEY = {
     ("tiers", "when"): ("unknown condition", tuple(Clause.model_fields)),
     ("reserves",): ("unknown reserve setting", tuple(Reserve.model_fields)),
     ("credit",): ("unknown credit setting", tuple(CreditRule.model_fields)),
+    ("over_rounds",): ("unknown over_rounds setting", tuple(OverRounds.model_fields)),
 }
 
 
@@ -174,6 +176,7 @@ class _Places:
         self.tiers = [i for i in self.headers if _TIERS_HEADER.match(lines[i])]  # [[tiers]] lines
         self.reserves = [i for i in self.headers if _RESERVES_HEADER.match(lines[i])]  # [[reserves]] lines
         self.credit = [i for i in self.headers if _CREDIT_HEADER.match(lines[i])]  # the [credit] line
+        self.over_rounds = [i for i in self.headers if _OVER_ROUNDS_HEADER.match(lines[i])]  # the [over_rounds] line
 
     def locate(self, loc: tuple[int | str, ...], msg: str, data: dict[str, Any]) -> tuple[int, int | None]:
         """The best (line, column) for a key path: the k-th `[[tiers]]` block, then the key inside it."""
@@ -188,6 +191,8 @@ class _Places:
         blocks = {"tiers": self.tiers, "reserves": self.reserves}.get(str(loc[0]), [])
         if loc[0] == "credit" and self.credit:  # under the [credit] header
             blocks, loc = self.credit, ("credit", 0, *loc[1:])
+        if loc[0] == "over_rounds" and self.over_rounds:  # under the [over_rounds] header
+            blocks, loc = self.over_rounds, ("over_rounds", 0, *loc[1:])
         if len(loc) > 1 and isinstance(loc[1], int) and loc[1] < len(blocks):
             start = blocks[loc[1]]
             after = bisect.bisect_right(self.headers, start)
@@ -249,6 +254,11 @@ _COMMENTS: dict[str, dict[str, str]] = {
         "credit": "Volunteers' service-hour credit for confirmed visits (allocate round credit): hours times the\n"
         "weight of the visit's kind (delivery, service), rounded half up to a multiple of `step` hours;\n"
         "`missed`: whether a delivery trip to a household not at home or refusing counts. See docs/ledger.md.",
+        "over_rounds": "Fairness over rounds: inside a tier, leximin on cumulative fills, counting what each\n"
+        "household asked for and received of an item in earlier rounds (the earlier table; allocate round\n"
+        "supplies it), so a household shorted last round comes first. `window`: only the last rounds count;\n"
+        "`decay`: a round j rounds back weighs decay^(j-1). Strict priority between tiers stays.\n"
+        "See docs/fairness.md.",
     },
     "zh": {
         "head": "分配政策：谁优先，紧缺物资如何分享。\n可用任何文本编辑器修改；以 # 开头的行是注释。",
@@ -269,6 +279,9 @@ _COMMENTS: dict[str, dict[str, str]] = {
         "credit": "志愿服务时长积分（allocate round credit）：已确认的上门按小时数乘以其类别（delivery 送货、\n"
         "service 服务）的权重，按 `step` 小时四舍五入；`missed`：住户不在家或拒收时，送货路程是否计入。\n"
         "详见 docs/ledger.md。",
+        "over_rounds": "跨轮次公平：同一优先级内按累计满足率做 leximin，计入每户往期对每种物资的申请量和实得量\n"
+        "（往期表；allocate round 自动提供），上一轮少得的住户本轮优先。`window`：只计最近几轮；\n"
+        "`decay`：往前第 j 轮的权重为 decay^(j-1)。优先级之间仍严格按顺序。详见 docs/fairness.md。",
     },
 }
 
@@ -314,5 +327,12 @@ def policy_toml(policy: Policy, lang: Lang = "en") -> str:
         fields = policy.credit.model_dump(mode="json")
         parts.append(
             _comment(c["credit"]) + "\n[credit]\n" + "\n".join(f"{k} = {_toml_value(v)}" for k, v in fields.items())
+        )
+    if policy.over_rounds is not None:  # only when set, so a policy without it is written (and hashed) as before
+        fields = policy.over_rounds.model_dump(mode="json", exclude_none=True)
+        parts.append(
+            _comment(c["over_rounds"])
+            + "\n[over_rounds]"
+            + "".join(f"\n{k} = {_toml_value(v)}" for k, v in fields.items())
         )
     return "\n\n".join(parts) + "\n"

@@ -25,7 +25,7 @@ from allocate.ledger.errors import Finding, LedgerError
 from allocate.ledger.records import AllocationRow, FileHash, ResultBatch, ResultRow, RoundRecord, VisitRow
 from allocate.ledger.store import Ledger, NewRound
 from allocate.run import Progress, Result
-from allocate.schema import Case, Lot, Policy
+from allocate.schema import Case, Earlier, Lot, Policy
 
 if TYPE_CHECKING:
     from allocate.ledger.credit import Credits
@@ -187,6 +187,10 @@ class Operation:
         carried: tuple[FileHash, ...] = ()
         if carry:
             case, carried = self._carried(case, number)
+        rule = policy.over_rounds if isinstance(policy, Policy) else case.policy.over_rounds
+        if rule is not None and not case.earlier:
+            case, history = self._with_earlier(case, number)
+            carried += history
         target = self._target(out, number, revision)
         result = run(case, policy, backend=backend, time_limit=time_limit, progress=progress)
         ours = out is None or overwrite
@@ -211,8 +215,53 @@ class Operation:
                 corrects=corrects,
                 note=note,
                 lots=tuple(lot.model_dump(mode="json") for lot in plan.case.lots),
+                needs=_asked(plan.case),
             ),
         )
+
+    def earlier(self, number: int) -> tuple[Earlier, ...]:
+        """What each household asked for and received of each item in the rounds before round `number`, as the
+        `earlier` table of a case (`rounds_ago` 1: round `number - 1`): asked as the round's case had it, received
+        as the volunteers reported it where they did (`record_results`), else as planned. Rounds recorded before
+        the ledger kept what was asked (schema 0003) are left out."""
+        out: list[Earlier] = []
+        for r in self.rounds():
+            if r.number >= number:
+                continue
+            asked = self.ledger.round_needs(r.id)
+            if asked is None:
+                continue
+            got: dict[tuple[str, str], int] = {}
+            for a in r.allocations:
+                got[a.household_id, a.item] = got.get((a.household_id, a.item), 0) + a.quantity
+            reported: dict[tuple[str, str], int] = {}
+            for x in self.results(r.number):
+                if x.item is not None:
+                    reported[x.household_id, x.item] = reported.get((x.household_id, x.item), 0) + x.delivered
+            got.update(reported)
+            for household, item, units in asked:
+                received = min(got.get((household, item), 0), units)
+                out.append(
+                    Earlier(
+                        household_id=household,
+                        item=item,
+                        rounds_ago=number - r.number,
+                        requested=units,
+                        received=received,
+                    )
+                )
+        return tuple(sorted(out, key=lambda e: (e.household_id, e.item, e.rounds_ago)))
+
+    def _with_earlier(self, case: Case, number: int) -> tuple[Case, tuple[FileHash, ...]]:
+        """`case` with the earlier rounds its households took part in (`earlier`), and the input entry that records
+        them (`earlier-rounds`, the SHA-256 of the rows)."""
+        from allocate.ledger.digest import canonical_json, sha256_text
+
+        known = set(case.household_index)
+        rows = tuple(e for e in self.earlier(number) if e.household_id in known)
+        text = canonical_json([e.model_dump(mode="json") for e in rows])
+        entry = FileHash("earlier-rounds", sha256_text(text), len(text.encode("utf-8")))
+        return case.replace(earlier=rows), (entry,)
 
     def _carried(self, case: Case, number: int) -> tuple[Case, tuple[FileHash, ...]]:
         """`case` with the stock round `number - 1` did not deliver added to its lots, and the input entry that
@@ -224,7 +273,9 @@ class Operation:
         lots = carried_lots(case, self.stock_after(number - 1), number - 1)
         text = canonical_json([lot.model_dump(mode="json") for lot in lots])
         entry = FileHash(f"carried-from-{round_folder(number - 1)}", sha256_text(text), len(text.encode("utf-8")))
-        data = {name: getattr(case, name) for name in ("households", "needs", "volunteers", "services", "policy")}
+        data = {
+            name: getattr(case, name) for name in ("households", "needs", "volunteers", "services", "policy", "earlier")
+        }
         return Case.model_validate({**data, "lots": (*case.lots, *lots)}), (entry,)
 
     def record_results(
@@ -383,6 +434,17 @@ def _version(package: str) -> str:
         return version(package)
     except PackageNotFoundError:
         return "unknown"
+
+
+def _asked(case: Case) -> tuple[tuple[str, str, int], ...]:
+    """What `case` asks, (household, item, units) summed over its needs, by household and item."""
+    asked: dict[tuple[str, str], int] = {}
+    needs = case.needs
+    for key, quantity in zip(
+        zip(needs.column("household_id"), needs.column("item"), strict=True), needs.column("quantity"), strict=True
+    ):
+        asked[key] = asked.get(key, 0) + quantity
+    return tuple((h, i, q) for (h, i), q in sorted(asked.items()))
 
 
 def _allocation_rows(result: Result) -> tuple[AllocationRow, ...]:

@@ -49,6 +49,7 @@ class NewRound:
     corrects: int | None = None
     note: str | None = None
     lots: tuple[Mapping[str, Any], ...] = ()  # the case's lots as JSON (`Lot.model_dump(mode="json")`)
+    needs: tuple[tuple[str, str, int], ...] = ()  # what the case asked: (household, item, units), by household, item
 
 
 class Ledger:
@@ -205,7 +206,19 @@ class Ledger:
             for x in new.lots
         ]
         _insert_rows(connection, t.round_lots, round_id, lots)
+        needs = [{"household_id": h, "item": i, "requested": q} for h, i, q in new.needs]
+        _insert_rows(connection, t.round_needs, round_id, needs)
         return round_id
+
+    def round_needs(self, round_id: int) -> tuple[tuple[str, str, int], ...] | None:
+        """What the round record `round_id`'s case asked, (household, item, units); None if it was recorded before
+        the ledger kept it (schema 0003) or asked nothing."""
+        c = t.round_needs.c
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(c.household_id, c.item, c.requested).where(c.round_id == round_id).order_by(c.row)
+            ).all()
+        return tuple((h, i, int(q)) for h, i, q in rows) if rows else None
 
     def round_lots(self, round_id: int) -> tuple[dict[str, Any], ...] | None:
         """The lots the round record `round_id` was planned from, as JSON; None if it was recorded before the

@@ -103,6 +103,18 @@ round_lots = sa.Table(
 """The lots of the case a round was planned from (rounds recorded since schema 0002), so that what is not delivered
 can go back to stock with its expiry and donor (`Operation.stock_after`)."""
 
+round_needs = sa.Table(
+    "round_needs",
+    metadata,
+    sa.Column("round_id", sa.Integer, sa.ForeignKey("rounds.id"), primary_key=True),
+    sa.Column("row", sa.Integer, primary_key=True),  # 0, 1, ... by (household, item)
+    sa.Column("household_id", sa.Text, nullable=False),
+    sa.Column("item", sa.Text, nullable=False),
+    sa.Column("requested", sa.Integer, nullable=False),
+)
+"""What a round's case asked, per household and item (rounds recorded since schema 0003), so that fairness over
+rounds can count it (`Operation.earlier`)."""
+
 result_batches = sa.Table(
     "result_batches",
     metadata,
@@ -141,6 +153,7 @@ APPEND_ONLY = (
     "round_allocations",
     "round_visits",
     "round_lots",
+    "round_needs",
     "result_batches",
     "round_results",
 )

@@ -19,7 +19,7 @@ from typing import Annotated, Any, ClassVar, NoReturn, Self, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from allocate.catalog import Lang, message, tier_label
-from allocate.errors import Bounded, InputError, Problem
+from allocate.errors import Bounded, InputError, Problem, SaidError
 from allocate.schema.checked import Checked, field_problems
 from allocate.schema.policy import SECOND, Policy, Urgency
 from allocate.schema.records import Records
@@ -198,6 +198,30 @@ class Service(_Record):
     urgency: Urgency = Urgency.NORMAL
 
 
+class Earlier(_Record):
+    """What a household asked for and received of an item in one earlier round: the history fairness over rounds
+    counts (`Policy.over_rounds`, docs/fairness.md). `rounds_ago` 1 is the last round before this one."""
+
+    problem_table: ClassVar[str] = "earlier"
+
+    household_id: Text
+    item: Text
+    rounds_ago: int = Field(ge=1, le=1_000_000)
+    requested: int = Field(ge=0, le=MAX_UNITS)
+    received: int = Field(ge=0, le=MAX_UNITS)
+
+    @model_validator(mode="after")
+    def _at_most_asked(self) -> Earlier:
+        if self.received > self.requested:
+            raise SaidError(
+                f"received ({self.received}) is more than requested ({self.requested})",
+                "earlier_over",
+                received=str(self.received),
+                requested=str(self.requested),
+            )
+        return self
+
+
 def tier_rank(policy: Policy, household: Household, urgency: Urgency) -> int:
     """The rank (0 = highest priority) of a need or service of `household` with `urgency`.
 
@@ -230,6 +254,7 @@ _TABLE_MODELS: dict[str, type[_Record]] = {
     "lots": Lot,
     "volunteers": Volunteer,
     "services": Service,
+    "earlier": Earlier,
 }
 
 
@@ -258,6 +283,8 @@ class Case(Checked):
     volunteers: Records[Volunteer] | None = None
     services: Records[Service] = Field(default=(), validate_default=True)
     policy: Policy = Field(default_factory=Policy)
+    earlier: Records[Earlier] = Field(default=(), validate_default=True)
+    """Earlier rounds' units per household and item, counted only under `policy.over_rounds`."""
 
     @model_validator(mode="after")
     def _cross_check(self) -> Case:
@@ -318,10 +345,17 @@ class Case(Checked):
         if self.volunteers is not None:
             repeated("volunteers", "volunteer_id", self.volunteers.column("volunteer_id"))
         repeated("services", "service_id", services.column("service_id"), self._same_item_hint("service_id"))
+        earlier = self.earlier
+        keys = zip(earlier.column("household_id"), earlier.column("item"), earlier.column("rounds_ago"), strict=True)
+        repeated("earlier", "rounds_ago", [f"{h}/{i}/{r}" for h, i, r in keys])
 
         known = set(hh.column("household_id"))
         twins: dict[str, str] | None = None  # look-alike key -> household id, made at the first unknown one
-        for table, owners in (("needs", needs.column("household_id")), ("services", services.column("household_id"))):
+        for table, owners in (
+            ("needs", needs.column("household_id")),
+            ("services", services.column("household_id")),
+            ("earlier", earlier.column("household_id")),
+        ):
             if known.issuperset(owners):
                 continue
             found = Bounded()

@@ -41,6 +41,8 @@ MAX_NAME = 100
 """Characters of a tier name, which messages, reports and sheets print."""
 MAX_RESERVES = 100
 """Reserves a policy may have; each is a stage of its item's solve, and a real policy has one or two."""
+MAX_WINDOW = 10_000
+"""Earlier rounds fairness over rounds may count; a real operation has tens."""
 
 
 def _at_most(values: Any, most: int, what: str, where: str) -> Any:
@@ -261,6 +263,28 @@ class CreditRule(Checked):
     missed: bool = True
 
 
+class OverRounds(Checked):
+    """Fairness over rounds (docs/fairness.md): inside a tier, leximin on *cumulative* fills, counting what each
+    household asked for and received of an item in earlier rounds (the case's `earlier` table), so that a household
+    shorted last round comes first this round. Strict priority between tiers stays.
+
+    `window`: only the last `window` rounds count (None: every earlier round); `decay`: a round j rounds back
+    weighs `decay ** (j - 1)` (None: 1, every round alike). Both may be set.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    problem_table: ClassVar[str] = "policy"
+
+    window: int | None = Field(default=None, ge=1, le=MAX_WINDOW)
+    decay: float | None = Field(default=None, gt=0, le=1, allow_inf_nan=False)
+
+    def weight(self, rounds_ago: int) -> float:
+        """How much a round `rounds_ago` rounds back counts (0 outside the window)."""
+        if self.window is not None and rounds_ago > self.window:
+            return 0.0
+        return 1.0 if self.decay is None else self.decay ** (rounds_ago - 1)
+
+
 class Policy(Checked):
     """How to prioritise and share; the default is SPEC section 2's."""
 
@@ -279,6 +303,8 @@ class Policy(Checked):
     """Shares of items set aside for some needs, in their processing order (docs/reserves.md)."""
     credit: CreditRule = CreditRule()
     """How the ledger credits volunteers' hours for confirmed visits (`allocate round credit`); no effect on plans."""
+    over_rounds: OverRounds | None = None
+    """Fairness over rounds: leximin on fills that count the case's earlier rounds (None: each round alone)."""
 
     @field_validator("tiers", mode="before")
     @classmethod
@@ -299,6 +325,8 @@ class Policy(Checked):
             out.pop("reserves", None)
         if self.credit == CreditRule():
             out.pop("credit", None)
+        if self.over_rounds is None:
+            out.pop("over_rounds", None)
         return out
 
     @model_validator(mode="after")
@@ -325,7 +353,25 @@ class Policy(Checked):
                 name=repr(early[0]),
             )
         self._reserves_well_formed()
+        self._over_rounds_supported()
         return self
+
+    def _over_rounds_supported(self) -> None:
+        """Fairness over rounds is a leximin rule, and not combined with reserves' stages yet."""
+        if self.over_rounds is None:
+            return
+        if self.fairness != "leximin":
+            raise SaidError(
+                "fairness over rounds counts earlier rounds in the leximin of a tier: with [over_rounds], `fairness` "
+                'must be "leximin"',
+                "over_rounds_fairness",
+            )
+        if self.reserves:
+            raise SaidError(
+                "fairness over rounds is not supported together with reserves yet: leave out [over_rounds] or the "
+                "[[reserves]]",
+                "over_rounds_reserves",
+            )
 
     def _reserves_well_formed(self) -> None:
         """Reserve names unique, tiers known, and leximin sharing (the stages are leximin solves)."""
