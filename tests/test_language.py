@@ -331,7 +331,7 @@ NOT_WORDS = re.compile(
 )
 ALLOWED_WORDS = frozenset(
     {"allocate", "city", "demo", "explain", "generate", "notice", "round", "sheets", "solve", "template"}
-    | {"validate", "verify"}
+    | {"validate", "verify", "simulate"}
     | {"plan", "list", "show", "check", "results"}  # the commands of `allocate round`
     | {"CASE", "OUT", "PLAN", "FOLDER", "COLUMNS", "OPDIR", "NUMBER", "FILE"}  # the names --help gives the arguments
     | {"URL", "NAME", "ADDRESS"}  # and the values of options
@@ -569,6 +569,12 @@ def too_few_households(tmp: Path, mp: pytest.MonkeyPatch) -> tuple[Result, int, 
 
 
 @scenario
+def simulation_in_chinese(tmp: Path, mp: pytest.MonkeyPatch) -> tuple[Result, int, str]:
+    r = run("simulate", "--households", "30", "--rounds", "2", "--lang", "zh", tmp / "模拟")
+    return r, 0, "最低累计满足率"
+
+
+@scenario
 def seed_not_whole(tmp: Path, mp: pytest.MonkeyPatch) -> tuple[Result, int, str]:
     r = run("generate", "--households", "2", "--seed", "1.5", "--lang", "zh", tmp / "案例")
     return r, 2, "'--seed' 的值有误：'1.5' 不是整数"
@@ -767,7 +773,7 @@ def _help_of(command: str) -> Scenario:
 
 
 COMMANDS = (
-    *("city", "demo", "explain", "generate", "notice", "sheets", "solve", "template", "validate", "verify"),
+    *("city", "demo", "explain", "generate", "notice", "sheets", "simulate", "solve", "template", "validate", "verify"),
     *("round", "round plan", "round list", "round show", "round check", "round results", "round credit"),
 )
 """Every command and subcommand, as typed after `allocate`."""

@@ -1397,6 +1397,52 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "reserve {name} needs exactly one of `units` (whole units) or `share` (a fraction up to 1)",
         "预留 {name} 须且只能写 `units`（整份数）或 `share`（不超过 1 的比例）之一",
     ),
+    # --- allocate simulate (allocate.simulate) ---------------------------------------------------------------------
+    "sim_policy_each_round": ("each round alone", "每轮单独"),
+    "sim_policy_cumulative": ("over rounds", "跨轮累计"),
+    "sim_policy_window_3": ("over the last 3 rounds", "最近 3 轮累计"),
+    "sim_policy_decay_0_7": ("over rounds, decay 0.7", "跨轮累计，衰减 0.7"),
+    "sim_h_policy": ("policy", "政策"),
+    "sim_h_tier": ("tier", "优先级"),
+    "sim_h_worst": ("worst cumulative fill", "最低累计满足率"),
+    "sim_h_gap": ("largest gap", "最大差距"),
+    "sim_h_mean": ("mean", "平均"),
+    "sim_h_wasted": ("units wasted", "浪费份数"),
+    "sim_title": (
+        "{rounds} rounds of a community of {households} households (seed {seed}), supplies in waves:",
+        "{households} 户社区的 {rounds} 轮分配（随机种子 {seed}），物资分批到达：",
+    ),
+    "sim_plot_worst": ("Worst cumulative fill, tier {tier}", "最低累计满足率：{tier}"),
+    "sim_plot_gap": ("Largest gap between households, tier {tier}", "住户间最大差距：{tier}"),
+    "sim_plot_round": ("round", "轮次"),
+    "sim_wrote": ("Wrote the simulation's tables and plot to {folder}", "已将模拟的表格和图写入 {folder}"),
+    "what_simulation": ("the simulation", "模拟结果"),
+    "help_simulate": (
+        "Simulate a lockdown of several rounds on a generated community, supplies arriving in waves, and compare "
+        "sharing each round alone with fairness over rounds (every round, the last 3, a decay of 0.7): per tier the "
+        "worst cumulative fill, the largest gap between households, and the units wasted. Writes simulation.csv, "
+        "rounds.csv, supply.csv and simulation.svg to OUT and prints the table.",
+        "在一个模拟社区上模拟多轮封控期间的分配（物资分批到达），比较“每轮单独”与“跨轮累计”公平（全部轮次、最近 3 轮、"
+        "衰减 0.7）：各优先级的最低累计满足率、住户间最大差距和浪费份数。表格和图写入 OUT，并打印表格。",
+    ),
+    "help_simulate_households": ("How many households.", "住户数。"),
+    "help_simulate_rounds": ("How many rounds (at least 2).", "轮数（至少 2 轮）。"),
+    "help_simulate_seed": ("Same seed, same simulation.", "随机种子：种子相同，模拟结果就相同。"),
+    "help_simulate_force": ("Replace OUT's earlier simulation files.", "覆盖 OUT 中先前的模拟文件。"),
+    # --- fairness over rounds (allocate.schema.policy.OverRounds, Earlier) -----------------------------------------
+    "over_rounds_fairness": (
+        "fairness over rounds counts earlier rounds in the leximin of a tier: with [over_rounds], `fairness` must be "
+        '"leximin"',
+        '跨轮次公平是在同一优先级内按累计满足率做 leximin：设置 [over_rounds] 时 `fairness` 必须为 "leximin"',
+    ),
+    "over_rounds_reserves": (
+        "fairness over rounds is not supported together with reserves yet: leave out [over_rounds] or the [[reserves]]",
+        "跨轮次公平暂不支持与预留同用：请去掉 [over_rounds] 或 [[reserves]]",
+    ),
+    "earlier_over": (
+        "received ({received}) is more than requested ({requested})",
+        "实得量（{received}）多于申请量（{requested}）",
+    ),
     "reserve_lot": (
         "reserve {name}: a reserve of one lot (`lot`) is not supported yet; reserve a share of the item instead",
         "预留 {name}：暂不支持预留单个批次（`lot`）；请改为预留该物资的一部分",

@@ -375,6 +375,28 @@ def generate(households: int, seed: int, districts: int | None, lang: Literal["e
         click.echo(said)
 
 
+@cli.command(help_key="help_simulate")
+@option("--households", type=IntRangeType(min=1), required=True, help_key="help_simulate_households")
+@option("--rounds", type=IntRangeType(min=2), default=8, show_default=True, help_key="help_simulate_rounds")
+@option("--seed", type=IntType(), default=0, show_default=True, help_key="help_simulate_seed")
+@option("--force", is_flag=True, help_key="help_simulate_force")
+@_lang_opt
+@click.argument("out", type=PathType(path_type=Path))
+def simulate(households: int, rounds: int, seed: int, force: bool, lang: Literal["en", "zh"], out: Path) -> None:
+    """`allocate simulate`: fairness over rounds against each round alone on a generated community, into OUT."""
+    from allocate.simulate import simulate as run_rounds
+    from allocate.simulate import simulation_table, write_simulation
+
+    _language(lang)
+    _recovered(out)
+    _writable(out)
+    sim = run_rounds(households, rounds, seed)
+    with _writing(out, "what_simulation"):
+        write_simulation(sim, out, lang=lang, overwrite=force)
+    click.echo(simulation_table(sim, lang))
+    click.echo(message("sim_wrote", lang, folder=out))
+
+
 _policy_opt = option("--policy", type=PathType(exists=True, dir_okay=False, path_type=Path), help_key="help_opt_policy")
 
 

@@ -22,7 +22,8 @@ household and an open lot freed for others):
    not a search over all subsets. The sure test also runs in bulk: the candidates it would grant one after
    another are exactly the longest prefix whose needs the network carries all at once (with the one unit per
    positive divisible need), found by galloping and bisection as in step 1; the candidate after that prefix is
-   tried on its own.
+   tried on its own. Under fairness over rounds a need with nothing may still have a positive fill (it counts
+   earlier rounds), so there is no sure test: every candidate is tried on its own.
 
 With `fairness = "none"` a tier instead maximises its total fill through the backend: a network LP (its vertex
 solution is integral), or a MIP with one binary per all-or-nothing need when the tier has any; within a class,
