@@ -219,3 +219,12 @@ def test_the_ledger_supplies_the_earlier_rounds(tmp_path: Path) -> None:
         assert any(f.name == "earlier-rounds" for f in two.inputs)
         three = op.plan_round(rice({"A": 2, "B": 2}, 1, [], EACH_ROUND))  # each round alone: the tie-break again
         assert [a.household_id for a in three.allocations] == [lucky]
+
+
+def test_a_city_split_refuses_fairness_over_rounds() -> None:
+    """The city's master step divides city-wide lots without the earlier rounds: refused, as reserves are."""
+    from allocate.checks import InvalidParameterError
+    from allocate.city import split_city
+
+    with pytest.raises(InvalidParameterError, match="over_rounds"):
+        split_city(rice({"A": 1}, 1, [], CUMULATIVE))

@@ -76,6 +76,13 @@ def split_city(case: Case, districts: Districts | Mapping[str, str] | None = Non
         raise fail(
             "case", "split_city", "a case whose policy has no reserves (a city split does not divide them)", case
         )
+    if case.policy.over_rounds is not None:
+        raise fail(
+            "case",
+            "split_city",
+            "a case whose policy has no [over_rounds] (a city split does not divide the earlier rounds)",
+            case,
+        )
     grids = list(dict.fromkeys(h.grid for h in case.households))
     missing = where.missing(grids)
     if missing:
