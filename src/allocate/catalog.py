@@ -1314,6 +1314,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "sheet_csv_hours": ("hours", "时长"),
     "sheet_csv_result": ("result", "结果"),
     "sheet_csv_delivered": ("delivered", "实送"),
+    "sheet_csv_night": ("night", "夜间"),
     "sheet_csv_expires": ("expires", "有效期"),
     "sheet_csv_item": ("item", "物资"),
     "sheet_csv_lot": ("lot_id", "批次"),
@@ -1621,6 +1622,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "partly delivered: say the units delivered in the delivered column (planned: {planned})",
         "部分送达：请在“实送”列填写实际送达的数量（计划：{planned}）",
     ),
+    "results_night_word": (
+        'night "{text}" is not yes or no (是/否; blank is no)',
+        "夜间：应为“是”或“否”（空白即否），实为“{text}”",
+    ),
     "round_results_recorded": (
         "recorded results {batch} of round {number}: {visits} visits ({delivered} delivered, {not_home} not at "
         "home, {refused} refused, {partial} partly delivered); {units} of {planned} units delivered, {left} back "
@@ -1635,17 +1640,19 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     # allocate round credit: volunteers' service-hour credit (allocate.ledger.credit)
     "help_round_credit": (
         "Write each volunteer's service-hour credit for the confirmed visits of the operation in OPDIR (all rounds, "
-        "or --round N): credit.csv and credit.html, a printable statement per volunteer. Hours times the weight of "
-        "the visit's kind, rounded to the step of the policy's [credit] section.",
-        "按行动 OPDIR 中已确认的上门，为每位志愿者计算服务时长积分（全部轮次，或 --round N）：写出 credit.csv 和 "
-        "credit.html（每位志愿者一页，可打印）。积分为小时数乘以上门类别的权重，按政策 [credit] 规定的步长四舍五入。",
+        "or --round N): credit.csv, organisations.csv (totals per organisation) and credit.html, a printable "
+        "statement per volunteer. Hours times the visit's weights (kind, quarantined household, night), rounded to "
+        "the step of the policy's [credit] section.",
+        "按行动 OPDIR 中已确认的上门，为每位志愿者计算服务时长积分（全部轮次，或 --round N）：写出 credit.csv、"
+        "organisations.csv（各组织合计）和 credit.html（每位志愿者一页，可打印）。积分为小时数乘以上门的权重"
+        "（类别、隔离户、夜间），按政策 [credit] 规定的步长四舍五入。",
     ),
     "help_round_credit_round": ("Only round N (default: every round).", "只计算第 N 轮（默认：全部轮次）。"),
     "help_round_credit_out": (
-        "Folder to write credit.csv and credit.html into (default: OPDIR/credit, or OPDIR/credit-NNN for one "
-        "round); replaced if it holds only those files.",
-        "写出 credit.csv 和 credit.html 的文件夹（默认：OPDIR/credit，单轮为 OPDIR/credit-NNN）；"
-        "若其中只有这两个文件则替换。",
+        "Folder to write credit.csv, organisations.csv and credit.html into (default: OPDIR/credit, or "
+        "OPDIR/credit-NNN for one round); replaced if it holds only those files.",
+        "写出 credit.csv、organisations.csv 和 credit.html 的文件夹（默认：OPDIR/credit，单轮为 OPDIR/credit-NNN）；"
+        "若其中只有这些文件则替换。",
     ),
     "round_credit_written": (
         "credit of rounds {rounds}: {volunteers} volunteers, {hours} hours, {credits} credits; {open} visits not "
@@ -1653,7 +1660,19 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "第 {rounds} 轮的志愿服务积分：志愿者 {volunteers} 人，{hours} 小时，{credits} 积分；尚有 {open} 次上门未报告；"
         "写入 {folder}",
     ),
+    "round_credit_organisation": (
+        "  {name}: {volunteers} volunteers, {visits} visits, {hours} hours, {credits} credits",
+        "  {name}：志愿者 {volunteers} 人，上门 {visits} 次，{hours} 小时，{credits} 积分",
+    ),
+    "credit_no_organisation": ("(no organisation)", "（未填组织）"),
     "credit_title": ("Service-hour credit · {operation}", "志愿服务时长积分 · {operation}"),
+    "credit_organisations_h": ("Totals per organisation", "各组织合计"),
+    "credit_col_organisation": ("Organisation", "组织"),
+    "credit_col_volunteers": ("Volunteers", "志愿者人数"),
+    "credit_col_visits": ("Visits", "上门次数"),
+    "credit_organisation": ("Organisation: {name}", "所属组织：{name}"),
+    "credit_quarantined": ("quarantined household", "隔离户"),
+    "credit_night": ("at night", "夜间"),
     "credit_volunteer_h": ("Volunteer {id}: service-hour statement", "志愿者 {id}：服务时长积分单"),
     "credit_meta": ("Operation {operation}, rounds {rounds}", "行动 {operation}，第 {rounds} 轮"),
     "credit_total": (
@@ -1675,9 +1694,11 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "credit_outcome_not_home": ("not at home (trip made)", "不在家（已跑一趟）"),
     "credit_outcome_refused": ("refused (trip made)", "拒收（已跑一趟）"),
     "credit_rule_note": (
-        "Credits are hours times the weight of the visit's kind, rounded half up to the policy's step; visits count "
-        "when their results are recorded.",
-        "积分为小时数乘以上门类别的权重，按政策规定的步长四舍五入；上门结果登记后方计入。",
+        "Credits are hours times the visit's weight (that of its kind, times the policy's weights for a quarantined "
+        "household or a visit at night), rounded half up to the policy's step; visits count when their results are "
+        "recorded.",
+        "积分为小时数乘以上门的权重（上门类别的权重，隔离户、夜间上门再乘以政策规定的相应权重），按政策规定的步长"
+        "四舍五入；上门结果登记后方计入。",
     ),
     "credit_signed": ("Confirmed by", "确认人"),
     "credit_none": ("No confirmed visits yet.", "尚无已确认的上门。"),

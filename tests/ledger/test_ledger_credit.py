@@ -131,7 +131,7 @@ def test_the_command_end_to_end(ledger: str, tmp_path: Path) -> None:
     zh = allocate_command("round", "credit", *opdir_args(ledger, tmp_path), "--round", "2", "-o", out, "--lang", "zh")
     assert zh.returncode == 0, zh.stderr
     assert "第 2 轮的志愿服务积分：志愿者 1 人，0.25 小时，0.5 积分" in zh.stdout
-    assert sorted(p.name for p in out.iterdir()) == ["credit.csv", "credit.html"]
+    assert sorted(p.name for p in out.iterdir()) == ["credit.csv", "credit.html", "organisations.csv"]
     missing = allocate_command("round", "credit", *opdir_args(ledger, tmp_path), "--round", "9")
     assert missing.returncode == 2
 
@@ -169,3 +169,160 @@ def test_a_bad_credit_section_is_placed_and_said(tmp_path: Path, lang: str, expe
     assert len(said) == len(expected)
     for text, start in zip(said, expected, strict=True):
         assert start in text.replace(str(tmp_path) + "/", "")
+
+
+WEIGHTED = CreditRule(step=0.25, quarantined=2.0, night=1.5)
+"""Visits to quarantined households ×2, stops at night ×1.5 (the two multiply), quarter hours."""
+
+
+def _teams() -> Case:
+    """V1 (designated, 红十字会) delivers to H1 and to H2, quarantined; V2 (no organisation), a nurse, delivers to H3
+    and gives it 1.2 hours of care; V3 (社区志愿队) delivers to H4."""
+    return Case(
+        households=(Household(household_id="H1", grid="A"),
+                    Household(household_id="H2", grid="A", quarantined=True),
+                    Household(household_id="H3", grid="B"), Household(household_id="H4", grid="C")),
+        needs=tuple(Need(household_id=h, item="rice", quantity=2) for h in ("H1", "H2", "H3", "H4")),
+        lots=(Lot(lot_id="L1", item="rice", quantity=10),),
+        volunteers=(Volunteer(volunteer_id="V1", grids=("A",), hours=4, designated=True, organisation="红十字会"),
+                    Volunteer(volunteer_id="V2", grids=("B",), hours=4, skills=("nursing",)),
+                    Volunteer(volunteer_id="V3", grids=("C",), hours=4, organisation="社区志愿队")),
+        services=(Service(household_id="H3", skill="nursing", hours=1.2),),
+        policy=Policy(visit_hours=0.25, credit=WEIGHTED),
+    )  # fmt: skip
+
+
+def _reported(op: Operation) -> None:
+    op.plan_round(_teams())
+    op.record_results(
+        1,
+        [VisitReport("V1", "H1", "delivered"), VisitReport("V1", "H2", "delivered", night=True),
+         VisitReport("V2", "H3", "delivered", night=True), VisitReport("V3", "H4", "not_home")],
+    )  # fmt: skip
+
+
+def test_weights_for_quarantined_households_and_night(ledger: str, tmp_path: Path) -> None:
+    """H1: 0.25 × 1 = 0.25; H2 (quarantined, at night): 0.25 × 2 × 1.5 = 0.75; H3 at night: its delivery
+    0.375 → 0.5 and its care 1.8 → 1.75; H4 not at home: the trip, 0.25. The ledger knows the quarantine from the
+    round's case and the night from the results."""
+    with open_operation(ledger, tmp_path) as op:
+        _reported(op)
+        assert [(v.household_id, v.quarantined) for v in op.round(1).visits if v.kind == "delivery"] == [
+            ("H1", False), ("H2", True), ("H3", False), ("H4", False)
+        ]  # fmt: skip
+        credits = op.credit()
+    lines = [(x.household_id, x.kind, x.quarantined, x.night, x.weight, x.credits) for v in credits.volunteers
+             for x in v.lines]  # fmt: skip
+    assert lines == [
+        ("H1", "delivery", False, False, 1.0, 0.25),
+        ("H2", "delivery", True, True, 3.0, 0.75),
+        ("H3", "delivery", False, True, 1.5, 0.5),
+        ("H3", "service", False, True, 1.5, 1.75),
+        ("H4", "delivery", False, False, 1.0, 0.25),
+    ]
+    assert [(v.volunteer_id, v.credits) for v in credits.volunteers] == [("V1", 1.0), ("V2", 2.25), ("V3", 0.25)]
+
+
+def test_totals_per_organisation(ledger: str, tmp_path: Path) -> None:
+    """organisations.csv, the command's lines and the first printed page total per organisation, by name, then the
+    volunteers with none; credit.csv gains the organisation column."""
+    with open_operation(ledger, tmp_path) as op:
+        _reported(op)
+        credits = op.credit()
+    assert [(o.name, o.volunteers, o.visits, o.hours, o.credits) for o in credits.organisations] == [
+        ("社区志愿队", 1, 1, 0.25, 0.25),
+        ("红十字会", 1, 2, 0.5, 1.0),
+        (None, 1, 2, 1.45, 2.25),
+    ]
+    out = write_credit(credits, tmp_path / "credit", lang="zh")
+    with open(out / "credit.csv", encoding="utf-8", newline="") as f:
+        assert list(csv.reader(f)) == [
+            ["volunteer_id", "organisation", "visits", "hours", "credits"],
+            ["V1", "红十字会", "2", "0.5", "1"],
+            ["V2", "", "2", "1.45", "2.25"],
+            ["V3", "社区志愿队", "1", "0.25", "0.25"],
+        ]
+    with open(out / "organisations.csv", encoding="utf-8", newline="") as f:
+        assert list(csv.reader(f)) == [
+            ["organisation", "volunteers", "visits", "hours", "credits"],
+            ["社区志愿队", "1", "1", "0.25", "0.25"],
+            ["红十字会", "1", "2", "0.5", "1"],
+            ["", "1", "2", "1.45", "2.25"],
+        ]
+    page = (out / "credit.html").read_text("utf-8")
+    assert page.index("各组织合计") < page.index('data-volunteer="V1"')
+    assert "所属组织：红十字会" in page
+    assert '<span class="tag">隔离户</span><span class="tag">夜间</span>' in page
+    done = allocate_command("round", "credit", *opdir_args(ledger, tmp_path), "--lang", "zh")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1:] == [
+        "  社区志愿队：志愿者 1 人，上门 1 次，0.25 小时，0.25 积分",
+        "  红十字会：志愿者 1 人，上门 2 次，0.5 小时，1 积分",
+        "  （未填组织）：志愿者 1 人，上门 2 次，1.45 小时，2.25 积分",
+    ]
+    assert sorted(p.name for p in (tmp_path / "op" / "credit").iterdir()) == [
+        "credit.csv", "credit.html", "organisations.csv"
+    ]  # fmt: skip
+
+
+def test_a_ledger_at_0002_is_upgraded_and_credits_its_old_rounds(tmp_path: Path) -> None:
+    """A round recorded at schema 0002 (no quarantine, organisation or night kept) reads back with them unknown
+    (None) after the upgrade to 0004, and is credited without those weights; a round recorded after has them."""
+    import sqlalchemy as sa
+    from alembic import command
+
+    from allocate.ledger.engine import ledger_url, make_engine
+    from allocate.ledger.migrate import VERSION_TABLE, _config, head
+
+    where = tmp_path / "op" / "ledger.sqlite"
+    where.parent.mkdir()
+    engine = make_engine(ledger_url(where))
+    with engine.begin() as c:
+        config = _config()
+        config.attributes["connection"] = c
+        command.upgrade(config, "0002_results")
+    with engine.begin() as c:  # round 1 as allocate wrote it at 0002: V1 delivers to H2 (quarantined), by night
+        old = sa.MetaData()
+        old.reflect(c)
+        assert "quarantined" not in old.tables["round_visits"].c
+        op_id = c.execute(old.tables["operations"].insert().values(name="default", created_at="2026-12-01")).lastrowid
+        policy = policy_toml(Policy(visit_hours=0.25, credit=WEIGHTED))
+        round_id = c.execute(
+            old.tables["rounds"].insert().values(
+                operation_id=op_id, number=1, revision=1, recorded_at="2026-12-01T08:00:00+00:00",
+                plan_date="2026-12-01", status="optimal", termination="{}", policy_toml=policy,
+                policy_sha256="0" * 64, summary="{}", folder="round-001", allocate_version="old",
+                allocation_count=0, visit_count=1, plan_sha256="0" * 64, record_sha256="0" * 64,
+            )
+        ).lastrowid  # fmt: skip
+        c.execute(
+            old.tables["round_visits"].insert().values(
+                round_id=round_id, row=0, volunteer_id="V1", household_id="H2", grid="A", kind="delivery",
+                service_id=None, hours=0.25,
+            )
+        )  # fmt: skip
+        batch = c.execute(
+            old.tables["result_batches"].insert().values(
+                round_id=round_id, batch=1, recorded_at="2026-12-01T20:00:00+00:00", source="rows",
+                source_sha256="0" * 64, row_count=1,
+            )
+        ).lastrowid  # fmt: skip
+        c.execute(
+            old.tables["round_results"].insert().values(
+                batch_id=batch, row=0, volunteer_id="V1", household_id="H2", item=None, outcome="delivered",
+                planned=0, delivered=0,
+            )
+        )  # fmt: skip
+    engine.dispose()
+    with Operation.open(tmp_path / "op") as op:
+        assert op.ledger.schema_revision() == head()
+        (visit,) = op.round(1).visits
+        assert (visit.quarantined, visit.organisation) == (None, None)
+        assert [r.night for r in op.results(1)] == [None]
+        (line,) = op.credit(1).volunteers[0].lines
+        assert (line.quarantined, line.night, line.weight, line.credits) == (False, False, 1.0, 0.25)
+        op.plan_round(_teams())
+        op.record_results(2, [VisitReport("V1", "H2", "delivered", night=True)])
+        assert op.credit(2).volunteer("V1").credits == 0.75
+        with op.ledger.engine.connect() as c:
+            assert c.scalar(sa.text(f"SELECT version_num FROM {VERSION_TABLE}")) == "0004_credit_facts"

@@ -197,3 +197,32 @@ def test_a_ledger_at_0001_is_upgraded_with_its_rounds(tmp_path: Path, waves: lis
         v = record.visits[0]
         op.record_results(1, [VisitReport(v.volunteer_id, v.household_id, "refused")])
         assert op.stock_after(1)
+
+
+def test_night_is_read_from_the_sheet_when_the_policy_weights_it(tmp_path: Path, waves: list[Path]) -> None:
+    """With a `[credit]` night weight the sheet has a third column to fill, 夜间: 是 there is recorded as a stop made
+    at night (blank: not); a word that is not yes or no refuses the file at its cell."""
+    from allocate.io import read_plan
+    from allocate.schema.policy import CreditRule
+
+    case = read_case(waves[0])
+    case = case.replace(policy=case.policy.model_copy(update={"credit": CreditRule(night=1.5)}))
+    with Operation.open(tmp_path / "op") as op:
+        record = op.plan_round(case)
+        out = write_sheets(tmp_path / "sheets", read_plan(case, tmp_path / "op" / record.folder), lang="zh")
+        with open(out / "volunteers.csv", encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.reader(f))
+        assert rows[0][-3:] == ["结果", "实送", "夜间"]
+        filled = _filled(rows)
+        filled[3][-1] = "是"
+        bad = [list(r) for r in filled]
+        bad[4][-1] = "深夜"
+        with pytest.raises(InputError) as e:
+            op.record_results(1, _fill(bad, tmp_path / "bad.csv"))
+        (said,) = [p.text("zh") for p in e.value.problems]
+        assert said.startswith(f"{tmp_path / 'bad.csv'}:5:{len(rows[0])}: 夜间：")
+        op.record_results(1, _fill(filled, tmp_path / "filled.csv"))
+        night = {(r.volunteer_id, r.household_id) for r in op.results(1) if r.night}
+        assert night == {(filled[3][0], filled[3][2])}
+    plain = write_sheets(tmp_path / "plain", read_plan(read_case(waves[0]), tmp_path / "op" / record.folder))
+    assert (plain / "volunteers.csv").read_text("utf-8-sig").splitlines()[0].endswith(",result,delivered")

@@ -111,6 +111,7 @@ VOLUNTEERS = Table(
         Column("hours", ("可用时长",), NUMBER, True, "8", "8"),
         Column("skills", ("技能",), LIST, False, "escort;medical", "陪同;医疗"),
         Column("designated", ("防疫专班",), BOOL, False, "false", "否", sparse=True),
+        Column("organisation", ("所属组织", "组织", "organization"), TEXT, False, "Red Cross", "红十字会", sparse=True),
     ),
     required=False,
 )

@@ -252,7 +252,8 @@ _COMMENTS: dict[str, dict[str, str]] = {
         "trait, as a minimum guarantee (given first) or over-and-above (given after the open pool); what its\n"
         "beneficiaries cannot use returns to everyone. See docs/reserves.md.",
         "credit": "Volunteers' service-hour credit for confirmed visits (allocate round credit): hours times the\n"
-        "weight of the visit's kind (delivery, service), rounded half up to a multiple of `step` hours;\n"
+        "weight of the visit's kind (delivery, service), times `quarantined` for a visit to a quarantined household\n"
+        "and `night` for a stop reported made at night, rounded half up to a multiple of `step` hours;\n"
         "`missed`: whether a delivery trip to a household not at home or refusing counts. See docs/ledger.md.",
         "over_rounds": "Fairness over rounds: inside a tier, leximin on cumulative fills, counting what each\n"
         "household asked for and received of an item in earlier rounds (the earlier table; allocate round\n"
@@ -277,8 +278,8 @@ _COMMENTS: dict[str, dict[str, str]] = {
         "reserves": "预留，按处理顺序：为某个优先级或具有某种特征的住户预留某物资的一部分，可以是最低保障（先分）\n"
         "或额外预留（在公共部分之后再分）；受益者用不完的部分退回给所有人。详见 docs/reserves.md。",
         "credit": "志愿服务时长积分（allocate round credit）：已确认的上门按小时数乘以其类别（delivery 送货、\n"
-        "service 服务）的权重，按 `step` 小时四舍五入；`missed`：住户不在家或拒收时，送货路程是否计入。\n"
-        "详见 docs/ledger.md。",
+        "service 服务）的权重，上门隔离户再乘以 `quarantined`，报告为夜间的上门再乘以 `night`，按 `step` 小时\n"
+        "四舍五入；`missed`：住户不在家或拒收时，送货路程是否计入。详见 docs/ledger.md。",
         "over_rounds": "跨轮次公平：同一优先级内按累计满足率做 leximin，计入每户往期对每种物资的申请量和实得量\n"
         "（往期表；allocate round 自动提供），上一轮少得的住户本轮优先。`window`：只计最近几轮；\n"
         "`decay`：往前第 j 轮的权重为 decay^(j-1)。优先级之间仍严格按顺序。详见 docs/fairness.md。",

@@ -170,7 +170,8 @@ def results_command(
 def credit_command(
     opdir: Path, db: str | None, operation: str | None, number: int | None, out: Path | None, lang: Lang | None
 ) -> None:
-    """`allocate round credit`: volunteers' service-hour credit, written as credit.csv and credit.html."""
+    """`allocate round credit`: volunteers' service-hour credit, written as credit.csv, organisations.csv and
+    credit.html; the totals per organisation printed too, when volunteers have one."""
     from allocate.ledger.credit import num, write_credit
 
     said = _speak(lang or locale_language())
@@ -190,6 +191,11 @@ def credit_command(
             folder=folder,
         )
     )
+    if any(v.organisations for v in credits.volunteers):
+        for o in credits.organisations:
+            name = o.name if o.name is not None else message("credit_no_organisation", said)
+            words = {"volunteers": o.volunteers, "visits": o.visits, "hours": num(o.hours), "credits": num(o.credits)}
+            click.echo(printable(message("round_credit_organisation", said, name=name, **words)))
 
 
 @round_group.command(name="list", help_key="help_round_list")

@@ -9,10 +9,14 @@ recorded results confirm it (`Operation.results`, the last report of each stop):
   default: the trip was made, the time was given), never its services (they were not given);
 - a stop not reported yet: nothing, until its result is recorded.
 
-A visit's credits are its planned hours times the weight of its kind (`credit.delivery`, `credit.service`),
-rounded half up to a multiple of `credit.step` hours (quarter hours by default), each visit on its own, as a time
-bank records each exchange. Each round is credited by the rule of the policy it was planned under (kept in the
-ledger), unless a rule is given. Volunteers carry no organisation in a case, so totals are per volunteer.
+A visit's credits are its planned hours times its weight, rounded half up to a multiple of `credit.step` hours
+(quarter hours by default), each visit on its own, as a time bank records each exchange. The weight is that of its
+kind (`credit.delivery`, `credit.service`), times `credit.quarantined` when the household was quarantined in the
+round's case and `credit.night` when the stop was reported made at night (the ledger keeps both, schema 0004; a
+round recorded before knows neither, and its visits get neither weight). Each round is credited by the rule of the
+policy it was planned under (kept in the ledger), unless a rule is given. Totals are per volunteer and per
+organisation (the volunteer's `organisation` in the round's case; a volunteer who changed organisation between
+rounds counts in each for the rounds they were in it).
 """
 
 from __future__ import annotations
@@ -31,19 +35,27 @@ import jinja2
 from allocate.catalog import Lang, message
 from allocate.ledger.records import ResultRow, RoundRecord
 from allocate.schema.policy import CreditRule, Policy
+from allocate.text import neutralise
 
 CONFIRMED = ("delivered", "partial")
 """Outcomes that confirm a stop: everything, or some of it, reached the household."""
 MISSED = ("not_home", "refused")
 """Outcomes of a trip made in vain: nobody at home, or refused at the door."""
 CREDIT_COLUMNS = ("volunteer_id", "visits", "hours", "credits")
-"""Header of `credit.csv`: one row per volunteer with credited visits."""
+"""Header of `credit.csv`: one row per volunteer with credited visits (and `organisation` after the id when a
+volunteer has one)."""
+ORGANISATION_COLUMNS = ("organisation", "volunteers", "visits", "hours", "credits")
+"""Header of `organisations.csv`: one row per organisation, and a last one (organisation blank) for volunteers with
+none."""
+CREDIT_FILES = frozenset({"credit.csv", "organisations.csv", "credit.html"})
+"""The files `write_credit` writes: a folder holding only these may be replaced."""
 
 
 @dataclass(frozen=True)
 class CreditLine:
     """One credited visit: round, volunteer, household, kind (`delivery`/`service`), the stop's result, its
-    planned `hours`, the kind's `weight` and the `credits` earned (hours × weight, rounded to the rule's step)."""
+    planned `hours`, its `weight` (the kind's, times the quarantined and night weights where they apply) and the
+    `credits` earned (hours × weight, rounded to the rule's step); the volunteer's `organisation` that round."""
 
     round: int
     volunteer_id: str
@@ -55,6 +67,9 @@ class CreditLine:
     hours: float
     weight: float
     credits: float
+    quarantined: bool = False
+    night: bool = False
+    organisation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +91,22 @@ class VolunteerCredit:
     def credits(self) -> float:
         return _sum(x.credits for x in self.lines)
 
+    @property
+    def organisations(self) -> tuple[str, ...]:
+        """The organisations the volunteer's credited visits were made for, in the order first met (usually one)."""
+        return tuple(dict.fromkeys(x.organisation for x in self.lines if x.organisation is not None))
+
+
+@dataclass(frozen=True)
+class OrganisationCredit:
+    """An organisation's totals (`name` None: the volunteers with none): its volunteers, visits, hours, credits."""
+
+    name: str | None
+    volunteers: int
+    visits: int
+    hours: float
+    credits: float
+
 
 @dataclass(frozen=True)
 class Credits:
@@ -94,6 +125,26 @@ class Credits:
     @property
     def credits(self) -> float:
         return _sum(v.credits for v in self.volunteers)
+
+    @property
+    def organisations(self) -> tuple[OrganisationCredit, ...]:
+        """Totals per organisation, by name, then (if any) those of volunteers with none; each visit counts for the
+        organisation its volunteer had in its round."""
+        per: dict[str | None, list[CreditLine]] = {}
+        for v in self.volunteers:
+            for x in v.lines:
+                per.setdefault(x.organisation, []).append(x)
+        names = sorted(k for k in per if k is not None) + ([None] if None in per else [])
+        return tuple(
+            OrganisationCredit(
+                name,
+                len({x.volunteer_id for x in per[name]}),
+                len(per[name]),
+                _sum(x.hours for x in per[name]),
+                _sum(x.credits for x in per[name]),
+            )
+            for name in names
+        )
 
     def volunteer(self, volunteer_id: str) -> VolunteerCredit:
         """The statement of `volunteer_id`; KeyError if they earned nothing."""
@@ -127,22 +178,25 @@ def credit_lines(
 ) -> tuple[list[CreditLine], int]:
     """The credited visits of round `record` given its current `results`, and the visits not reported yet."""
     rule = rule or round_rule(record)
-    outcomes = {(r.volunteer_id, r.household_id): r.outcome for r in results}
+    stops = {(r.volunteer_id, r.household_id): (r.outcome, bool(r.night)) for r in results}
     lines: list[CreditLine] = []
     open_ = 0
     for v in record.visits:
-        outcome = outcomes.get((v.volunteer_id, v.household_id))
-        if outcome is None:
+        stop = stops.get((v.volunteer_id, v.household_id))
+        if stop is None:
             open_ += 1
             continue
+        outcome, night = stop
         if outcome not in CONFIRMED and not (outcome in MISSED and v.kind == "delivery" and rule.missed):
             continue
+        quarantined = bool(v.quarantined)
         weight = rule.delivery if v.kind == "delivery" else rule.service
+        weight *= (rule.quarantined if quarantined else 1.0) * (rule.night if night else 1.0)
         credits = round_to_step(v.hours * weight, rule.step)
         lines.append(
             CreditLine(
                 record.number, v.volunteer_id, v.household_id, v.grid, v.kind, v.service_id, outcome, v.hours,
-                weight, credits,
+                weight, credits, quarantined, night, v.organisation,
             )
         )  # fmt: skip
     return lines, open_
@@ -168,17 +222,25 @@ def credits_of(
 def write_credit(
     credits: Credits, folder: str | os.PathLike[str], *, lang: Lang = "en", overwrite: bool = False
 ) -> Path:
-    """Write `credit.csv` (per volunteer) and `credit.html` (a printable statement per volunteer) into `folder`,
-    all at once (`allocate.files.atomic_folder`); return the folder."""
+    """Write `credit.csv` (per volunteer), `organisations.csv` (per organisation) and `credit.html` (the totals per
+    organisation and a printable statement per volunteer) into `folder`, all at once
+    (`allocate.files.atomic_folder`); return the folder."""
     from allocate.files import atomic_folder
 
     target = Path(folder)
-    with atomic_folder(target, overwrite=overwrite, replaceable={"credit.csv", "credit.html"}) as tmp:
+    named = any(v.organisations for v in credits.volunteers)  # the column only when some volunteer has one
+    with atomic_folder(target, overwrite=overwrite, replaceable=CREDIT_FILES) as tmp:
         with open(tmp / "credit.csv", "w", encoding="utf-8", newline="") as f:
             w = csv.writer(f, lineterminator="\n")
-            w.writerow(CREDIT_COLUMNS)
+            w.writerow(CREDIT_COLUMNS[:1] + ("organisation",) * named + CREDIT_COLUMNS[1:])
             for v in credits.volunteers:
-                w.writerow((v.volunteer_id, v.visits, num(v.hours), num(v.credits)))
+                said = (neutralise("; ".join(v.organisations)),) * named
+                w.writerow((neutralise(v.volunteer_id), *said, v.visits, num(v.hours), num(v.credits)))
+        with open(tmp / "organisations.csv", "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(ORGANISATION_COLUMNS)
+            for o in credits.organisations:
+                w.writerow((neutralise(o.name or ""), o.volunteers, o.visits, num(o.hours), num(o.credits)))
         (tmp / "credit.html").write_text(render_credit(credits, lang=lang), encoding="utf-8")
     return target
 
@@ -194,6 +256,7 @@ def render_credit(credits: Credits, *, lang: Lang) -> str:
             html_lang=message("html_lang", lang),
             t=lambda key, **fields: message(key, lang, **fields),
             kind=lambda k: message(f"credit_kind_{k}", lang),
+            named=any(v.organisations for v in credits.volunteers),
             outcome=lambda o: message(f"credit_outcome_{o}", lang),
         )
     )

@@ -464,16 +464,24 @@ def _allocation_rows(result: Result) -> tuple[AllocationRow, ...]:
 
 
 def _visit_rows(result: Result) -> tuple[VisitRow, ...]:
-    """The plan's visits as `visits.csv` lists them."""
+    """The plan's visits as `visits.csv` lists them, with the case facts credit weights read: whether the household
+    is quarantined, the volunteer's organisation."""
     case = result.plan.case
-    return tuple(
-        VisitRow(
-            v.volunteer_id,
-            v.household_id,
-            case.households.column("grid")[case.household_index[v.household_id]],
-            v.kind,
-            v.service_id,
-            v.hours,
+    organisation = {v.volunteer_id: v.organisation for v in case.volunteers or ()}
+    grids, quarantined = case.households.column("grid"), case.households.column("quarantined")
+    rows = []
+    for v in result.plan.visits:
+        row = case.household_index[v.household_id]
+        rows.append(
+            VisitRow(
+                v.volunteer_id,
+                v.household_id,
+                grids[row],
+                v.kind,
+                v.service_id,
+                v.hours,
+                quarantined[row],
+                organisation.get(v.volunteer_id),
+            )
         )
-        for v in result.plan.visits
-    )
+    return tuple(rows)

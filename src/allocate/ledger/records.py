@@ -35,7 +35,10 @@ class AllocationRow:
 
 @dataclass(frozen=True)
 class VisitRow:
-    """A row of `visits.csv`: a volunteer's delivery or service visit to a household."""
+    """A row of `visits.csv`: a volunteer's delivery or service visit to a household. `quarantined` (the
+    household) and `organisation` (the volunteer's) are the round's case facts that credit reads; None for rows
+    recorded before the ledger kept them (schema 0004). They are facts of the case, not of the plan: the plan's
+    digest (`as_tuple`) leaves them out."""
 
     volunteer_id: str
     household_id: str
@@ -43,6 +46,8 @@ class VisitRow:
     kind: str
     service_id: str | None
     hours: float
+    quarantined: bool | None = None
+    organisation: str | None = None
 
     def as_tuple(self) -> tuple[str, str, str, str, str | None, float]:
         return (self.volunteer_id, self.household_id, self.grid, self.kind, self.service_id, self.hours)
@@ -111,7 +116,8 @@ class ResultRow:
     """What a volunteer reported for one item of a visit (`item` None: a visit with no goods, a service).
 
     `planned` units were on the sheet, `delivered` reached the household; `outcome` is one of `OUTCOMES`.
-    `line` is where the results file said it (None for rows given in code)."""
+    `line` is where the results file said it (None for rows given in code). `night`: the stop was made at night, as
+    reported (None for rows recorded before the ledger kept it, schema 0004)."""
 
     volunteer_id: str
     household_id: str
@@ -120,6 +126,7 @@ class ResultRow:
     planned: int
     delivered: int
     line: int | None = None
+    night: bool | None = None
 
     @property
     def undelivered(self) -> int:

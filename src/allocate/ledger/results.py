@@ -4,13 +4,14 @@ filled, checked against the round's plan and turned into rows per visit and item
 A row is one stop: volunteer, household, and what came of it in the `result` column (结果): `delivered` (已送达),
 `not_home` (不在家), `refused` (拒收) or `partial` (部分送达). A partly delivered stop says what reached the
 household in the `delivered` column (实送), as the goods column writes it (`大米 × 2；食用油 × 1`; items left out
-got nothing; a plain number when the stop has one item). A row whose result is blank is not reported yet and is
-skipped; other columns (stop, grid, goods, hours, contacts) restate the sheet and are not read. The file is CSV
-(UTF-8 with or without BOM, GB18030, as cases are) or an `.xlsx` workbook (its first sheet).
+got nothing; a plain number when the stop has one item). An optional `night` column (夜间; on the sheet when the
+policy's `[credit]` weights night visits) says yes (是) for a stop made at night. A row whose result is blank is not
+reported yet and is skipped; other columns (stop, grid, goods, hours, contacts) restate the sheet and are not read.
+The file is CSV (UTF-8 with or without BOM, GB18030, as cases are) or an `.xlsx` workbook (its first sheet).
 
 Every problem is an `InputError` at `file:line:column` in English and Chinese (`Problem.text`): a visit the
-round's plan does not have, a result word not known, units above those planned, an item not planned, a visit
-reported twice. Nothing is recorded then.
+round's plan does not have, a result word not known, units above those planned, an item not planned, a night
+cell that is not yes or no, a visit reported twice. Nothing is recorded then.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "household": ("household_id", "household", "户号"),
     "result": ("result", "结果"),
     "delivered": ("delivered", "实送"),
+    "night": ("night", "夜间"),
 }
 """The columns read, by the headers accepted for each (compared as case headers are)."""
 REQUIRED = ("volunteer", "household", "result")
@@ -51,8 +53,9 @@ _SEPARATORS = re.compile(r"[;；,，、\n]")
 
 @dataclass(frozen=True)
 class VisitReport:
-    """What a volunteer reported for one stop: the outcome (`OUTCOMES` or a word of `WORDS`) and, for `partial`,
-    the units of each item delivered. `line` and `columns` place problems (set when read from a file)."""
+    """What a volunteer reported for one stop: the outcome (`OUTCOMES` or a word of `WORDS`), for `partial` the
+    units of each item delivered, and whether the stop was made at `night` (credit may weight it). `line` and
+    `columns` place problems (set when read from a file)."""
 
     volunteer_id: str
     household_id: str
@@ -60,6 +63,7 @@ class VisitReport:
     delivered: Mapping[str, int] | None = None
     line: int | None = None
     columns: Mapping[str, int] = field(default_factory=dict)
+    night: bool = False
 
 
 def outcome_of(word: str) -> str | None:
@@ -109,7 +113,13 @@ def read_reports(path: str | os.PathLike[str]) -> tuple[list[VisitReport], list[
                 if delivered is None:
                     problems.append(_problem(file, line, where["delivered"], "results_units_unreadable", text=text))
                     continue
-            reports.append(VisitReport(cell("volunteer"), cell("household"), outcome, delivered, line, dict(where)))
+            night = _yes(cell("night"))
+            if night is None:
+                problems.append(_problem(file, line, where["night"], "results_night_word", text=cell("night")))
+                continue
+            reports.append(
+                VisitReport(cell("volunteer"), cell("household"), outcome, delivered, line, dict(where), night)
+            )
     except _SourceError as e:
         problems.append(_problem(file, e.line, e.column, "results_unreadable", why=str(e)))
     finally:
@@ -197,7 +207,7 @@ def check_reports(
         if bad:
             continue
         if not planned:
-            rows.append(ResultRow(r.volunteer_id, r.household_id, None, outcome, 0, 0, r.line))
+            rows.append(ResultRow(r.volunteer_id, r.household_id, None, outcome, 0, 0, r.line, r.night))
         for item in sorted(planned):
             units = planned[item]
             if outcome == "delivered":
@@ -207,7 +217,7 @@ def check_reports(
                 got = given.get(item, given.get("", 0) if len(planned) == 1 else 0)
             else:
                 got = 0
-            rows.append(ResultRow(r.volunteer_id, r.household_id, item, outcome, units, got, r.line))
+            rows.append(ResultRow(r.volunteer_id, r.household_id, item, outcome, units, got, r.line, r.night))
     return rows, problems
 
 
@@ -252,6 +262,19 @@ def _units(text: str) -> dict[str, int] | None:
             return None
         out[m.group(1).strip()] = out.get(m.group(1).strip(), 0) + int(m.group(2))
     return out or None
+
+
+def _yes(text: str) -> bool | None:
+    """A night cell: blank is no; yes/no words as case tables take them (是/否, yes/no, y/n, true/false, 1/0);
+    None for anything else."""
+    from allocate.io.cells import BOOL, CellError
+
+    if not text:
+        return False
+    try:
+        return bool(BOOL.parse(text))
+    except CellError:
+        return None
 
 
 def _restore(cell: str) -> str:

@@ -275,7 +275,14 @@ class Ledger:
             for x in connection.execute(query.order_by(r.batch_id, r.row)):
                 rows.setdefault(x.batch_id, []).append(
                     ResultRow(
-                        x.volunteer_id, x.household_id, x.item, x.outcome, int(x.planned), int(x.delivered), x.line
+                        x.volunteer_id,
+                        x.household_id,
+                        x.item,
+                        x.outcome,
+                        int(x.planned),
+                        int(x.delivered),
+                        x.line,
+                        None if x.night is None else bool(x.night),
                     )
                 )
         return tuple(
@@ -396,7 +403,16 @@ def _load(connection: sa.Connection, query: sa.Select[Any]) -> tuple[RoundRecord
     v = t.round_visits.c
     for x in connection.execute(sa.select(t.round_visits).where(v.round_id.in_(ids)).order_by(v.round_id, v.row)):
         visits.setdefault(x.round_id, []).append(
-            VisitRow(x.volunteer_id, x.household_id, x.grid, x.kind, x.service_id, float(x.hours))
+            VisitRow(
+                x.volunteer_id,
+                x.household_id,
+                x.grid,
+                x.kind,
+                x.service_id,
+                float(x.hours),
+                None if x.quarantined is None else bool(x.quarantined),
+                x.organisation,
+            )
         )
     return tuple(
         RoundRecord(

@@ -87,8 +87,10 @@ round_visits = sa.Table(
     sa.Column("kind", sa.String(10), nullable=False),  # delivery | service
     sa.Column("service_id", sa.Text, nullable=True),
     sa.Column("hours", sa.Float, nullable=False),
+    sa.Column("quarantined", sa.Boolean, nullable=True),  # the household, in the round's case (0004; NULL before)
+    sa.Column("organisation", sa.Text, nullable=True),  # the volunteer's, in the round's case (0004)
 )
-"""The rows of a round's visits.csv."""
+"""The rows of a round's visits.csv, with what credit weights read of the round's case (schema 0004)."""
 
 round_lots = sa.Table(
     "round_lots",
@@ -143,6 +145,7 @@ round_results = sa.Table(
     sa.Column("planned", sa.Integer, nullable=False),
     sa.Column("delivered", sa.Integer, nullable=False),
     sa.Column("line", sa.Integer, nullable=True),  # the line of the results file it was read from
+    sa.Column("night", sa.Boolean, nullable=True),  # the stop was made at night, as reported (0004; NULL before)
 )
 """What a volunteer reported for a visit: per item, the units planned and delivered."""
 

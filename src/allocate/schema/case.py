@@ -167,6 +167,7 @@ class Volunteer(_Record):
     hours: float = Field(ge=0, le=MAX_HOURS)
     skills: tuple[str, ...] = ()
     designated: bool = False  # of the epidemic-control team: may visit quarantined households
+    organisation: str | None = None  # the team they volunteer with, for credit totals (allocate round credit)
 
     @field_validator("grids", "skills", mode="before")
     @classmethod

@@ -249,9 +249,11 @@ class Reserve(Checked):
 class CreditRule(Checked):
     """How confirmed visits credit volunteers' service hours (time-bank practice: one hour given, one credit).
 
-    A visit's credit is its hours times the weight of its kind (`delivery`, `service`), rounded half up to a
-    multiple of `step` hours (0.25: quarter hours; 0.3125 h is 0.25, 0.375 h is 0.5). `missed`: whether a delivery
-    trip to a household reported not at home or refusing counts (the volunteer gave the time). docs/ledger.md.
+    A visit's credit is its hours times the weight of its kind (`delivery`, `service`), times `quarantined` for a
+    visit to a household quarantined in the round's case and `night` for a stop reported made at night, rounded half
+    up to a multiple of `step` hours (0.25: quarter hours; 0.3125 h is 0.25, 0.375 h is 0.5). `missed`: whether a
+    delivery trip to a household reported not at home or refusing counts (the volunteer gave the time).
+    docs/ledger.md.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -260,6 +262,8 @@ class CreditRule(Checked):
     step: float = Field(default=0.25, ge=SECOND, le=24, allow_inf_nan=False)
     delivery: float = Field(default=1.0, ge=0, le=100, allow_inf_nan=False)
     service: float = Field(default=1.0, ge=0, le=100, allow_inf_nan=False)
+    quarantined: float = Field(default=1.0, ge=0, le=100, allow_inf_nan=False)
+    night: float = Field(default=1.0, ge=0, le=100, allow_inf_nan=False)
     missed: bool = True
 
 

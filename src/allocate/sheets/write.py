@@ -1,11 +1,11 @@
 """Writing the papers: four files into one folder, all at once, the same bytes for the same plan.
 
 `volunteers.html` and `pick-lists.html` are for print (A4, a page per volunteer or grid); `volunteers.csv` (one
-row per stop, its last two columns, result and delivered, left empty for the volunteer to fill: `allocate round
-results` reads it back) and `pick-lists.csv` (one row per grid and lot) hold the same for a spreadsheet, with headers in
-the language asked for. Written as the plan is (`allocate.files`): a temporary folder renamed into place, so a
-failure leaves nothing; an existing folder is replaced only when asked and only when it holds nothing but these
-files; CSV cells are guarded against formulas.
+row per stop, its last two columns, result and delivered, left empty for the volunteer to fill, and a third, night,
+when the policy's `[credit]` weights night visits: `allocate round results` reads it back) and `pick-lists.csv` (one
+row per grid and lot) hold the same for a spreadsheet, with headers in the language asked for. Written as the plan
+is (`allocate.files`): a temporary folder renamed into place, so a failure leaves nothing; an existing folder is
+replaced only when asked and only when it holds nothing but these files; CSV cells are guarded against formulas.
 """
 
 from __future__ import annotations
@@ -72,19 +72,20 @@ def write_sheets(
     with atomic_folder(folder, overwrite=overwrite, replaceable=SHEET_FILES) as tmp:
         (tmp / VOLUNTEERS_HTML).write_text(render_volunteers(sheets, lang=lang), encoding="utf-8")
         (tmp / PICK_LISTS_HTML).write_text(render_pick_lists(sheets, lang=lang), encoding="utf-8")
-        write_csv(tmp / VOLUNTEERS_CSV, _volunteer_header(sheets, lang), _volunteer_rows(sheets, lang))
+        night = plan.case.policy.credit.night != 1  # the volunteer says which stops were at night
+        write_csv(tmp / VOLUNTEERS_CSV, _volunteer_header(sheets, lang, night), _volunteer_rows(sheets, lang, night))
         write_csv(tmp / PICK_LISTS_CSV, _pick_header(lang), _pick_rows(sheets))
     return Path(folder)
 
 
-def _volunteer_header(sheets: Sheets, lang: Lang) -> list[str]:
+def _volunteer_header(sheets: Sheets, lang: Lang, night: bool) -> list[str]:
     words = [message(f"sheet_csv_{k}", lang) for k in ("volunteer", "stop", "household", "grid")]
-    keys = ("contact_free", "goods", "services", "hours", "result", "delivered")
+    keys = ("contact_free", "goods", "services", "hours", "result", "delivered") + (("night",) if night else ())
     after = [message(f"sheet_csv_{k}", lang) for k in keys]
     return [*words, *sheets.contact_columns, *after]
 
 
-def _volunteer_rows(sheets: Sheets, lang: Lang) -> Iterator[list[str]]:
+def _volunteer_rows(sheets: Sheets, lang: Lang, night: bool) -> Iterator[list[str]]:
     """One row per stop; goods and services each in one cell, as the page shows them."""
     sep = message("list_sep", lang)
     yes = message("sheet_yes", lang)
@@ -106,6 +107,7 @@ def _volunteer_rows(sheets: Sheets, lang: Lang) -> Iterator[list[str]]:
                 format_hours(s.hours),
                 "",  # result: left for the volunteer (allocate round results reads it back)
                 "",  # delivered: the units, when partly delivered
+                *([""] if night else []),  # night: yes for a stop made at night
             ]
 
 
