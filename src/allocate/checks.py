@@ -61,7 +61,7 @@ def check_seconds(value: object, param: str, func: str) -> None:
         raise fail(param, func, "a positive, finite number of seconds or None", value)
 
 
-def check_solve(case: Any, policy: Any, backend: Any, time_limit: Any, params: Any) -> None:
+def check_solve(case: Any, policy: Any, backend: Any, time_limit: Any, params: Any, earlier_load: Any = None) -> None:
     """The arguments of `allocate.solve`."""
     from allocate.schema import Case, Policy
     from allocate.solve import SolveParams  # imported here: solve.py calls this function
@@ -71,6 +71,22 @@ def check_solve(case: Any, policy: Any, backend: Any, time_limit: Any, params: A
     check_type(backend, str, "backend", "solve", 'a str ("auto", "highs", "ortools" or "pulp")')
     check_seconds(time_limit, "time_limit", "solve")
     check_type(params, (SolveParams, type(None)), "params", "solve", "a SolveParams or None")
+    check_load(earlier_load, "solve")
+
+
+def check_load(value: Any, func: str) -> None:
+    """Raise unless `value` is None or a mapping of volunteer ids (str) to hours (finite numbers >= 0)."""
+    from collections.abc import Mapping
+
+    expected = "a mapping of volunteer ids to hours (finite numbers >= 0) or None"
+    if value is None:
+        return
+    if not isinstance(value, Mapping):
+        raise fail("earlier_load", func, expected, value)
+    for k, v in value.items():
+        number = isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v) and float(v) >= 0
+        if not isinstance(k, str) or not number:
+            raise fail("earlier_load", func, expected, {k: v})
 
 
 def check_verify(case: Any, plan: Any) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from allocate.checks import check_flag, check_path, check_seconds, check_type, fail
+from allocate.checks import check_flag, check_load, check_path, check_seconds, check_type, fail
 from allocate.errors import VerificationError
 from allocate.gc_pause import collector_paused
 from allocate.plan import Plan
@@ -130,6 +130,7 @@ def run(
     params: SolveParams | None = None,
     marginal_limit: int | None = MARGINAL_LIMIT,
     progress: Progress | None = None,
+    earlier_load: Mapping[str, float] | None = None,
 ) -> Result:
     """Solve `case`, verify the plan, explain it and summarise it: what `allocate solve` writes, as a `Result`.
 
@@ -137,8 +138,9 @@ def run(
     is one budget for every solver call of the run: the exact search first, then the marginal values take what
     is left; what it stops is said in the plan's termination and in unmeasured marginal values, and the plan in
     hand is always returned. `marginal_limit` is how many grids' extra volunteer hour is measured (each costs
-    one solve; None: all). `progress`, if given, wraps each step (`STEPS`). A plan that fails its own
-    verification raises `VerificationError`: that is a bug in allocate, and nothing is returned.
+    one solve; None: all). `progress`, if given, wraps each step (`STEPS`). `earlier_load` is `solve`'s (each
+    volunteer's hours in earlier rounds, for the policy's `even_load`). A plan that fails its own verification
+    raises `VerificationError`: that is a bug in allocate, and nothing is returned.
     """
     from allocate.explain import explain
     from allocate.report import build_summary
@@ -149,6 +151,7 @@ def run(
     check_type(backend, str, "backend", "run", 'a str ("auto", "highs", "ortools" or "pulp")')
     check_seconds(time_limit, "time_limit", "run")
     check_type(params, (SolveParams, type(None)), "params", "run", "a SolveParams or None")
+    check_load(earlier_load, "run")
     if marginal_limit is not None and (
         isinstance(marginal_limit, bool) or not isinstance(marginal_limit, int) or marginal_limit < 0
     ):
@@ -160,7 +163,9 @@ def run(
     step = _stepper(progress, timings)
     with keeping_prepared():  # the goods index the solve builds, for the marginal values to use again
         with step("solving"):
-            plan = solve_case(case, policy, backend=backend, time_limit=_left(deadline), params=params)
+            plan = solve_case(
+                case, policy, backend=backend, time_limit=_left(deadline), params=params, earlier_load=earlier_load
+            )
         with step("verifying"), collector_paused():
             check = verify(plan.case, plan)
         if not check.ok:

@@ -8,6 +8,9 @@ the fast plan has not proven are solved exactly where small enough (`core.parts`
 Rows of the returned plan, so that the same input always gives the identical plan:
 - allocations in need (case) order, then lot order (expiry date, then lot id; lots that keep come last);
 - visits by volunteer (case order), then household (case order), deliveries before services, then service order.
+Given each volunteer's `earlier_load` (hours in earlier rounds) and a policy with `even_load`, whole workloads are
+then handed round among volunteers the rules treat alike, the larger to those who gave less
+(`core.volunteers.even_load`): households' goods, visits and services stay exactly as they were.
 `Plan.stats` holds deterministic counters: the size of the goods problem (components, classes, lot -> class arcs)
 and the work done (max-flow and min-cost-flow solves, LP and MIP solves).
 
@@ -20,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -39,7 +42,7 @@ from allocate.core.heuristic import plan_fast
 from allocate.core.index import CaseIndex, IntArray, build_index
 from allocate.core.lots import assign_lots
 from allocate.core.parts import Part, find_parts, settle
-from allocate.core.volunteers import Crew, Roster, build_crew
+from allocate.core.volunteers import TICKS, Crew, Roster, build_crew, even_load
 from allocate.gc_pause import collector_paused
 from allocate.plan import Allocation, Plan, Reason, Status, Termination, TierBound, Visit
 from allocate.schema import Case, Policy
@@ -84,20 +87,25 @@ def solve(
     backend: str = "auto",
     time_limit: float | None = None,
     params: SolveParams | None = None,
+    earlier_load: Mapping[str, float] | None = None,
 ) -> Plan:
     """A feasible plan for `case` that is optimal in the sense of SPEC section 3 where it can be proven.
 
     `policy` replaces the case's policy (tiers are recomputed for it); `backend` names the LP/MIP engine
     ("auto", "highs", "ortools", "pulp"); `time_limit` (wall seconds) bounds the exact search of the whole run,
     after which the best plan in hand is returned with reason `time_limit`; `params` tunes the exact search.
+    `earlier_load` (volunteer id -> hours given in earlier rounds; a volunteer left out gave none) breaks ties
+    between volunteers when the policy's `even_load` is on: the larger workloads go to those who gave less.
     """
     started = time.monotonic()
-    check_solve(case, policy, backend, time_limit, params)
+    check_solve(case, policy, backend, time_limit, params, earlier_load)
     engine = get_backend(backend)
     if policy is not None and policy != case.policy:
         case = case.replace(policy=policy)
+    deadline = None if time_limit is None else started + time_limit
+    load = dict(earlier_load) if earlier_load is not None and case.policy.even_load else None
     with collector_paused():
-        return _solve(case, engine, None if time_limit is None else started + time_limit, params or SolveParams())
+        return _solve(case, engine, deadline, params or SolveParams(), load)
 
 
 @dataclass(frozen=True)
@@ -241,8 +249,10 @@ def decide(
     return Decision(amount, roster, crew, parts, results, fast.stopped)
 
 
-def _solve(case: Case, engine: Backend, deadline: float | None, params: SolveParams) -> Plan:
-    """`solve` for a case under its own policy."""
+def _solve(
+    case: Case, engine: Backend, deadline: float | None, params: SolveParams, load: dict[str, float] | None
+) -> Plan:
+    """`solve` for a case under its own policy; `load`, if given, each volunteer's hours in earlier rounds."""
     stats = dict.fromkeys(STATS, 0)
 
     def count(name: str, k: int) -> None:
@@ -252,6 +262,9 @@ def _solve(case: Case, engine: Backend, deadline: float | None, params: SolvePar
     plan_date, index, problem = ready.plan_date, ready.index, ready.problem
     decision = decide(case, ready, engine, deadline, params, count)
     amount, roster, crew = decision.amount, decision.roster, decision.crew
+    if load is not None and roster is not None and crew is not None and case.volunteers is not None:
+        earlier = np.asarray([round(load.get(v.volunteer_id, 0.0) * TICKS) for v in case.volunteers], np.int64)
+        roster = even_load(crew, roster, earlier)
     row_need, row_lot, row_qty = assign_lots(index, problem, amount, count)
     stats["components"] = len(problem.components)
     stats["classes"] = sum(len(comp.classes) for comp in problem.components)

@@ -189,3 +189,38 @@ def test_check_finds_edited_outputs(ledger: str, tmp_path: Path, waves: list[Pat
         assert said.returncode == 4
         assert f"第 1 轮：{tmp_path / 'op' / 'round-001'} 中的文件与记录的不同" in said.stderr
     assert not is_url("x")
+
+
+def _street(even_load: bool) -> Any:
+    """Four households of one grid and two volunteers alike: a round's deliveries (one hour) fit either."""
+    from allocate.schema import Case, Household, Lot, Need, Policy, Volunteer
+
+    homes = [f"H{i}" for i in range(1, 5)]
+    return Case(
+        households=[Household(household_id=h, grid="A") for h in homes],
+        needs=[Need(household_id=h, item="rice", quantity=1) for h in homes],
+        lots=[Lot(lot_id="R", item="rice", quantity=10)],
+        volunteers=[Volunteer(volunteer_id=v, grids=["A"], hours=2) for v in ("V1", "V2")],
+        policy=Policy(visit_hours=0.25, even_load=even_load),
+    )
+
+
+@pytest.mark.parametrize("even_load", [True, False])
+def test_rounds_even_volunteers_load(ledger: str, tmp_path: Path, even_load: bool) -> None:
+    """Each round is planned with the hours the earlier rounds planned each volunteer: two volunteers alike take
+    the rounds in turn (a correction of round 2 sees round 1 only), and the record lists that load among its inputs
+    with its SHA-256. With `even_load = false` V1 takes every round and no load is listed."""
+    with open_operation(ledger, tmp_path) as op:
+        records = [op.plan_round(_street(even_load)) for _ in range(3)]
+        again = op.plan_round(_street(even_load), corrects=2, note="the same week again")
+        assert op.volunteer_load(4) == ({"V1": 2.0, "V2": 1.0} if even_load else {"V1": 3.0})
+    who = [sorted({v.volunteer_id for v in r.visits}) for r in (*records, again)]
+    loads = [[f.name for f in r.inputs] for r in (*records, again)]
+    if even_load:
+        assert who == [["V1"], ["V2"], ["V1"], ["V2"]]
+        assert loads == [[], ["volunteer-load-before-round-002"], ["volunteer-load-before-round-003"],
+                         ["volunteer-load-before-round-002"]]  # fmt: skip
+        assert records[1].inputs == again.inputs
+    else:
+        assert who == [["V1"]] * 4
+        assert loads == [[]] * 4

@@ -257,3 +257,46 @@ def assign_services(crew: Crew, roster: Roster, services: IntArray) -> list[int]
             roster.assign(crew, s, v)
             done.append(s)
     return done
+
+
+def even_load(crew: Crew, roster: Roster, earlier: IntArray) -> Roster:
+    """`roster` with whole workloads handed round among interchangeable volunteers, so that those with less
+    `earlier` load (ticks per volunteer, from earlier rounds) take the larger ones.
+
+    Volunteers are interchangeable when the rules let them do exactly the same tasks of this case (the same visit
+    classes, the same services); the policy's cap on visits to quarantined households is the same for everyone. A
+    workload (every task of one volunteer) moves whole to such a volunteer with the hours for it, so every
+    household gets the same goods, visits and services as before: only who makes them changes. In each group the
+    volunteers are taken by earlier load, then by their own workload (larger first), then case order, and the
+    workloads, larger first, each go to the first of them with the hours left for it (this always places every
+    workload: the volunteers a workload fits include those every larger one fits). Equal earlier loads change
+    nothing."""
+    n_v = crew.n_volunteers
+    distinct = list({d.tobytes(): d for d in crew.doers}.values())
+    may = np.zeros((n_v, len(distinct)), np.bool_)
+    for k, d in enumerate(distinct):
+        may[d, k] = True
+    _, group = np.unique(np.concatenate([crew.covers, may], axis=1), axis=0, return_inverse=True)
+    group = group.reshape(-1)
+    used = crew.hours - roster.left
+    owner = np.arange(n_v)
+    for g in np.flatnonzero(np.bincount(group) > 1).tolist():
+        members = np.flatnonzero(group == g)
+        if np.all(earlier[members] == earlier[members[0]]):
+            continue
+        order = members[np.lexsort((members, -used[members], earlier[members]))].tolist()
+        free = list(order)  # volunteers by earlier load; the workloads by size, in the same order on a tie
+        for v in sorted(order, key=lambda v: -int(used[v])):
+            taker = next(w for w in free if crew.hours[w] >= used[v])
+            free.remove(taker)
+            owner[v] = taker
+    if (owner == np.arange(n_v)).all():
+        return roster
+    moved = Roster(
+        delivery=np.where(roster.delivery >= 0, owner[roster.delivery], -1),
+        service=np.where(roster.service >= 0, owner[roster.service], -1),
+        left=roster.left.copy(),
+        capped_left=roster.capped_left.copy(),
+    )
+    moved.recount(crew)
+    return moved

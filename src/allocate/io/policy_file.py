@@ -243,6 +243,8 @@ _COMMENTS: dict[str, dict[str, str]] = {
         "seed": "Seed of the documented last-resort tie-break between otherwise equal plans.",
         "max_quarantined_visits": "Infection control: at most this many visits to quarantined households per\n"
         "volunteer in a plan (only designated volunteers visit them). Leave it out for no cap.",
+        "even_load": "Among plans equally good for households, the larger workloads go to the volunteers who gave\n"
+        "fewer hours in earlier rounds (allocate round plan). false: the plan ignores earlier rounds' hours.",
         "tiers": "Priority tiers, highest first. A need or service gets the first tier one of whose `when`\n"
         "clauses holds; a clause holds when all its conditions hold. `urgency` reads the need or service;\n"
         "min_age, max_age (the oldest member's age), lives_alone, disabled, chronic_illness, grids and\n"
@@ -270,6 +272,8 @@ _COMMENTS: dict[str, dict[str, str]] = {
         "seed": "在其他条件都相同的方案之间做最后取舍时使用的随机种子。",
         "max_quarantined_visits": "防疫：每位志愿者在一次计划中最多上门隔离户的次数（隔离户只由防疫专班志愿者上门）。\n"
         "不写则不限。",
+        "even_load": "在对住户同样好的方案之间，把较多的任务交给前几轮服务时长较少的志愿者（allocate round plan）。\n"
+        "false：不考虑前几轮的服务时长。",
         "tiers": "优先级，从高到低。一条需求（或服务）属于第一个 `when` 中有一条子句成立的优先级；\n"
         "子句中的所有条件都成立时，子句成立。`urgency`（紧急程度）看需求或服务本身；\n"
         "min_age、max_age（户内最大年龄）、lives_alone（独居）、disabled（残疾）、chronic_illness（慢性病）、\n"
@@ -308,8 +312,10 @@ def policy_toml(policy: Policy, lang: Lang = "en") -> str:
             if policy.max_quarantined_visits is not None
             else "# max_quarantined_visits = 2"
         ),
-        _comment(c["tiers"]),
     ]
+    if not policy.even_load:  # only when set, so a policy without it is written (and hashed) as before
+        parts.append(_comment(c["even_load"]) + "\neven_load = false")
+    parts.append(_comment(c["tiers"]))
     for tier in policy.tiers:
         block = f"[[tiers]]\nname = {_toml_value(tier.name)}"
         if tier.when:

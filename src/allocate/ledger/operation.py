@@ -156,8 +156,10 @@ class Operation:
         the record and `summary.json`. `out` is the output folder, by default `round-NNN` in the operation's
         folder (a folder the ledger does not know, left by an interrupted round, is replaced there). A correction
         is a new record that supersedes the round's current one; `note` says why. With `carry`, what the round
-        before did not deliver is added to the case's lots (`carried_lots`). `backend`, `time_limit` and
-        `progress` are `allocate.run`'s.
+        before did not deliver is added to the case's lots (`carried_lots`). When the policy's `even_load` is on,
+        the hours each volunteer was planned in the earlier rounds (`volunteer_load`) break ties between volunteers
+        (`allocate.solve`), and the record lists them among its inputs (`volunteer-load-before-round-NNN`, their
+        SHA-256). `backend`, `time_limit` and `progress` are `allocate.run`'s.
         """
         from allocate.io import case_files, read_case
         from allocate.io.policy_file import policy_toml
@@ -184,15 +186,20 @@ class Operation:
             if revision == 1:
                 raise LedgerError("ledger_no_round", number=corrects, operation=self.name)
             number = corrects
-        carried: tuple[FileHash, ...] = ()
+        derived: tuple[FileHash, ...] = ()  # inputs the ledger made: carried stock, earlier rounds, earlier load
         if carry:
-            case, carried = self._carried(case, number)
+            case, derived = self._carried(case, number)
         rule = policy.over_rounds if isinstance(policy, Policy) else case.policy.over_rounds
         if rule is not None and not case.earlier:
             case, history = self._with_earlier(case, number)
-            carried += history
+            derived += history
+        load: dict[str, float] | None = None
+        if (policy if isinstance(policy, Policy) else case.policy).even_load:
+            load = self.volunteer_load(number)
+            if load:
+                derived += (_load_entry(load, number),)
         target = self._target(out, number, revision)
-        result = run(case, policy, backend=backend, time_limit=time_limit, progress=progress)
+        result = run(case, policy, backend=backend, time_limit=time_limit, progress=progress, earlier_load=load)
         ours = out is None or overwrite
         result.write(target, lang=lang, overwrite=ours, inputs=files)
         summary = json.loads((target / "summary.json").read_text("utf-8"))
@@ -206,7 +213,7 @@ class Operation:
                 termination=termination,
                 policy_toml=policy_toml(plan.case.policy),
                 summary=summary,
-                inputs=files_hashes(files) + carried,
+                inputs=files_hashes(files) + derived,
                 outputs=folder_hashes(target),
                 folder=self._recorded(target),
                 allocate_version=_version("allocate"),
@@ -277,6 +284,20 @@ class Operation:
             name: getattr(case, name) for name in ("households", "needs", "volunteers", "services", "policy", "earlier")
         }
         return Case.model_validate({**data, "lots": (*case.lots, *lots)}), (entry,)
+
+    def volunteer_load(self, round: int) -> dict[str, float]:
+        """Hours each volunteer was planned in the rounds before round `round` (their current records), by id: what
+        `plan_round` gives the plan to even volunteers' load (planned, not credited, hours: a volunteer asked for
+        the time was asked whether or not the household was at home, and results may come late)."""
+        from decimal import Decimal
+
+        check_type(round, int, "round", "Operation.volunteer_load", "a round number")
+        hours: dict[str, Decimal] = {}
+        for record in self.rounds():
+            if record.number < round:
+                for v in record.visits:
+                    hours[v.volunteer_id] = hours.get(v.volunteer_id, Decimal(0)) + Decimal(repr(v.hours))
+        return {k: float(hours[k]) for k in sorted(hours)}
 
     def record_results(
         self,
@@ -420,6 +441,14 @@ def carried_lots(case: Case, stock: Iterable[Lot], number: int) -> tuple[Lot, ..
         taken.add(lot_id)
         out.append(lot.model_copy(update={"lot_id": lot_id}))
     return tuple(out)
+
+
+def _load_entry(load: dict[str, float], number: int) -> FileHash:
+    """The input entry that records the earlier load round `number` was planned with: its SHA-256 and size."""
+    from allocate.ledger.digest import canonical_json, sha256_text
+
+    text = canonical_json(load)
+    return FileHash(f"volunteer-load-before-{round_folder(number)}", sha256_text(text), len(text.encode("utf-8")))
 
 
 def ledger_url_path(where: str | os.PathLike[str]) -> str:

@@ -309,6 +309,9 @@ class Policy(Checked):
     """How the ledger credits volunteers' hours for confirmed visits (`allocate round credit`); no effect on plans."""
     over_rounds: OverRounds | None = None
     """Fairness over rounds: leximin on fills that count the case's earlier rounds (None: each round alone)."""
+    even_load: bool = True
+    """Among plans equally good for households, give the larger workloads to the volunteers who gave fewer hours in
+    earlier rounds (`solve(..., earlier_load=...)`; `allocate round plan` reads those hours from the ledger)."""
 
     @field_validator("tiers", mode="before")
     @classmethod
@@ -322,8 +325,8 @@ class Policy(Checked):
 
     @model_serializer(mode="wrap")
     def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        """The fields, leaving out `reserves` when there are none and `credit` when it is the default (so outputs
-        of a policy without them stay as they were before they existed)."""
+        """The fields, leaving out `reserves` when there are none, `credit` when it is the default and `even_load`
+        when true (so outputs of a policy without them stay as they were before they existed)."""
         out: dict[str, Any] = handler(self)
         if not self.reserves:
             out.pop("reserves", None)
@@ -331,6 +334,8 @@ class Policy(Checked):
             out.pop("credit", None)
         if self.over_rounds is None:
             out.pop("over_rounds", None)
+        if self.even_load:
+            out.pop("even_load", None)
         return out
 
     @model_validator(mode="after")
