@@ -118,4 +118,4 @@ def test_chinese_template_headers(tmp_path: Path) -> None:
     header = (tmp_path / "t" / "住户.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header == "户号,网格,人数,最大年龄,独居,残疾,慢性病,优先级,隔离"  # every column, the sparse one too
     volunteers = (tmp_path / "t" / "志愿者.csv").read_text(encoding="utf-8-sig").splitlines()[0]
-    assert volunteers == "志愿者,服务网格,可用时长,技能,防疫专班"
+    assert volunteers == "志愿者,服务网格,可用时长,技能,防疫专班,所属组织"

@@ -84,7 +84,7 @@ def test_unknown_top_level_setting(tmp_path: Path) -> None:
         read_policy(path)
     assert [str(p) for p in info.value.problems] == [
         f"{path}:2:1: fairnes: unknown setting; allowed: plan_date, visit_hours, fairness, seed, tiers, "
-        "max_quarantined_visits, reserves, credit, over_rounds"
+        "max_quarantined_visits, reserves, credit, over_rounds, even_load"
     ]
 
 
