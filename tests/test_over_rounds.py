@@ -8,11 +8,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 
 from allocate import Case, Household, Lot, Need, Policy, solve, verify
+from allocate.cli import cli
 from allocate.errors import InputError
-from allocate.io import policy_toml, read_policy
+from allocate.io import policy_toml, read_case, read_policy, write_case
 from allocate.ledger.operation import Operation
 from allocate.rules.over_rounds import offsets
 from allocate.schema import Earlier, OverRounds, Reserve
@@ -228,3 +230,32 @@ def test_a_city_split_refuses_fairness_over_rounds() -> None:
 
     with pytest.raises(InvalidParameterError, match="over_rounds"):
         split_city(rice({"A": 1}, 1, [], CUMULATIVE))
+
+
+def test_a_plan_folder_keeps_the_earlier_rounds_it_was_planned_with(tmp_path: Path) -> None:
+    """The plan written beside its history (`earlier.csv`) verifies from files against a case folder without it:
+    `allocate verify` takes the plan's history, where it would otherwise hold the plan to each round alone and
+    find B's bag uneven."""
+    case = rice({"A": 2, "B": 2}, 2, [past("A", 4, 0), past("B", 4, 4)], CUMULATIVE)
+    solve(case).write(tmp_path / "plan")
+    assert (tmp_path / "plan" / "earlier.csv").read_text("utf-8").splitlines()[1:] == ["A,rice,1,4,0", "B,rice,1,4,4"]
+    write_case(case.replace(earlier=()), tmp_path / "case")
+    args = ["verify", str(tmp_path / "case"), str(tmp_path / "plan")]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    (tmp_path / "plan" / "earlier.csv").unlink()
+    held_alone = CliRunner().invoke(cli, args)
+    assert held_alone.exit_code == 4
+    assert "uneven" in held_alone.output
+
+
+def test_a_case_folder_may_hold_its_earlier_rounds(tmp_path: Path) -> None:
+    """A case folder's 往期 table (Chinese headers) reads as the `earlier` table; received above requested is
+    placed at its cell."""
+    case = rice({"A": 2, "B": 2}, 2, [past("A", 4, 0), past("B", 4, 4)], CUMULATIVE)
+    write_case(case, tmp_path / "zh", lang="zh")
+    assert read_case(tmp_path / "zh").earlier == case.earlier
+    bad = tmp_path / "zh" / "往期.csv"
+    bad.write_text(bad.read_text("utf-8-sig").replace("B,rice,1,4,4", "B,rice,1,4,5"), "utf-8")
+    with pytest.raises(InputError) as info:
+        read_case(tmp_path / "zh")
+    assert [(Path(p.file or "").name, p.line, p.key) for p in info.value.problems] == [("往期.csv", 3, "earlier_over")]

@@ -618,7 +618,8 @@ def _case_and_plan(case: Path, out: Path, policy: Path | None, plan_date: dt.dat
     day = plan_date or recorded_plan_date(out)
     if day is not None and c.policy.plan_date != day:
         c = c.replace(policy=c.policy.model_copy(update={"plan_date": day}))
-    return c, read_plan(c, out, plan_date=day)
+    plan = read_plan(c, out, plan_date=day)
+    return plan.case, plan  # with the earlier rounds the plan was made with, if it keeps them
 
 
 @cli.command(name="verify", help_key="help_verify")

@@ -55,6 +55,7 @@ def case_from_frames(
     volunteers: Frame | None = None,
     services: Frame | None = None,
     policy: Policy | str | os.PathLike[str] | None = None,
+    earlier: Frame | None = None,
 ) -> Case:
     """A case from one frame per table (pandas or polars DataFrames, or lists of dicts); InputError lists every
     problem at `table:line:column`, as `read_case` lists a file's.
@@ -62,7 +63,7 @@ def case_from_frames(
     Columns and values are those of the case's CSV tables (see the module docstring for how cells are read);
     a named pandas index counts as columns. `volunteers=None` means no volunteers table (deliveries are not
     limited); `services` needs volunteers. `policy` is a Policy, the path of a policy.toml, or None for the
-    default policy.
+    default policy. `earlier`, the earlier rounds fairness over rounds counts (`Case.earlier`), may be left out.
     """
     if policy is not None and not isinstance(policy, Policy):
         try:
@@ -75,6 +76,7 @@ def case_from_frames(
         "supplies": supplies,
         "volunteers": volunteers,
         "services": services,
+        "earlier": earlier,
     }
     sheets = []
     for table in TABLES:

@@ -107,7 +107,9 @@ ALLOCATION_COLUMNS = ("need_id", "household_id", "grid", "tier", "item", "lot_id
 VISIT_COLUMNS = ("volunteer_id", "household_id", "grid", "kind", "service_id", "hours")
 """Header of `visits.csv` (SPEC section 4)."""
 
-PLAN_FILES = frozenset({"allocation.csv", "visits.csv", "unmet.csv", "summary.json", "report.html"})
+EARLIER_COLUMNS = ("household_id", "item", "rounds_ago", "requested", "received")
+"""Header of earlier.csv, written beside the plan when its case counts earlier rounds (`Case.earlier`)."""
+PLAN_FILES = frozenset({"allocation.csv", "visits.csv", "unmet.csv", "summary.json", "report.html", "earlier.csv"})
 """Every file `allocate` writes into a plan folder: a folder holding only these may be replaced (`overwrite`)."""
 
 CASE_MARKS = (("households.csv", "住户.csv"), ("needs.csv", "需求.csv"))
@@ -378,6 +380,9 @@ class Plan(BaseModel):
         write_csv(into / "allocation.csv", ALLOCATION_COLUMNS, self._allocation_rows())
         if self.case.volunteers is not None:
             write_csv(into / "visits.csv", VISIT_COLUMNS, self._visit_rows())
+        if self.case.earlier:  # the earlier rounds it was planned with, so that anyone can verify it again
+            earlier = self.case.earlier
+            write_csv(into / "earlier.csv", EARLIER_COLUMNS, zip(*map(earlier.column, EARLIER_COLUMNS), strict=True))
 
     def _allocation_rows(self) -> Iterator[tuple[Any, ...]]:
         """Rows of allocation.csv: per-need columns picked by each row's need (blank cells for an unknown need)."""

@@ -1097,46 +1097,34 @@ class _Checker:
     def report_uneven(self, li: int, d: int, b: int, received: IntArray) -> None:
         lot, nd, nb = self.case.lots[li], self.case.needs[d], self.case.needs[b]
         tier = self.tier_names[self.need_rank[d]]
-        if self.earlier.active:
-            top, size = self._fill_terms(received)
-            got_all, asked_all = _hundredths(int(top[d])), _hundredths(int(size[d]))
-            other_got_all, other_asked_all = _hundredths(int(top[b])), _hundredths(int(size[b]))
-            self.add(
-                Rule.UNEVEN_SHARE,
-                f"lot {lot.lot_id} gives need {nd.need_id} {received[d]} of {nd.quantity} while need {nb.need_id} of "
-                f"the same tier {tier} has {received[b]} of {nb.quantity}; counting earlier rounds, "
-                f"{got_all} of {asked_all} against {other_got_all} of {other_asked_all}: moving units to it shares "
-                "the tier more evenly over the rounds",
-                (lot.lot_id, nd.need_id, nb.need_id),
-                variant="_over_rounds",
-                lot=lot.lot_id,
-                need=nd.need_id,
-                got=int(received[d]),
-                asked=nd.quantity,
-                other=nb.need_id,
-                tier=tier,
-                other_got=int(received[b]),
-                other_asked=nb.quantity,
-                got_all=got_all,
-                asked_all=asked_all,
-                other_got_all=other_got_all,
-                other_asked_all=other_asked_all,
-            )
+        said = f"lot {lot.lot_id} gives need {nd.need_id} {received[d]} of {nd.quantity} while need {nb.need_id} of "
+        said += f"the same tier {tier} has {received[b]} of {nb.quantity}"
+        words: dict[str, Any] = {
+            "lot": lot.lot_id,
+            "need": nd.need_id,
+            "got": int(received[d]),
+            "asked": nd.quantity,
+            "other": nb.need_id,
+            "tier": tier,
+            "other_got": int(received[b]),
+            "other_asked": nb.quantity,
+        }
+        where = (lot.lot_id, nd.need_id, nb.need_id)
+        if not self.earlier.active:
+            self.add(Rule.UNEVEN_SHARE, f"{said}: moving units to it shares the tier more evenly", where, **words)
             return
-        self.add(
-            Rule.UNEVEN_SHARE,
-            f"lot {lot.lot_id} gives need {nd.need_id} {received[d]} of {nd.quantity} while need {nb.need_id} of the "
-            f"same tier {tier} has {received[b]} of {nb.quantity}: moving units to it shares the tier more evenly",
-            (lot.lot_id, nd.need_id, nb.need_id),
-            lot=lot.lot_id,
-            need=nd.need_id,
-            got=int(received[d]),
-            asked=nd.quantity,
-            other=nb.need_id,
-            tier=tier,
-            other_got=int(received[b]),
-            other_asked=nb.quantity,
-        )
+        top, size = self._fill_terms(received)
+        over: dict[str, Any] = {
+            "got_all": _hundredths(int(top[d])),
+            "asked_all": _hundredths(int(size[d])),
+            "other_got_all": _hundredths(int(top[b])),
+            "other_asked_all": _hundredths(int(size[b])),
+        }
+        mine = f"{over['got_all']} of {over['asked_all']}"
+        theirs = f"{over['other_got_all']} of {over['other_asked_all']}"
+        said += f"; counting earlier rounds, {mine} against {theirs}: moving units to it shares the tier more evenly"
+        said += " over the rounds"
+        self.add(Rule.UNEVEN_SHARE, said, where, variant="_over_rounds", **words, **over)
 
     def check_total_fill(self, received: IntArray, delivered: npt.NDArray[np.bool_]) -> None:
         """Under fairness "none", each tier's total fill is as large as moving units inside the tier can make it,

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from allocate.generate import generate
 from allocate.io import tables
 from allocate.io.cells import TierCell
-from allocate.io.columns import HOUSEHOLDS, NEEDS, SERVICES, SUPPLIES, VOLUNTEERS, Table
+from allocate.io.columns import EARLIER, HOUSEHOLDS, NEEDS, SERVICES, SUPPLIES, VOLUNTEERS, Table
 from allocate.io.reader import read_case
 from allocate.io.sources import Overflow, Rows, Sheet, header_width
 from allocate.io.writer import write_case
@@ -101,7 +101,7 @@ TIERS = TierCell.of(("priority", "vulnerable", "general"))
 @given(st.data())
 def test_the_column_reader_reads_as_row_by_row(data: st.DataObject) -> None:
     """Every table of awkward cells reads the same, value for value and problem for problem, both ways."""
-    table = data.draw(st.sampled_from([HOUSEHOLDS, NEEDS, SUPPLIES, VOLUNTEERS, SERVICES]))
+    table = data.draw(st.sampled_from([HOUSEHOLDS, NEEDS, SUPPLIES, VOLUNTEERS, SERVICES, EARLIER]))
     body = data.draw(st.lists(_cells(table), max_size=12))
     sheet = _sheet(table, body)
     assert _said(tables.read_table(sheet, TIERS)) == _said(_one_by_one(sheet, TIERS))

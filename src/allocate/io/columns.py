@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from allocate.io.cells import BOOL, DATE, LIST, NUMBER, TEXT, URGENCY, WHOLE, Cell
-from allocate.schema import Household, Lot, Need, Service, Volunteer
+from allocate.schema import Earlier, Household, Lot, Need, Service, Volunteer
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,22 @@ SERVICES = Table(
     required=False,
 )
 
-TABLES: tuple[Table, ...] = (HOUSEHOLDS, NEEDS, SUPPLIES, VOLUNTEERS, SERVICES)
+EARLIER = Table(
+    "earlier",
+    "往期",
+    Earlier,
+    (
+        Column("household_id", ("户号",), TEXT, True, "H001", "H001"),
+        Column("item", ("物资",), TEXT, True, "rice", "大米"),
+        Column("rounds_ago", ("往前轮数",), WHOLE, True, "1", "1"),
+        Column("requested", ("申请量",), WHOLE, True, "2", "2"),
+        Column("received", ("实得量",), WHOLE, True, "1", "1"),
+    ),
+    required=False,
+)
+"""What households asked for and received in earlier rounds (fairness over rounds; `allocate round` writes it)."""
+
+TABLES: tuple[Table, ...] = (HOUSEHOLDS, NEEDS, SUPPLIES, VOLUNTEERS, SERVICES, EARLIER)
 """In reading order: households first, so that needs can be checked against them."""
 
 POLICY_FILE = "policy.toml"

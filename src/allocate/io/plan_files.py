@@ -16,7 +16,7 @@ from pathlib import Path
 
 from allocate.errors import InputError, Problem
 from allocate.io.cells import NUMBER, TEXT, WHOLE
-from allocate.io.columns import Column, Table
+from allocate.io.columns import EARLIER, Column, Table
 from allocate.io.sources import Rows, Sheet, csv_rows
 from allocate.io.tables import read_table
 from allocate.plan import Allocation, Plan, Status, Visit
@@ -70,6 +70,7 @@ def read_plan(case: Case, folder: str | os.PathLike[str], *, plan_date: dt.date 
         tables[table.name] = list(read.table())
     if problems:
         raise InputError(problems)
+    case = _with_earlier(case, where / "earlier.csv")
     day = plan_date or recorded_plan_date(where) or case.policy.effective_date()
     return Plan(
         case=case,
@@ -79,6 +80,21 @@ def read_plan(case: Case, folder: str | os.PathLike[str], *, plan_date: dt.date 
         status=Status.FEASIBLE,
         backend="file",
     )
+
+
+def _with_earlier(case: Case, file: Path) -> Case:
+    """`case` with the earlier rounds a plan was planned with (`earlier.csv` beside it, which `Plan.write` writes
+    when its case has them), unless the case has its own: so that a plan made under fairness over rounds is
+    verified against the history it was made with."""
+    if case.earlier or not file.is_file():
+        return case
+    read = read_table(Sheet(EARLIER, str(file), _restored(csv_rows(str(file)))))
+    if read.problems:
+        raise InputError(read.problems)
+    try:
+        return case.replace(earlier=read.table())
+    except InputError as e:
+        raise InputError([read.locate(p) for p in e.problems]) from None
 
 
 def _restored(rows: Callable[[], Rows]) -> Callable[[], Rows]:

@@ -86,6 +86,7 @@ def read_found(found: Found, policy: PolicyArg = None, *, warn: bool = False) ->
                     "lots": records("supplies"),
                     "volunteers": records("volunteers") if "volunteers" in reads else None,
                     "services": records("services"),
+                    "earlier": records("earlier"),
                     "policy": chosen or Policy(),
                 }
             )

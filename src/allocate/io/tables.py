@@ -227,8 +227,9 @@ class _Chunks:
     A row any check finds fault with (or one wider than the header) is read again on its own by `_row`, which
     says exactly what is wrong at `file:line:column`, as it always has; the rows that pass are exactly the rows
     `_row` would accept, with the same values, because each field's value is checked by the model's own rule for
-    that field (with valid values in the others, made from the columns' examples): no rule of a record spans
-    fields but the default id of needs and services, which is made here by the schema's `default_id`.
+    that field (with valid values in the others, made from the columns' examples). The default id of needs and
+    services is made here by the schema's `default_id`; a model with a rule across fields (`Earlier`: received at
+    most requested) has each row that passed checked whole as well.
     """
 
     def __init__(self, out: TableRead, plan: list[tuple[int, Column, str]], stand_ins: dict[str, Any], width: int):
@@ -246,6 +247,8 @@ class _Chunks:
         self.plain = {c.name: c.cell is TEXT and _plain(model.model_fields[c.name]) for _, c, _ in plan}
         self.shared = {c.name: c.name != derived for _, c, _ in plan}  # texts that repeat share one object
         self.seen: dict[str, dict[str, Any]] = {c.name: {} for _, c, _ in plan}  # text -> value, per column
+        validators = model.__pydantic_decorators__.model_validators.values()
+        self.across = any(v.info.mode == "after" for v in validators)  # a rule across fields: rows checked whole
 
     def read(self, chunk: list[tuple[int, list[str]]]) -> None:
         """Check one chunk of rows and add the rows that pass (and those `_row` accepts) to the table."""
@@ -320,6 +323,12 @@ class _Chunks:
                     default_id(a, b) if i is _DERIVE else i
                     for i, a, b in zip(ids, columns[first], columns[second], strict=True)
                 ]
+        if self.across:
+            for k in set(range(n)) - again:
+                try:
+                    self.model.model_validate({name: column[k] for name, column in columns.items()})
+                except ValidationError:
+                    again.add(k)
         if not again:
             for name, column in columns.items():
                 out.values[name].extend(column)

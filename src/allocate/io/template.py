@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from allocate.files import atomic_folder
 from allocate.io.cells import NUMBER, WHOLE, Cell, Lang
-from allocate.io.columns import POLICY_FILE, TABLES, Table
+from allocate.io.columns import EARLIER, POLICY_FILE, TABLES, Table
 from allocate.io.writer import write_tables
 from allocate.schema import Policy
 from allocate.text import display_width
@@ -34,7 +34,7 @@ FIXED_TIME = dt.datetime(2000, 1, 1)
 def write_template(folder: str | os.PathLike[str], *, lang: Lang = "en", xlsx: bool = False) -> None:
     """Write every table with headers in `lang` and one example row, and the commented default policy; as CSV
     files, or with `xlsx` as the sheets of one workbook (`WORKBOOK`) beside the policy."""
-    examples = [(t, [_example(t, lang)]) for t in TABLES]
+    examples = [(t, [_example(t, lang)]) for t in TABLES if t is not EARLIER]  # earlier rounds: allocate round's
     if not xlsx:
         write_tables(folder, examples, Policy(), lang, every_column=True)
         return

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from allocate.files import atomic_folder, write_csv
 from allocate.io.cells import Lang
-from allocate.io.columns import HOUSEHOLDS, NEEDS, POLICY_FILE, SERVICES, SUPPLIES, VOLUNTEERS, Table
+from allocate.io.columns import EARLIER, HOUSEHOLDS, NEEDS, POLICY_FILE, SERVICES, SUPPLIES, VOLUNTEERS, Table
 from allocate.io.policy_file import policy_toml
 from allocate.schema import Case, Policy
 
@@ -31,6 +31,8 @@ def write_case(case: Case, folder: str | os.PathLike[str], *, lang: Lang = "en")
         tables.append((VOLUNTEERS, case.volunteers))
     if case.services:
         tables.append((SERVICES, case.services))
+    if case.earlier:
+        tables.append((EARLIER, case.earlier))
     write_tables(folder, tables, case.policy, lang)
 
 
