@@ -1564,6 +1564,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "round {number} revision {revision}: rows missing",
         "第 {number} 轮第 {revision} 版：缺少记录的行",
     ),
+    "ledger_check_result_rows": (
+        "round {number} revision {revision}: results batch {batch} has rows missing",
+        "第 {number} 轮第 {revision} 版：第 {batch} 批送达结果缺少记录的行",
+    ),
     "ledger_check_no_outputs": (
         "round {number} revision {revision}: no output files recorded",
         "第 {number} 轮第 {revision} 版：没有记录输出文件",

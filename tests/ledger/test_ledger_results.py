@@ -227,3 +227,19 @@ def test_night_is_read_from_the_sheet_when_the_policy_weights_it(tmp_path: Path,
         assert night == {(filled[3][0], filled[3][2])}
     plain = write_sheets(tmp_path / "plain", read_plan(read_case(waves[0]), tmp_path / "op" / record.folder))
     assert (plain / "volunteers.csv").read_text("utf-8-sig").splitlines()[0].endswith(",result,delivered")
+
+
+def test_check_finds_a_results_row_gone(ledger: str, tmp_path: Path, waves: list[Path]) -> None:
+    """A results row deleted behind the ledger's back (its append-only trigger dropped by hand) is found: the batch
+    keeps how many rows it recorded."""
+    with open_operation(ledger, tmp_path) as op:
+        op.plan_round(waves[0])
+        op.record_results(1, _fill(_filled(_sheet(op, waves[0], tmp_path)), tmp_path / "结果.csv"))
+        assert op.problems() == []
+        with op.ledger.engine.begin() as c:
+            if c.dialect.name == "sqlite":
+                c.execute(sa.text("DROP TRIGGER round_results_no_delete"))
+            else:
+                c.execute(sa.text("ALTER TABLE round_results DISABLE TRIGGER round_results_append_only"))
+            c.execute(sa.text("DELETE FROM round_results WHERE row = 1"))
+        assert op.problems() == ["round 1 revision 1: results batch 1 has rows missing"]

@@ -323,7 +323,8 @@ class Ledger:
 
     def problems(self, operation_id: int) -> list[Finding]:
         """What is wrong with the operation's records (an empty list: consistent): a round whose row
-        counts differ from its rows, a round number skipped, a correction chain that branches or ends twice."""
+        counts differ from its rows, a results batch whose row count differs from its rows, a round number skipped,
+        a correction chain that branches or ends twice."""
         found: list[Finding] = []
         records = self.rounds(operation_id, superseded=True)
         by_number: dict[int, list[RoundRecord]] = {}
@@ -340,6 +341,17 @@ class Ledger:
                     found.append(Finding("ledger_check_rows_missing", number=r.number, revision=r.revision))
                 if not r.outputs:
                     found.append(Finding("ledger_check_no_outputs", number=r.number, revision=r.revision))
+            kept = sa.select(sa.func.count()).where(t.round_results.c.batch_id == t.result_batches.c.id)
+            batch = t.result_batches.c
+            batches = connection.execute(
+                sa.select(t.rounds.c.number, t.rounds.c.revision, batch.batch, batch.row_count, kept.scalar_subquery())
+                .select_from(t.result_batches.join(t.rounds, t.rounds.c.id == batch.round_id))
+                .where(t.rounds.c.operation_id == operation_id)
+                .order_by(t.rounds.c.number, t.rounds.c.revision, batch.batch)
+            )
+            for number, revision, n, rows, held in batches:
+                if rows != held:
+                    found.append(Finding("ledger_check_result_rows", number=number, revision=revision, batch=n))
         if sorted(by_number) != list(range(1, len(by_number) + 1)):
             found.append(Finding("ledger_check_numbers", n=len(by_number), numbers=sorted(by_number)))
         for number, chain in by_number.items():
