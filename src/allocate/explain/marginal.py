@@ -213,6 +213,8 @@ class _Measure:
             lots=case.lots + tuple(extra),
             policy=case.policy,
         )
+        tiers = case.need_tiers
+        goods.__dict__["need_tiers"] = tuple(tiers[i] for i in rows.tolist())  # its needs' tiers are the case's
         ready = prepare(goods)
         decision = self._decide(goods, ready)
         out = np.full(len(case.needs), np.nan)

@@ -346,18 +346,18 @@ class Ledger:
     def need_reason(self, need: int) -> Reason:
         """The reason a short need is short; the rules are `shortfalls`'s docstring."""
         case = self.case
-        nd = case.needs[need]
         why = self.goods_reason(need)
         if why is not None:
             return why
         pool = self.pool(need)
-        if case.volunteers is not None and nd.household_id not in self.delivered:
-            why = self.visit_reason(case.household_index[nd.household_id], DELIVERY, case.policy.visit_hours)
+        owner = case.needs.column("household_id")[need]
+        if case.volunteers is not None and owner not in self.delivered:
+            why = self.visit_reason(case.household_index[owner], DELIVERY, case.policy.visit_hours)
             if why is not None:
                 return why
         tier = int(self.need_tier[need])
         lower = int(pool.per_tier[tier + 1 :].sum())
-        if nd.all_or_nothing and self.received[need] == 0 and pool.left + lower > 0:
+        if case.needs.column("all_or_nothing")[need] and self.received[need] == 0 and pool.left + lower > 0:
             return Reason.ALL_OR_NOTHING
         if self.reserved_away(need) > 0:
             return Reason.RESERVED
@@ -442,20 +442,20 @@ def shortfalls(plan: Plan) -> tuple[Shortfall, ...]:
     short = np.flatnonzero(np.asarray(ledger.received, np.int64) < quantity)
     ledger.prime(short)
     out: list[Shortfall] = []
+    need_ids, owners, items = case.needs.column("need_id"), case.needs.column("household_id"), case.needs.column("item")
     for i in short.tolist():
-        nd = case.needs[i]
-        got = ledger.received[i]
+        got, asked = ledger.received[i], int(quantity[i])
         out.append(
             Shortfall(
                 kind="need",
-                id=nd.need_id,
-                household_id=nd.household_id,
+                id=need_ids[i],
+                household_id=owners[i],
                 grid=ledger.grid_of[i],
                 tier=names[case.need_tiers[i]],
-                item_or_skill=nd.item,
-                requested=nd.quantity,
+                item_or_skill=items[i],
+                requested=asked,
                 received=got,
-                shortfall=nd.quantity - got,
+                shortfall=asked - got,
                 reason=ledger.need_reason(i),
             )
         )
