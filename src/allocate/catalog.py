@@ -1533,6 +1533,12 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "recorded {line}\noutputs in {folder}; ledger {ledger}",
         "已记录 {line}\n输出在 {folder}；台账 {ledger}",
     ),
+    "round_difference": (
+        "round {number} (revision {revision}) changes the published plan for {households} households: goods of "
+        "{goods}, visits of {visits}; each one in {file}",
+        "第 {number} 轮（第 {revision} 版）较已发布方案变动 {households} 户：物资 {goods} 户，上门 {visits} 户；"
+        "逐户明细见 {file}",
+    ),
     "round_none": ("operation {operation} has no rounds yet", "行动 {operation} 还没有任何一轮"),
     "round_line": (
         "round {number}{revision}: {date}, {status}, {allocations} allocations ({units} units), {visits} visits, "

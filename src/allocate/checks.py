@@ -61,8 +61,11 @@ def check_seconds(value: object, param: str, func: str) -> None:
         raise fail(param, func, "a positive, finite number of seconds or None", value)
 
 
-def check_solve(case: Any, policy: Any, backend: Any, time_limit: Any, params: Any, earlier_load: Any = None) -> None:
+def check_solve(
+    case: Any, policy: Any, backend: Any, time_limit: Any, params: Any, earlier_load: Any = None, previous: Any = None
+) -> None:
     """The arguments of `allocate.solve`."""
+    from allocate.plan import Previous
     from allocate.schema import Case, Policy
     from allocate.solve import SolveParams  # imported here: solve.py calls this function
 
@@ -72,6 +75,7 @@ def check_solve(case: Any, policy: Any, backend: Any, time_limit: Any, params: A
     check_seconds(time_limit, "time_limit", "solve")
     check_type(params, (SolveParams, type(None)), "params", "solve", "a SolveParams or None")
     check_load(earlier_load, "solve")
+    check_type(previous, (Previous, type(None)), "previous", "solve", "a Previous (allocate.plan) or None")
 
 
 def check_load(value: Any, func: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -45,10 +45,12 @@ def write_outputs(
     *,
     lang: Literal["en", "zh"] = "en",
     overwrite: bool = False,
+    extra: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]]] | None = None,
 ) -> Path:
     """Write every output file of SPEC section 4 into `folder` in one atomic step; returns the folder.
 
-    With `overwrite`, an existing folder is replaced only if it holds nothing but plan files (`PLAN_FILES`).
+    `extra` are more CSV files for the same step, name -> (header, rows): a correction's `difference.csv`. With
+    `overwrite`, an existing folder is replaced only if it holds nothing but plan files (`PLAN_FILES`).
     """
     with atomic_folder(folder, overwrite=overwrite, replaceable=PLAN_FILES) as tmp, collector_paused():
         plan.write_tables(tmp)
@@ -73,6 +75,8 @@ def write_outputs(
         )
         (tmp / "summary.json").write_text(summary_json(dict(summary)), encoding="utf-8")
         (tmp / "report.html").write_text(render_html(dict(summary), explanation, lang=lang), encoding="utf-8")
+        for name, (header, rows) in (extra or {}).items():
+            write_csv(tmp / name, header, rows)
     return Path(folder)
 
 

@@ -101,6 +101,22 @@ class Visit(BaseModel):
     hours: float = Field(gt=0, allow_inf_nan=False)
 
 
+class Previous(BaseModel):
+    """A published plan that a plan of the same round should change as little as possible (a correction): its
+    allocations and visits. `solve(..., previous=...)` keeps the policy's optimum first and, among plans equally good
+    for households, keeps as many of these rows as it can."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    allocations: tuple[Allocation, ...] = ()
+    visits: tuple[Visit, ...] = ()
+
+    @classmethod
+    def of(cls, plan: Plan) -> Previous:
+        """The allocations and visits of `plan`."""
+        return cls(allocations=tuple(plan.allocations), visits=tuple(plan.visits))
+
+
 ALLOCATION_COLUMNS = ("need_id", "household_id", "grid", "tier", "item", "lot_id", "quantity")
 """Header of `allocation.csv` (SPEC section 4)."""
 
@@ -109,8 +125,11 @@ VISIT_COLUMNS = ("volunteer_id", "household_id", "grid", "kind", "service_id", "
 
 EARLIER_COLUMNS = ("household_id", "item", "rounds_ago", "requested", "received")
 """Header of earlier.csv, written beside the plan when its case counts earlier rounds (`Case.earlier`)."""
-PLAN_FILES = frozenset({"allocation.csv", "visits.csv", "unmet.csv", "summary.json", "report.html", "earlier.csv"})
-"""Every file `allocate` writes into a plan folder: a folder holding only these may be replaced (`overwrite`)."""
+PLAN_FILES = frozenset(
+    {"allocation.csv", "visits.csv", "unmet.csv", "summary.json", "report.html", "earlier.csv", "difference.csv"}
+)
+"""Every file `allocate` writes into a plan folder (`earlier.csv` only when its case counts earlier rounds,
+`difference.csv` only for a correction of a round): a folder holding only these may be replaced (`overwrite`)."""
 
 CASE_MARKS = (("households.csv", "住户.csv"), ("needs.csv", "需求.csv"))
 """Files that make a folder a case: it holds a households table and a needs table (in either language)."""

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from allocate.checks import check_flag, check_load, check_path, check_seconds, check_type, fail
 from allocate.errors import VerificationError
 from allocate.gc_pause import collector_paused
-from allocate.plan import Plan
+from allocate.plan import Plan, Previous
 from allocate.schema import Case, Policy
 from allocate.solve import SolveParams, keeping_prepared
 from allocate.verify import Verification, verify
@@ -131,6 +131,7 @@ def run(
     marginal_limit: int | None = MARGINAL_LIMIT,
     progress: Progress | None = None,
     earlier_load: Mapping[str, float] | None = None,
+    previous: Previous | None = None,
 ) -> Result:
     """Solve `case`, verify the plan, explain it and summarise it: what `allocate solve` writes, as a `Result`.
 
@@ -139,7 +140,8 @@ def run(
     is left; what it stops is said in the plan's termination and in unmeasured marginal values, and the plan in
     hand is always returned. `marginal_limit` is how many grids' extra volunteer hour is measured (each costs
     one solve; None: all). `progress`, if given, wraps each step (`STEPS`). `earlier_load` is `solve`'s (each
-    volunteer's hours in earlier rounds, for the policy's `even_load`). A plan that fails its own verification
+    volunteer's hours in earlier rounds, for the policy's `even_load`), and so is `previous` (a published plan
+    of the same round, which a correction changes as little as possible). A plan that fails its own verification
     raises `VerificationError`: that is a bug in allocate, and nothing is returned.
     """
     from allocate.explain import explain
@@ -152,6 +154,7 @@ def run(
     check_seconds(time_limit, "time_limit", "run")
     check_type(params, (SolveParams, type(None)), "params", "run", "a SolveParams or None")
     check_load(earlier_load, "run")
+    check_type(previous, (Previous, type(None)), "previous", "run", "a Previous (allocate.plan) or None")
     if marginal_limit is not None and (
         isinstance(marginal_limit, bool) or not isinstance(marginal_limit, int) or marginal_limit < 0
     ):
@@ -164,7 +167,13 @@ def run(
     with keeping_prepared():  # the goods index the solve builds, for the marginal values to use again
         with step("solving"):
             plan = solve_case(
-                case, policy, backend=backend, time_limit=_left(deadline), params=params, earlier_load=earlier_load
+                case,
+                policy,
+                backend=backend,
+                time_limit=_left(deadline),
+                params=params,
+                earlier_load=earlier_load,
+                previous=previous,
             )
         with step("verifying"), collector_paused():
             check = verify(plan.case, plan)

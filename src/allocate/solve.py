@@ -37,14 +37,15 @@ from allocate.backends.base import Backend
 from allocate.checks import check_solve
 from allocate.core.bounds import tier_bounds
 from allocate.core.exact import ExactLimits, ExactPart, PartResult, model_size, part_value
-from allocate.core.goods import Counter, GoodsProblem, build_problem
+from allocate.core.goods import Counter, GoodsProblem, build_problem, fills
 from allocate.core.heuristic import plan_fast
 from allocate.core.index import CaseIndex, IntArray, build_index
 from allocate.core.lots import assign_lots
 from allocate.core.parts import Part, find_parts, settle
+from allocate.core.previous import keep_lots, keep_visits, prefer, published
 from allocate.core.volunteers import TICKS, Crew, Roster, build_crew, even_load
 from allocate.gc_pause import collector_paused
-from allocate.plan import Allocation, Plan, Reason, Status, Termination, TierBound, Visit
+from allocate.plan import Allocation, Plan, Previous, Reason, Status, Termination, TierBound, Visit
 from allocate.schema import Case, Policy
 
 _ALLOCATIONS = TypeAdapter(tuple[Allocation, ...])
@@ -88,6 +89,7 @@ def solve(
     time_limit: float | None = None,
     params: SolveParams | None = None,
     earlier_load: Mapping[str, float] | None = None,
+    previous: Previous | None = None,
 ) -> Plan:
     """A feasible plan for `case` that is optimal in the sense of SPEC section 3 where it can be proven.
 
@@ -96,16 +98,19 @@ def solve(
     after which the best plan in hand is returned with reason `time_limit`; `params` tunes the exact search.
     `earlier_load` (volunteer id -> hours given in earlier rounds; a volunteer left out gave none) breaks ties
     between volunteers when the policy's `even_load` is on: the larger workloads go to those who gave less.
+    `previous` (a published plan of the same round, for a correction) is the first tie-break after every household
+    criterion: among plans exactly as good for households as the one found without it, one that keeps as many of
+    its allocations and visits as it can (`core.previous`).
     """
     started = time.monotonic()
-    check_solve(case, policy, backend, time_limit, params, earlier_load)
+    check_solve(case, policy, backend, time_limit, params, earlier_load, previous)
     engine = get_backend(backend)
     if policy is not None and policy != case.policy:
         case = case.replace(policy=policy)
     deadline = None if time_limit is None else started + time_limit
     load = dict(earlier_load) if earlier_load is not None and case.policy.even_load else None
     with collector_paused():
-        return _solve(case, engine, deadline, params or SolveParams(), load)
+        return _solve(case, engine, deadline, params or SolveParams(), load, previous)
 
 
 @dataclass(frozen=True)
@@ -250,9 +255,15 @@ def decide(
 
 
 def _solve(
-    case: Case, engine: Backend, deadline: float | None, params: SolveParams, load: dict[str, float] | None
+    case: Case,
+    engine: Backend,
+    deadline: float | None,
+    params: SolveParams,
+    load: dict[str, float] | None,
+    previous: Previous | None,
 ) -> Plan:
-    """`solve` for a case under its own policy; `load`, if given, each volunteer's hours in earlier rounds."""
+    """`solve` for a case under its own policy; `load`, if given, each volunteer's hours in earlier rounds;
+    `previous`, a published plan to keep as much of as an equally good plan allows."""
     stats = dict.fromkeys(STATS, 0)
 
     def count(name: str, k: int) -> None:
@@ -261,11 +272,23 @@ def _solve(
     ready = prepare(case)
     plan_date, index, problem = ready.plan_date, ready.index, ready.problem
     decision = decide(case, ready, engine, deadline, params, count)
+    old = None if previous is None else published(case, previous.allocations, previous.visits)
+    if old is not None:
+        # the published plan breaks ties; kept only if households fare exactly as without it (they always should)
+        leaning = prefer(index, old)
+        kept = decide(case, Prepared(plan_date, leaning, build_problem(leaning)), engine, deadline, params, count)
+        if _outcome(index, kept) == _outcome(index, decision):
+            decision = kept
     amount, roster, crew = decision.amount, decision.roster, decision.crew
     if load is not None and roster is not None and crew is not None and case.volunteers is not None:
         earlier = np.asarray([round(load.get(v.volunteer_id, 0.0) * TICKS) for v in case.volunteers], np.int64)
         roster = even_load(crew, roster, earlier)
-    row_need, row_lot, row_qty = assign_lots(index, problem, amount, count)
+    if old is None:
+        row_need, row_lot, row_qty = assign_lots(index, problem, amount, count)
+    else:
+        if roster is not None and crew is not None:
+            roster = keep_visits(crew, roster, old, count)
+        row_need, row_lot, row_qty = keep_lots(index, problem, amount, old, count)
     stats["components"] = len(problem.components)
     stats["classes"] = sum(len(comp.classes) for comp in problem.components)
     stats["arcs"] = sum(int(comp.net.arc_lot.size) for comp in problem.components)
@@ -305,6 +328,19 @@ def _solve(
         backend=engine.name,
         stats=stats,
     )
+
+
+def _outcome(index: CaseIndex, decision: Decision) -> list[tuple[float, ...]]:
+    """What a decision gives households, as leximin compares it: per tier, the sorted fills of its needs and
+    services (a service 1 when done)."""
+    fill = fills(index, np.arange(index.need_qty.size), decision.amount)
+    crew, roster = decision.crew, decision.roster
+    done = np.zeros(0) if crew is None or roster is None else (roster.service >= 0).astype(np.float64)
+    tiers = np.zeros(0, np.int64) if crew is None else crew.service_tier
+    return [
+        tuple(np.sort(np.concatenate([fill[index.need_tier == t], done[tiers == t]])).tolist())
+        for t in range(index.n_tiers)
+    ]
 
 
 def _merge(

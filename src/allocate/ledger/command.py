@@ -85,6 +85,7 @@ def plan_command(
 ) -> None:
     """`allocate round plan`: plan the next round of the operation in OPDIR from CASE, write and record it."""
     from allocate.io import case_language
+    from allocate.ledger.difference import summary_line
 
     said = _speak(lang or case_language(case))
     if note is not None and corrects is None:
@@ -114,6 +115,9 @@ def plan_command(
                 ledger=op.ledger.url,
             )
         )
+        if record.revision > 1:
+            changes = op.difference(record.number, record.revision)
+            click.echo(summary_line(changes, record.number, record.revision, said))
 
 
 @round_group.command(name="results", help_key="help_round_results")

@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
 from allocate.checks import check_path, check_type, fail
+from allocate.ledger.difference import DIFFERENCE_COLUMNS, DIFFERENCE_FILE, Change, difference
 from allocate.ledger.digest import files_hashes, folder_hashes
 from allocate.ledger.engine import LEDGER_FILE, ledger_url
 from allocate.ledger.errors import Finding, LedgerError
 from allocate.ledger.records import AllocationRow, FileHash, ResultBatch, ResultRow, RoundRecord, VisitRow
 from allocate.ledger.store import Ledger, NewRound
+from allocate.plan import Allocation, Previous, Visit
 from allocate.run import Progress, Result
 from allocate.schema import Case, Earlier, Lot, Policy
 
@@ -159,10 +161,14 @@ class Operation:
         before did not deliver is added to the case's lots (`carried_lots`). When the policy's `even_load` is on,
         the hours each volunteer was planned in the earlier rounds (`volunteer_load`) break ties between volunteers
         (`allocate.solve`), and the record lists them among its inputs (`volunteer-load-before-round-NNN`, their
-        SHA-256). `backend`, `time_limit` and `progress` are `allocate.run`'s.
+        SHA-256). A correction starts from the published plan of round N's current record: among plans exactly
+        as good for households as a fresh one, it keeps as many of its allocations and visits as it can
+        (`allocate.solve`'s `previous`), and its folder gets `difference.csv`, what changed for each household
+        (`difference`). `backend`, `time_limit` and `progress` are `allocate.run`'s.
         """
         from allocate.io import case_files, read_case
         from allocate.io.policy_file import policy_toml
+        from allocate.outputs import input_hashes, write_outputs
         from allocate.run import run
 
         check_type(corrects, (int, type(None)), "corrects", "Operation.plan_round", "a round number or None")
@@ -179,6 +185,7 @@ class Operation:
         elif policy is not None and not isinstance(policy, Policy):
             raise fail("policy", "Operation.plan_round", "a Policy or None with a Case", policy)
         check_type(case, Case, "case", "Operation.plan_round", "a Case or a case's path")
+        published: RoundRecord | None = None
         if corrects is None:
             number, revision = self.ledger.next_number(self.id), 1
         else:
@@ -186,6 +193,7 @@ class Operation:
             if revision == 1:
                 raise LedgerError("ledger_no_round", number=corrects, operation=self.name)
             number = corrects
+            published = self.round(corrects)
         derived: tuple[FileHash, ...] = ()  # inputs the ledger made: carried stock, earlier rounds, earlier load
         if carry:
             case, derived = self._carried(case, number)
@@ -199,9 +207,25 @@ class Operation:
             if load:
                 derived += (_load_entry(load, number),)
         target = self._target(out, number, revision)
-        result = run(case, policy, backend=backend, time_limit=time_limit, progress=progress, earlier_load=load)
-        ours = out is None or overwrite
-        result.write(target, lang=lang, overwrite=ours, inputs=files)
+        result = run(
+            case,
+            policy,
+            backend=backend,
+            time_limit=time_limit,
+            progress=progress,
+            earlier_load=load,
+            previous=None if published is None else _previous(published),
+        )
+        allocations, visits = _allocation_rows(result), _visit_rows(result)
+        extra: dict[str, tuple[Sequence[str], Iterable[Sequence[Any]]]] = {}
+        if published is not None:
+            changes = difference((published.allocations, published.visits), (allocations, visits))
+            extra[DIFFERENCE_FILE] = (DIFFERENCE_COLUMNS, [c.row() for c in changes])
+        summary = dict(result.summary)
+        summary["inputs"] = input_hashes(files)
+        write_outputs(
+            target, result.plan, result.explanation, summary, lang=lang, overwrite=out is None or overwrite, extra=extra
+        )
         summary = json.loads((target / "summary.json").read_text("utf-8"))
         plan = result.plan
         termination: dict[str, Any] = plan.termination.model_dump(mode="json") if plan.termination is not None else {}
@@ -217,14 +241,23 @@ class Operation:
                 outputs=folder_hashes(target),
                 folder=self._recorded(target),
                 allocate_version=_version("allocate"),
-                allocations=_allocation_rows(result),
-                visits=_visit_rows(result),
+                allocations=allocations,
+                visits=visits,
                 corrects=corrects,
                 note=note,
                 lots=tuple(lot.model_dump(mode="json") for lot in plan.case.lots),
                 needs=_asked(plan.case),
             ),
         )
+
+    def difference(self, number: int, revision: int | None = None) -> tuple[Change, ...]:
+        """What changed for each household from the record round `number`'s record of `revision` (by default the
+        current one) supersedes to that record (`allocate.ledger.difference`); () for a round's first record."""
+        record = self.round(number, revision)
+        if record.revision == 1:
+            return ()
+        before = self.round(number, record.revision - 1)
+        return difference((before.allocations, before.visits), (record.allocations, record.visits))
 
     def earlier(self, number: int) -> tuple[Earlier, ...]:
         """What each household asked for and received of each item in the rounds before round `number`, as the
@@ -463,6 +496,22 @@ def _version(package: str) -> str:
         return version(package)
     except PackageNotFoundError:
         return "unknown"
+
+
+def _previous(record: RoundRecord) -> Previous:
+    """A record's plan as `solve` takes a published plan."""
+    return Previous(
+        allocations=tuple(
+            Allocation(need_id=a.need_id, lot_id=a.lot_id, quantity=a.quantity) for a in record.allocations
+        ),
+        visits=tuple(
+            Visit.model_validate(
+                {"volunteer_id": v.volunteer_id, "household_id": v.household_id, "kind": v.kind}
+                | {"service_id": v.service_id, "hours": v.hours}
+            )
+            for v in record.visits
+        ),
+    )
 
 
 def _asked(case: Case) -> tuple[tuple[str, str, int], ...]:
