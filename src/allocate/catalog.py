@@ -1534,9 +1534,9 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "已记录 {line}\n输出在 {folder}；台账 {ledger}",
     ),
     "round_difference": (
-        "round {number} (revision {revision}) changes the published plan for {households} households: goods of "
-        "{goods}, visits of {visits}; each one in {file}",
-        "第 {number} 轮（第 {revision} 版）较已发布方案变动 {households} 户：物资 {goods} 户，上门 {visits} 户；"
+        "round {number} (revision {revision}) changes the published plan for {households} (goods of {goods}, "
+        "visits of {visits}); each change in {file}",
+        "第 {number} 轮（第 {revision} 版）较已发布方案变动 {households}（物资 {goods} 户，上门 {visits} 户）；"
         "逐户明细见 {file}",
     ),
     "round_none": ("operation {operation} has no rounds yet", "行动 {operation} 还没有任何一轮"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from allocate.catalog import Lang, message
+from allocate.catalog import Lang, count, message
 from allocate.ledger.records import AllocationRow, VisitRow
 
 DIFFERENCE_FILE = "difference.csv"
@@ -80,7 +80,7 @@ def summary_line(changes: Sequence[Change], number: int, revision: int, lang: La
         lang,
         number=number,
         revision=revision,
-        households=len(households),
+        households=count("households", len(households), lang),
         goods=len(goods),
         visits=len(visits),
         file=DIFFERENCE_FILE,
