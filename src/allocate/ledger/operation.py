@@ -506,8 +506,13 @@ def _previous(record: RoundRecord) -> Previous:
         ),
         visits=tuple(
             Visit.model_validate(
-                {"volunteer_id": v.volunteer_id, "household_id": v.household_id, "kind": v.kind}
-                | {"service_id": v.service_id, "hours": v.hours}
+                {
+                    "volunteer_id": v.volunteer_id,
+                    "household_id": v.household_id,
+                    "kind": v.kind,
+                    "service_id": v.service_id,
+                    "hours": v.hours,
+                }
             )
             for v in record.visits
         ),
