@@ -7,9 +7,16 @@ which are the same on every machine. When a change makes the engine do less work
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+import numpy as np
+import pytest
+
+from allocate.core import volunteers
+from allocate.core.index import IntArray, seeded_rank
+from allocate.core.network import min_cost_flow
 from allocate.generate import generate
-from allocate.schema import Case, Household, Lot, Need, Policy
+from allocate.schema import Case, Household, Lot, Need, Policy, Volunteer
 from allocate.solve import solve
 from allocate.verify import verify
 
@@ -84,3 +91,48 @@ def test_all_or_nothing_needs_are_granted_in_bulk() -> None:
     assert plan.stats["flow_solves"] == 23
     assert plan.stats["mip_solves"] == 4
     assert plan.status == "optimal"
+
+
+def all_grid_volunteers(grids: int) -> Case:
+    """Two households in each of `grids` grids, one volunteer per grid with time for one visit, and two volunteers
+    per grid (`grids * 2` in all) who cover every grid."""
+    households = [Household(household_id=f"h{g:03d}-{i}", grid=f"g{g:03d}") for g in range(grids) for i in range(2)]
+    return Case(
+        households=households,
+        needs=[Need(household_id=h.household_id, item="rice", quantity=1) for h in households],
+        lots=(Lot(lot_id="L1", item="rice", quantity=2 * grids),),
+        volunteers=(
+            *(Volunteer(volunteer_id=f"v{g:03d}", grids=[f"g{g:03d}"], hours=0.25) for g in range(grids)),
+            *(Volunteer(volunteer_id=f"all{i:03d}", grids=["*"], hours=1) for i in range(2 * grids)),
+        ),
+        policy=Policy(plan_date=dt.date(2026, 3, 1)),
+    )
+
+
+def test_delivery_flow_arcs_grow_linearly_with_all_grid_volunteers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The delivery flow routes each household group through one node per distinct coverage, so volunteers who
+    cover every grid add two arcs each, not one per grid: with G grids and 3G volunteers it has 1 + 3G + 2 * 3G
+    arcs (bypass, source -> group, group -> its grid's and the all-grid coverage, coverage -> volunteer,
+    volunteer -> sink). One arc per group and volunteer who may deliver there made 1 + G + G(1 + 2G) + 3G.
+
+    Inside each grid the household first in seeded order goes to the grid's own volunteer (the narrowest)."""
+    built: list[int] = []
+
+    def spy(arcs: tuple[IntArray, IntArray, IntArray, IntArray], *rest: Any) -> Any:
+        built.append(len(arcs[0]))
+        return min_cost_flow(arcs, *rest)
+
+    monkeypatch.setattr(volunteers, "min_cost_flow", spy)
+    for grids in (20, 40):
+        case = all_grid_volunteers(grids)
+        crew = volunteers.build_crew(case)
+        assert crew is not None
+        roster = volunteers.Roster.empty(crew, 2 * grids)
+        rank = seeded_rank([h.household_id for h in case.households], case.policy.seed)
+        everyone = np.arange(2 * grids)
+        volunteers.deliver_by_flow(crew, roster, everyone, np.ones(2 * grids, np.int64), rank, lambda *_: None)
+        assert built[-1] == 1 + 3 * grids + 2 * 3 * grids
+        assert (roster.delivery >= 0).all()
+        first = everyone[rank[everyone] < rank[everyone ^ 1]]  # each grid's household first in seeded order
+        assert roster.delivery[first].tolist() == [h // 2 for h in first.tolist()]
+        assert (roster.delivery[first ^ 1] >= grids).all()  # the other by a volunteer who covers every grid

@@ -50,8 +50,11 @@ class Crew:
     visit: int  # ticks of one delivery visit
     width: IntArray  # visit classes they may deliver to (`*`, every grid, counts as one more than all classes)
     n_skills: IntArray
+    narrow: IntArray  # the volunteers, narrowest first
+    coverage: IntArray  # per volunteer: its coverage, the distinct set of visit classes it may deliver to
     hh_class: IntArray  # per household: its visit class
     deliverers: tuple[IntArray, ...]  # per visit class: who may deliver there, narrowest first
+    coverers: tuple[IntArray, ...]  # per visit class: the coverages that include it
     service_hh: IntArray
     service_ticks: IntArray
     service_tier: IntArray
@@ -89,6 +92,7 @@ def build_crew(case: Case) -> Crew | None:
     n_skills = np.asarray([len(v.skills) for v in vols], np.int64)
     narrow = np.lexsort((np.arange(n_v), n_skills, width))  # narrowest first
     deliverers = tuple(narrow[covers[narrow, c]] for c in range(n_c))
+    coverages, coverage = np.unique(covers, axis=0, return_inverse=True)
     service_hh, service_skill = facts.service_hh, facts.service_skill
     doers_of: dict[tuple[int, int], IntArray] = {}
     doers = []
@@ -109,8 +113,11 @@ def build_crew(case: Case) -> Crew | None:
         visit=task_ticks(case.policy.visit_hours),
         width=width,
         n_skills=n_skills,
+        narrow=narrow,
+        coverage=coverage.reshape(-1).astype(np.int64),
         hh_class=hh_class,
         deliverers=deliverers,
+        coverers=tuple(np.flatnonzero(coverages[:, c]) for c in range(n_c)),
         service_hh=service_hh.reshape(-1),
         service_ticks=np.asarray([task_ticks(s.hours) for s in case.services], np.int64).reshape(-1),
         service_tier=np.asarray(case.service_tiers, np.int64).reshape(-1),
@@ -197,11 +204,15 @@ def deliver_by_flow(
 ) -> None:
     """Deliver as much `worth` as the hours left allow, in one min-cost flow over (visit class, worth) groups.
 
-    Households of one class and worth are interchangeable, so the flow runs over groups -> volunteers who may
-    deliver the class (capacity: whole visits that fit the ticks left); one more unit of worth outweighs any
-    choice of volunteer, and among equal worth narrower volunteers cost less. A capped class's arcs pass through
-    the volunteer's cap node (capacity: capped visits left). Inside a group the households with the lowest seeded
-    rank are delivered first, by volunteers in narrowest-first order.
+    Households of one class and worth are interchangeable, so the flow runs over groups -> coverages ->
+    volunteers (capacity: whole visits that fit the ticks left). A coverage node stands for the volunteers who
+    may deliver to exactly the same classes (`Crew.coverage`): a group has an arc to each coverage that includes
+    its class rather than to each volunteer, so arcs grow with groups plus volunteers, not with their product,
+    even when many volunteers cover every grid. One more unit of worth outweighs any choice of volunteer, and
+    among equal worth narrower volunteers cost less (on the coverage -> volunteer arcs). Capped classes use a
+    coverage node of their own whose arcs pass through each volunteer's cap node (capacity: capped visits left).
+    Inside a group the households with the lowest seeded rank are delivered first, by volunteers in
+    narrowest-first order.
     """
     if not households.size:
         return
@@ -213,36 +224,77 @@ def deliver_by_flow(
     cap_v = roster.left // crew.visit
     use_cost = crew.width * (int(crew.n_skills.max(initial=0)) + 1) + crew.n_skills
     big = int(use_cost.max(initial=0)) + 1
-    pair_group = np.concatenate([np.full(crew.deliverers[c].size, i) for i, c in enumerate(key_class.tolist())])
-    pair_v = np.concatenate([crew.deliverers[c] for c in key_class.tolist()]).astype(np.int64)
-    capped = crew.capped[key_class[pair_group]] if crew.cap >= 0 else np.zeros(pair_v.size, np.bool_)
-    keep = (cap_v[pair_v] > 0) & ~(capped & (roster.capped_left[pair_v] <= 0))
-    pair_group, pair_v, capped = pair_group[keep].astype(np.int64), pair_v[keep], capped[keep]
-    n_g, n_v, n_p, n = keys.size, crew.n_volunteers, pair_v.size, int(households.size)
-    g0, v0 = 2, 2 + n_g
+    n_g, n_v, n = keys.size, crew.n_volunteers, int(households.size)
+    n_k = int(crew.coverage.max(initial=-1)) + 1
+    capped_g = crew.capped[key_class] if crew.cap >= 0 else np.zeros(n_g, np.bool_)
+    # coverage node k takes a coverage's uncapped groups, n_k + k its capped ones
+    arc_g = np.concatenate([np.full(crew.coverers[c].size, i) for i, c in enumerate(key_class.tolist())])
+    arc_g = arc_g.astype(np.int64)
+    arc_k = np.concatenate([crew.coverers[c] for c in key_class.tolist()]).astype(np.int64) + n_k * capped_g[arc_g]
+    free = crew.narrow[cap_v[crew.narrow] > 0]  # coverage -> volunteer arcs, narrowest first
+    free_capped = free[roster.capped_left[free] > 0] if capped_g.any() else np.zeros(0, np.int64)
+    out_v = np.concatenate([free, free_capped])
+    out_k = np.concatenate([crew.coverage[free], n_k + crew.coverage[free_capped]])
+    keep = np.isin(arc_k, out_k)
+    arc_g, arc_k = arc_g[keep], arc_k[keep]
+    n_a, n_o = arc_g.size, out_v.size
+    g0, k0 = 2, 2 + n_g
+    v0 = k0 + 2 * n_k
     c0 = v0 + n_v  # a volunteer's cap node, used only by capped classes
-    supplies = np.zeros(c0 + (n_v if capped.any() else 0), np.int64)
+    supplies = np.zeros(c0 + (n_v if free_capped.size else 0), np.int64)
     supplies[0], supplies[1] = n, -n
-    # arcs: bypass (a household not delivered), source -> group, group -> volunteer (or its cap node),
-    # volunteer -> sink, cap node -> volunteer
-    cap_arcs = np.arange(n_v) if capped.any() else np.zeros(0, np.int64)
+    # arcs: bypass (a household not delivered), source -> group, group -> coverage, coverage -> volunteer (or its
+    # cap node), volunteer -> sink, cap node -> volunteer
+    cap_arcs = np.arange(n_v) if free_capped.size else np.zeros(0, np.int64)
     arcs = (
-        np.concatenate([[0], np.zeros(n_g, np.int64), g0 + pair_group, v0 + np.arange(n_v), c0 + cap_arcs]),
+        np.concatenate([[0], np.zeros(n_g, np.int64), g0 + arc_g, k0 + out_k, v0 + np.arange(n_v), c0 + cap_arcs]),
         np.concatenate(
-            [[1], g0 + np.arange(n_g), np.where(capped, c0, v0) + pair_v, np.ones(n_v, np.int64), v0 + cap_arcs]
+            [
+                [1],
+                g0 + np.arange(n_g),
+                k0 + arc_k,
+                v0 + out_v + (c0 - v0) * (out_k >= n_k),
+                np.ones(n_v, np.int64),
+                v0 + cap_arcs,
+            ]
         ),
-        np.concatenate([[n], size, np.full(n_p, n), cap_v, np.minimum(roster.capped_left[cap_arcs], n)]),
-        np.concatenate([[0], -key_worth * big, use_cost[pair_v], np.zeros(n_v + cap_arcs.size, np.int64)]),
+        np.concatenate([[n], size, np.full(n_a + n_o, n), cap_v, np.minimum(roster.capped_left[cap_arcs], n)]),
+        np.concatenate(
+            [[0], -key_worth * big, np.zeros(n_a, np.int64), use_cost[out_v], np.zeros(n_v + cap_arcs.size, np.int64)]
+        ),
     )
     solver = min_cost_flow(arcs, supplies, count, "delivery")
-    flow = np.asarray(solver.flows(np.arange(1 + n_g, 1 + n_g + n_p)), np.int64)
-    used = np.flatnonzero(flow > 0)  # already in (group, narrowest volunteer first) order
+    first = 1 + n_g
+    into = np.asarray(solver.flows(np.arange(first, first + n_a)), np.int64)
+    out = np.asarray(solver.flows(np.arange(first + n_a, first + n_a + n_o)), np.int64)
+    pair_g, pair_v, pair_flow = _pairs(arc_g, arc_k, into, out_v, out_k, out)
     members = households[np.lexsort((rank[households], group))]
     by_group = np.sort(group)
     within = np.arange(n) - (np.cumsum(size) - size)[by_group]
-    served = within < np.bincount(pair_group[used], weights=flow[used], minlength=n_g).astype(np.int64)[by_group]
-    for h, v in zip(members[served].tolist(), np.repeat(pair_v[used], flow[used]).tolist(), strict=True):
+    served = within < np.bincount(pair_g, weights=pair_flow, minlength=n_g).astype(np.int64)[by_group]
+    for h, v in zip(members[served].tolist(), np.repeat(pair_v, pair_flow).tolist(), strict=True):
         roster.deliver(crew, h, v)
+
+
+def _pairs(
+    arc_g: IntArray, arc_k: IntArray, into: IntArray, out_v: IntArray, out_k: IntArray, out: IntArray
+) -> tuple[IntArray, IntArray, IntArray]:
+    """The (group, volunteer, visits) that a flow through coverage nodes makes, in group then narrowest-first order.
+
+    `into` is the flow on each group -> coverage arc, `out` on each coverage -> volunteer arc (listed narrowest
+    first). At a coverage node any group may go to any volunteer, so the node's groups (in group order) are
+    matched to its volunteers (narrowest first) as they come: both lists, laid end to end node by node, hold the
+    same units, and a unit's group and volunteer are read at the same place."""
+    a = np.lexsort((arc_g, arc_k))
+    b = np.argsort(out_k, kind="stable")
+    end_a, end_b = np.cumsum(into[a]), np.cumsum(out[b])
+    ends = np.union1d(end_a, end_b)
+    starts = np.concatenate([[0], ends])[:-1].astype(np.int64)
+    ends, starts = ends[ends > starts], starts[ends > starts]
+    pair_g = arc_g[a][np.searchsorted(end_a, starts, side="right")]
+    pair_arc = b[np.searchsorted(end_b, starts, side="right")]  # a group's arcs all come from one run of `out_v`
+    order = np.lexsort((pair_arc, pair_g))
+    return pair_g[order], out_v[pair_arc[order]], (ends - starts)[order]
 
 
 def assign_services(crew: Crew, roster: Roster, services: IntArray) -> list[int]:
