@@ -91,3 +91,19 @@ def open_operation(ledger: str, tmp_path: Path, name: str | None = None) -> Oper
 def opdir_args(ledger: str, tmp_path: Path) -> list[str]:
     """`OPDIR [--db URL]` for the command, for the ledger `ledger`."""
     return [str(tmp_path / "op"), *(["--db", ledger] if is_url(ledger) else [])]
+
+
+def sqlite_at(where: Path, revision: str) -> sa.Engine:
+    """A SQLite ledger at `where` migrated only up to `revision`: a ledger an older allocate wrote."""
+    from alembic import command
+
+    from allocate.ledger.engine import ledger_url, make_engine
+    from allocate.ledger.migrate import _config
+
+    where.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(ledger_url(where))
+    with engine.begin() as c:
+        config = _config()
+        config.attributes["connection"] = c
+        command.upgrade(config, revision)
+    return engine

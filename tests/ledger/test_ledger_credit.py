@@ -16,7 +16,7 @@ from allocate.ledger.operation import Operation
 from allocate.ledger.results import VisitReport
 from allocate.schema import Case, Household, Lot, Need, Service, Volunteer
 from allocate.schema.policy import CreditRule, Policy
-from conftest import allocate_command, opdir_args, open_operation
+from conftest import allocate_command, opdir_args, open_operation, sqlite_at
 
 FIRST = CreditRule(step=0.25, delivery=1.5, service=1.0, missed=True)
 """Round 1's rule: quarter hours, deliveries ×1.5, a trip in vain counts."""
@@ -269,18 +269,11 @@ def test_a_ledger_at_0002_is_upgraded_and_credits_its_old_rounds(tmp_path: Path)
     """A round recorded at schema 0002 (no quarantine, organisation or night kept) reads back with them unknown
     (None) after the upgrade to 0004, and is credited without those weights; a round recorded after has them."""
     import sqlalchemy as sa
-    from alembic import command
 
-    from allocate.ledger.engine import ledger_url, make_engine
-    from allocate.ledger.migrate import VERSION_TABLE, _config, head
+    from allocate.ledger.migrate import VERSION_TABLE, head
 
     where = tmp_path / "op" / "ledger.sqlite"
-    where.parent.mkdir()
-    engine = make_engine(ledger_url(where))
-    with engine.begin() as c:
-        config = _config()
-        config.attributes["connection"] = c
-        command.upgrade(config, "0002_results")
+    engine = sqlite_at(where, "0002_results")
     with engine.begin() as c:  # round 1 as allocate wrote it at 0002: V1 delivers to H2 (quarantined), by night
         old = sa.MetaData()
         old.reflect(c)

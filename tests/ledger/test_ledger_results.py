@@ -17,7 +17,7 @@ from allocate.ledger.operation import Operation
 from allocate.ledger.results import VisitReport
 from allocate.ledger.store import Ledger
 from allocate.sheets import write_sheets
-from conftest import allocate_command, is_url, opdir_args, open_operation
+from conftest import allocate_command, is_url, opdir_args, open_operation, sqlite_at
 
 
 def _sheet(op: Operation, case: Path, tmp_path: Path, number: int = 1) -> list[list[str]]:
@@ -171,19 +171,10 @@ def test_the_command_records_results_and_carries(ledger: str, tmp_path: Path, wa
 def test_a_ledger_at_0001_is_upgraded_with_its_rounds(tmp_path: Path, waves: list[Path]) -> None:
     """A ledger written at schema 0001 gains the results tables on open, its rounds kept; results can be recorded
     for a round planned before (its lots unknown: stock has ids and items only)."""
-    from alembic import command
-
     from allocate.ledger.engine import ledger_url, make_engine
-    from allocate.ledger.migrate import _config
 
     where = tmp_path / "op" / "ledger.sqlite"
-    where.parent.mkdir()
-    engine = make_engine(ledger_url(where))
-    with engine.begin() as c:
-        config = _config()
-        config.attributes["connection"] = c
-        command.upgrade(config, "0001_ledger")
-    engine.dispose()
+    sqlite_at(where, "0001_ledger").dispose()
     old = Ledger.__new__(Ledger)
     old.engine = make_engine(ledger_url(where))
     op_id = old.operation("default")
