@@ -212,3 +212,20 @@ def test_write_csv_round_trips_through_restore(tmp_path_factory: pytest.TempPath
     write_csv(file, ["h"] * width, rows)
     back = [[restore(c) for c in r] for r in cells(file)[1:]]
     assert back == rows
+
+
+def test_write_csv_neutralises_only_the_cells_that_need_it(tmp_path: Path) -> None:
+    """Cells are checked a column at a time: a formula in one column is escaped there and nowhere else, numbers,
+    `None` (a blank cell) and plain text in the same rows are written as they are."""
+    file = tmp_path / "t.csv"
+    write_csv(file, ["a", "b", "c"], [("=SUM(A1)", -1, None), ("plain", 2.5, "x"), ("@cmd", 3, "")])
+    assert cells(file) == [["a", "b", "c"], ["'=SUM(A1)", "-1", ""], ["plain", "2.5", "x"], ["'@cmd", "3", ""]]
+
+
+def test_write_csv_refuses_rows_that_do_not_fit_the_header(tmp_path: Path) -> None:
+    """A row of another width than the others or the header is a bug in the caller: refused, nothing written."""
+    with pytest.raises(ValueError, match="shorter"):
+        write_csv(tmp_path / "t.csv", ["a", "b"], [("1", "2"), ("3",)])
+    with pytest.raises(ValueError, match="header"):
+        write_csv(tmp_path / "u.csv", ["a", "b"], [("1", "2", "3")])
+    assert not list(tmp_path.iterdir())

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 import os
 import re
 import secrets
@@ -41,17 +42,29 @@ _ACTIVE_LOCK = threading.Lock()
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """One CSV as UTF-8 with BOM and CRLF line ends (what Excel opens cleanly), composed in memory, one write.
 
-    Every cell goes through `neutralise`, so no cell can start a formula in Excel, WPS or LibreOffice (the
-    first-character test is written out inline: it runs for every cell of a plan).
+    Every cell goes through `neutralise`, so no cell can start a formula in Excel, WPS or LibreOffice. The cells are
+    turned into text and checked a column at a time, in C where it can be (a plan has millions of cells): only a
+    column with a cell that starts like a formula is neutralised cell by cell. `None` is written as a blank cell.
     """
+    columns = [_cells(column) for column in zip(*rows, strict=True)]
+    if columns and len(columns) != len(header):
+        raise ValueError(f"{path.name}: rows of {len(columns)} cells under a header of {len(header)}")
     text = io.StringIO(newline="")
     out = csv.writer(text, lineterminator="\r\n")
     out.writerow([neutralise(h) for h in header])
-    out.writerows(
-        [t if not t or t[0] not in FORMULA_START else neutralise(t) for t in ("" if c is None else str(c) for c in row)]
-        for row in rows
-    )
+    out.writerows(zip(*columns, strict=True))
     path.write_text(text.getvalue(), encoding="utf-8-sig", newline="")
+
+
+_FIRST = operator.itemgetter(slice(None, 1))
+
+
+def _cells(column: Sequence[Any]) -> list[str]:
+    """A column's cells as written: text, `None` blank, neutralised where one starts like a formula."""
+    cells = ["" if c is None else str(c) for c in column] if None in column else list(map(str, column))
+    if FORMULA_START.isdisjoint(map(_FIRST, cells)):
+        return cells
+    return [neutralise(c) if c[:1] in FORMULA_START else c for c in cells]
 
 
 def check_target(target: Path, *, overwrite: bool, replaceable: Collection[str] = ()) -> None:

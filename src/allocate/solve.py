@@ -296,10 +296,10 @@ def _solve(
     lot_pos = np.empty(index.lot_order.size, np.int64)
     lot_pos[index.lot_order] = np.arange(index.lot_order.size)
     order = np.lexsort((lot_pos[row_lot], row_need))
-    needs, lots = case.needs, case.lots
+    need_ids, lot_ids = case.needs.column("need_id"), case.lots.column("lot_id")
     allocations = _ALLOCATIONS.validate_python(
         [
-            {"need_id": needs[n].need_id, "lot_id": lots[lot].lot_id, "quantity": q}
+            {"need_id": need_ids[n], "lot_id": lot_ids[lot], "quantity": q}
             for n, lot, q in zip(
                 row_need[order].tolist(), row_lot[order].tolist(), row_qty[order].tolist(), strict=True
             )
@@ -407,17 +407,23 @@ def _visit_rows(case: Case, roster: Roster | None) -> list[dict[str, object]]:
     hh = np.flatnonzero(roster.delivery >= 0)
     s = np.flatnonzero(roster.service >= 0)
     vol = np.concatenate([roster.delivery[hh], roster.service[s]])
-    home = np.concatenate([hh, [case.household_index[case.services[k].household_id] for k in s.tolist()]])
+    at, owner = case.household_index, case.services.column("household_id")
+    home = np.concatenate([hh, [at[owner[k]] for k in s.tolist()]])
     service = np.concatenate([np.full(hh.size, -1), s]).astype(np.int64)
     order = np.lexsort((service, home, vol))
-    vols, households, services = case.volunteers, case.households, case.services
+    vol_ids, hh_ids = case.volunteers.column("volunteer_id"), case.households.column("household_id")
+    service_ids, service_hours, visit = (
+        case.services.column("service_id"),
+        case.services.column("hours"),
+        case.policy.visit_hours,
+    )
     return [
         {
-            "volunteer_id": vols[v].volunteer_id,
-            "household_id": households[h].household_id,
+            "volunteer_id": vol_ids[v],
+            "household_id": hh_ids[h],
             "kind": "delivery" if k < 0 else "service",
-            "service_id": None if k < 0 else services[k].service_id,
-            "hours": case.policy.visit_hours if k < 0 else services[k].hours,
+            "service_id": None if k < 0 else service_ids[k],
+            "hours": visit if k < 0 else service_hours[k],
         }
         for v, h, k in zip(
             vol[order].tolist(), home[order].astype(np.int64).tolist(), service[order].tolist(), strict=True

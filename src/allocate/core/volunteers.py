@@ -87,9 +87,9 @@ def build_crew(case: Case) -> Crew | None:
     n_v, n_c = len(vols), first.size
     pairs_v, pairs_c = np.repeat(np.arange(n_v), n_c), np.tile(np.arange(n_c), n_v)
     covers = allowed(facts, pairs_v, first[pairs_c], np.full(pairs_v.size, DELIVERY)).reshape(n_v, n_c)
-    every = np.asarray([ALL_GRIDS in v.grids for v in vols], np.bool_)
+    every = np.asarray([ALL_GRIDS in grids for grids in vols.column("grids")], np.bool_)
     width = np.where(every, n_c + 1, covers.sum(axis=1)).astype(np.int64)
-    n_skills = np.asarray([len(v.skills) for v in vols], np.int64)
+    n_skills = np.asarray([len(skills) for skills in vols.column("skills")], np.int64)
     narrow = np.lexsort((np.arange(n_v), n_skills, width))  # narrowest first
     deliverers = tuple(narrow[covers[narrow, c]] for c in range(n_c))
     coverages, coverage = np.unique(covers, axis=0, return_inverse=True)
@@ -109,7 +109,7 @@ def build_crew(case: Case) -> Crew | None:
         if (cap.households != capped[hh_class]).any():
             raise ValueError("a visit cap must depend only on what the visit rules read of a household")
     return Crew(
-        hours=np.asarray([math.floor(v.hours * TICKS + ROUNDING) for v in vols], np.int64),
+        hours=np.asarray([math.floor(h * TICKS + ROUNDING) for h in vols.column("hours")], np.int64),
         visit=task_ticks(case.policy.visit_hours),
         width=width,
         n_skills=n_skills,
@@ -119,9 +119,9 @@ def build_crew(case: Case) -> Crew | None:
         deliverers=deliverers,
         coverers=tuple(np.flatnonzero(coverages[:, c]) for c in range(n_c)),
         service_hh=service_hh.reshape(-1),
-        service_ticks=np.asarray([task_ticks(s.hours) for s in case.services], np.int64).reshape(-1),
+        service_ticks=np.asarray([task_ticks(h) for h in case.services.column("hours")], np.int64).reshape(-1),
         service_tier=np.asarray(case.service_tiers, np.int64).reshape(-1),
-        service_rank=seeded_rank([s.service_id for s in case.services], case.policy.seed),
+        service_rank=seeded_rank(list(case.services.column("service_id")), case.policy.seed),
         doers=tuple(doers),
         covers=covers,
         capped=capped,

@@ -92,22 +92,24 @@ class VisitFacts(_Facts):
     @cached_property
     def covers(self) -> BoolArray:
         """Volunteer x grid: whether the volunteer covers the grid (`*` covers every grid)."""
-        vols, code = self.case.volunteers or (), {g: i for i, g in enumerate(self.grids)}
-        out = np.zeros((len(vols), len(self.grids)), np.bool_)
-        for k, v in enumerate(vols):
-            if ALL_GRIDS in v.grids:
+        vols, code = self.case.volunteers, {g: i for i, g in enumerate(self.grids)}
+        grids = () if vols is None else vols.column("grids")
+        out = np.zeros((len(grids), len(self.grids)), np.bool_)
+        for k, mine in enumerate(grids):
+            if ALL_GRIDS in mine:
                 out[k] = True
             else:
-                out[k, [code[g] for g in v.grids if g in code]] = True
+                out[k, [code[g] for g in mine if g in code]] = True
         return out
 
     @cached_property
     def has_skill(self) -> BoolArray:
         """Volunteer x skill (of `skills`): whether the volunteer has it."""
-        vols, code = self.case.volunteers or (), {k: i for i, k in enumerate(self.skills)}
-        out = np.zeros((len(vols), len(self.skills)), np.bool_)
-        for k, v in enumerate(vols):
-            out[k, [code[x] for x in v.skills if x in code]] = True
+        vols, code = self.case.volunteers, {k: i for i, k in enumerate(self.skills)}
+        skills = () if vols is None else vols.column("skills")
+        out = np.zeros((len(skills), len(self.skills)), np.bool_)
+        for k, mine in enumerate(skills):
+            out[k, [code[x] for x in mine if x in code]] = True
         return out
 
     def column(self, table: str, name: str) -> BoolArray:
