@@ -54,7 +54,12 @@ def test_the_whole_case_is_solved_again_when_volunteers_tie_items_together() -> 
     assert together[: len(alone)] == alone
     assert together[len(alone) :] == (
         MarginalValue(
-            kind="volunteer_hours", resource="g", tier=None, min_fill_gain=0.0, mean_fill_gain=0.0, method="resolve"
+            kind="volunteer_hours",
+            resource="g",
+            tier=None,
+            min_fill_gain=0.0,
+            mean_fill_gain=0.0,
+            method="resolve_tier",
         ),
     )
 
@@ -80,7 +85,7 @@ def test_one_more_volunteer_hour_reaches_the_household_left_waiting() -> None:
         tier="general",
         min_fill_gain=1.0,
         mean_fill_gain=0.5,
-        method="resolve",
+        method="resolve_tier",
         shortage=0.25,
     )
 

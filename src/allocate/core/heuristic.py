@@ -80,6 +80,72 @@ def plan_fast(
     return FastPlan(goods.amount, planner.roster, goods.stopped)
 
 
+@dataclass(frozen=True)
+class TierStart:
+    """The fast plan as tier `tier` starts (or, past the last tier, as it ends): what `plan_tier` starts from.
+
+    `explain` measures one more volunteer hour by planning one tier again from here, the higher tiers held as they
+    were planned, instead of planning the whole case again.
+    """
+
+    tier: int
+    roster: Roster
+    delivered_at: IntArray
+    rounds: int
+    amount: IntArray
+    totals: tuple[IntArray, ...]  # each goods component's class totals
+    best: dict[tuple[int, int], float]
+
+
+def tier_starts(
+    index: CaseIndex,
+    problem: GoodsProblem,
+    crew: Crew,
+    fairness: str,
+    backend: Backend,
+    count: Counter,
+    settled: Roster,
+    last: int,
+    deadline: float | None = None,
+) -> list[TierStart]:
+    """The fast plan's state as each tier `0..last` starts, then as tier `last` ends (`last + 2` states), planned
+    as `plan_fast` plans them from the `settled` roster (`deadline` limits the MIPs of fairness "none")."""
+    goods = Goods(index, problem, fairness, backend, count, deadline=deadline)
+    planner = _Planner(index, problem, crew, goods, settled.copy())
+    out = [planner.start(0)]
+    for t in range(last + 1):
+        planner.tier(t, count)
+        out.append(planner.start(t + 1))
+    return out
+
+
+def plan_tier(
+    start: TierStart,
+    index: CaseIndex,
+    problem: GoodsProblem,
+    crew: Crew,
+    fairness: str,
+    backend: Backend,
+    count: Counter,
+    deadline: float | None = None,
+) -> tuple[IntArray, Roster]:
+    """Units per need and the roster after planning tier `start.tier` from `start` with `crew`, which may have
+    more volunteers than the crew `start` was planned with (appended, as yet unbusy)."""
+    goods = Goods(index, problem, fairness, backend, count, deadline=deadline)
+    goods.amount, goods.best = start.amount.copy(), dict(start.best)
+    for comp, totals in zip(problem.components, start.totals, strict=True):
+        comp.totals = totals.copy()
+    roster = start.roster.copy()
+    fresh = Roster.empty(crew, 0)
+    known = roster.left.size
+    roster.left = np.concatenate([roster.left, fresh.left[known:]])
+    roster.capped_left = np.concatenate([roster.capped_left, fresh.capped_left[known:]])
+    planner = _Planner(index, problem, crew, goods, roster)
+    planner.delivered_at, planner.rounds = start.delivered_at.copy(), start.rounds
+    planner.tier(start.tier, count)
+    return goods.amount, planner.roster
+
+
 class _Planner:
     """The state of the fast plan under construction, and its steps."""
 
@@ -93,6 +159,14 @@ class _Planner:
         self.later = np.zeros((index.n_tiers + 1, index.hh_grid.size), np.int64)
         np.add.at(self.later, (index.need_tier[self.reach], index.need_hh[self.reach]), 1)
         self.later = np.cumsum(self.later[::-1], axis=0)[::-1]  # later[t][h]: reachable needs of tiers >= t
+
+    def start(self, t: int) -> TierStart:
+        """A copy of the state as tier `t` starts."""
+        goods = self.goods
+        totals = tuple(comp.totals.copy() for comp in self.problem.components)
+        return TierStart(
+            t, self.roster.copy(), self.delivered_at.copy(), self.rounds, goods.amount.copy(), totals, dict(goods.best)
+        )
 
     def active(self) -> BoolArray:
         """Per need, whether its household is delivered."""

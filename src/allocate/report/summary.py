@@ -29,9 +29,9 @@ Layout (schema_version 2); fills are fractions in [0, 1], `null` where there is 
   on the plan date), requested, allocated, shortage (requested - allocated), unused (supplied - allocated) and
   the marginal value of one more unit;
 - a marginal value is null or `tier` (the highest-priority tier it would help, null: nobody), `min_fill_gain`,
-  `mean_fill_gain`, `method` (resolve: measured by solving again), `measured` (false: left out to save time,
-  gains 0), `shortage` (what the tiers are short of it, units or hours), and for an hour the `skills` and
-  `designated` of the volunteer measured (what to ask for);
+  `mean_fill_gain`, `method` (resolve: the item's goods solved again; resolve_tier: the tier the hour helps
+  planned again), `measured` (false: left out to save time, gains 0), `shortage` (what the tiers are short of
+  it, units or hours), and for an hour the `skills` and `designated` of the volunteer measured (what to ask for);
 - `volunteers`: null without a volunteers table, else volunteers, hours offered and used (deliveries, services);
 - `shortfalls`: total and count per reason (every reason, in `Reason` order);
 - `fairness`: Gini and Jain indices over need fill rates, overall and per tier (see `gini`, `jain`).
