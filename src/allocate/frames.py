@@ -154,21 +154,13 @@ def plan_frames(plan: Plan, *, kind: Kind = "pandas", explanation: Explanation |
     if kind not in ("pandas", "polars"):
         raise fail("kind", "plan_frames", '"pandas" or "polars"', kind)
     rows = explanation.shortfalls if explanation is not None else shortfalls(plan)
-    unmet = [
-        (
-            s.kind,
-            s.id,
-            s.household_id,
-            s.grid,
-            s.tier,
-            s.item_or_skill,
-            s.requested,
-            s.received,
-            s.shortfall,
-            s.reason.value,
+    unmet = list(
+        zip(
+            *map(rows.column, UNMET_COLUMNS[:-1]),
+            [r.value for r in rows.column("reason")],
+            strict=True,
         )
-        for s in rows
-    ]
+    )
     build = _pandas if kind == "pandas" else _polars
     return {
         "allocation": build(ALLOCATION_COLUMNS, _allocation_rows(plan)),

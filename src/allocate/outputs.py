@@ -54,23 +54,15 @@ def write_outputs(
     """
     with atomic_folder(folder, overwrite=overwrite, replaceable=PLAN_FILES) as tmp, collector_paused():
         plan.write_tables(tmp)
+        unmet = explanation.shortfalls
         write_csv(
             tmp / "unmet.csv",
             UNMET_COLUMNS,
-            (
-                (
-                    s.kind,
-                    s.id,
-                    s.household_id,
-                    s.grid,
-                    s.tier,
-                    s.item_or_skill,
-                    format_hours(s.requested),
-                    format_hours(s.received),
-                    format_hours(s.shortfall),
-                    s.reason.value,
-                )
-                for s in explanation.shortfalls
+            zip(
+                *map(unmet.column, ("kind", "id", "household_id", "grid", "tier", "item_or_skill")),
+                *(map(format_hours, unmet.column(name)) for name in ("requested", "received", "shortfall")),
+                [r.value for r in unmet.column("reason")],
+                strict=True,
             ),
         )
         (tmp / "summary.json").write_text(summary_json(dict(summary)), encoding="utf-8")

@@ -115,8 +115,8 @@ class Result:
         """The plan's summary, whether it verified, and how many needs and services are short and why."""
         rows = self.explanation.shortfalls
         reasons: dict[str, int] = {}
-        for s in rows:
-            reasons[s.reason.value] = reasons.get(s.reason.value, 0) + 1
+        for reason in rows.column("reason"):
+            reasons[reason.value] = reasons.get(reason.value, 0) + 1
         why = f" ({', '.join(f'{r} {n}' for r, n in reasons.items())})" if rows else ""
         return f"{self.plan.summary()}\n\n{self.verification}\nshortfalls: {len(rows)}{why}"
 

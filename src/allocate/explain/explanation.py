@@ -12,6 +12,7 @@ from allocate.explain.marginal import DEFAULT_LIMIT, MarginalValue, marginal_fro
 from allocate.explain.reasons import Shortfall, shortfalls
 from allocate.gc_pause import collector_paused
 from allocate.plan import Plan
+from allocate.schema import Records
 
 
 class Explanation(BaseModel):
@@ -19,7 +20,7 @@ class Explanation(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    shortfalls: tuple[Shortfall, ...]
+    shortfalls: Records[Shortfall]  # a tuple of shortfalls is taken too
     marginal_values: tuple[MarginalValue, ...]
 
 

@@ -82,7 +82,8 @@ def explain_household(plan: Plan, explanation: Explanation, household_id: str, *
     w = _Words(lang)
     h = case.households[row]
     ledger = Ledger(plan)
-    reasons = {(s.kind, s.id): s.reason for s in explanation.shortfalls}
+    rows = explanation.shortfalls
+    reasons = dict(zip(zip(rows.column("kind"), rows.column("id"), strict=True), rows.column("reason"), strict=True))
     names = case.policy.tier_names
     facts = [w("hh_members", n=h.members)]
     if h.oldest_age is not None:

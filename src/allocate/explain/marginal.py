@@ -12,10 +12,10 @@ start that costs one tier, not a solve of the whole case. Only the grids most sh
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -30,7 +30,7 @@ from allocate.core.volunteers import Roster, build_crew
 from allocate.explain.reasons import SUPPLY_REASONS, VOLUNTEER_REASONS, Shortfall, shortfalls
 from allocate.gc_pause import collector_paused
 from allocate.plan import Plan
-from allocate.schema import Case, Lot, Volunteer
+from allocate.schema import Case, Lot, Records, Volunteer
 from allocate.solve import Decision, Prepared, SolveParams, decide, prepare, prepared, solve
 
 
@@ -77,19 +77,35 @@ class _Resource:
     designated: bool = False  # volunteer hours: a quarantined household of the grid is short
 
 
-def _resources(plan: Plan, rows: Sequence[Shortfall]) -> list[_Resource]:
+class _Short(NamedTuple):
+    """What `_resources` reads of a shortfall (read from the columns: no record is made)."""
+
+    kind: str
+    household_id: str
+    tier: str
+    item_or_skill: str
+    shortfall: float
+
+
+def _resources(plan: Plan, rows: Records[Shortfall]) -> list[_Resource]:
     """Every item asked for, then (with volunteers) every grid, in case order, with the tier it could help and
     its shortage: units short for want of supply, or hours of the services and deliveries short for want of time.
     """
     case = plan.case
     rank = case.policy.rank
-    items: dict[str, list[Shortfall]] = {item: [] for item in case.needs.column("item")}
-    grids: dict[str, list[Shortfall]] = {grid: [] for grid in case.households.column("grid")}
-    for r in rows:
-        if r.kind == "need" and r.reason in SUPPLY_REASONS:
+    items: dict[str, list[_Short]] = {item: [] for item in case.needs.column("item")}
+    grids: dict[str, list[_Short]] = {grid: [] for grid in case.households.column("grid")}
+    fields = ("kind", "household_id", "tier", "item_or_skill", "shortfall")
+    for r, reason, grid in zip(
+        map(_Short._make, zip(*map(rows.column, fields), strict=True)),
+        rows.column("reason"),
+        rows.column("grid"),
+        strict=True,
+    ):
+        if r.kind == "need" and reason in SUPPLY_REASONS:
             items[r.item_or_skill].append(r)
-        elif r.reason in VOLUNTEER_REASONS:
-            grids[r.grid].append(r)
+        elif reason in VOLUNTEER_REASONS:
+            grids[grid].append(r)
     out = [
         _Resource("item", item, min((rank(r.tier) for r in mine), default=None), sum(r.shortfall for r in mine))
         for item, mine in items.items()
@@ -333,7 +349,7 @@ def _clean(x: float) -> float:
 
 
 def marginal_from(
-    plan: Plan, rows: Sequence[Shortfall], backend: str, limit: int | None, time_limit: float | None = None
+    plan: Plan, rows: Records[Shortfall], backend: str, limit: int | None, time_limit: float | None = None
 ) -> tuple[MarginalValue, ...]:
     """`marginal_values` from shortfalls already computed (`explain` computes them once for both)."""
     if limit is not None and limit < 0:

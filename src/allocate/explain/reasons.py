@@ -35,6 +35,7 @@ from allocate.rules import (
 )
 from allocate.rules.base import BoolArray, IntArray
 from allocate.rules.reserves import beneficiaries
+from allocate.schema import Records
 
 HOURS_TOLERANCE = 1e-9
 """Hours within this of each other are equal (as in `allocate.verify`)."""
@@ -404,7 +405,7 @@ class Ledger:
         return why or Reason.VOLUNTEER_HOURS_EXHAUSTED
 
 
-def shortfalls(plan: Plan) -> tuple[Shortfall, ...]:
+def shortfalls(plan: Plan) -> Records[Shortfall]:
     """Every need that received less than it asked and every service not done, with one reason each.
 
     Rows are in case order, needs first, then services. A need's reason is the first of these that holds
@@ -439,41 +440,26 @@ def shortfalls(plan: Plan) -> tuple[Shortfall, ...]:
     case = plan.case
     names = ledger.tier_names
     quantity = np.fromiter(case.needs.column("quantity"), np.int64, len(case.needs))
-    short = np.flatnonzero(np.asarray(ledger.received, np.int64) < quantity)
-    ledger.prime(short)
-    out: list[Shortfall] = []
+    short = np.flatnonzero(np.asarray(ledger.received, np.int64) < quantity).tolist()
+    ledger.prime(np.asarray(short, np.int64))
     need_ids, owners, items = case.needs.column("need_id"), case.needs.column("household_id"), case.needs.column("item")
-    for i in short.tolist():
-        got, asked = ledger.received[i], int(quantity[i])
-        out.append(
-            Shortfall(
-                kind="need",
-                id=need_ids[i],
-                household_id=owners[i],
-                grid=ledger.grid_of[i],
-                tier=names[case.need_tiers[i]],
-                item_or_skill=items[i],
-                requested=asked,
-                received=got,
-                shortfall=asked - got,
-                reason=ledger.need_reason(i),
-            )
-        )
+    need_tiers, received = case.need_tiers, ledger.received
     done = plan.served_services
-    for i, s in enumerate(case.services):
-        if s.service_id not in done:  # services are few: records are fine
-            out.append(
-                Shortfall(
-                    kind="service",
-                    id=s.service_id,
-                    household_id=s.household_id,
-                    grid=case.households[case.household_index[s.household_id]].grid,
-                    tier=names[case.service_tiers[i]],
-                    item_or_skill=s.skill,
-                    requested=s.hours,
-                    received=0.0,
-                    shortfall=s.hours,
-                    reason=ledger.service_reason(i),
-                )
-            )
-    return tuple(out)
+    services = [i for i, s in enumerate(case.services.column("service_id")) if s not in done]
+    hours, grids = case.services.column("hours"), case.households.column("grid")
+    at, service_owners = case.household_index, case.services.column("household_id")
+    asked = [float(quantity[i]) for i in short] + [hours[i] for i in services]
+    got = [float(received[i]) for i in short] + [0.0] * len(services)
+    columns = {
+        "kind": ["need"] * len(short) + ["service"] * len(services),
+        "id": [need_ids[i] for i in short] + [case.services.column("service_id")[i] for i in services],
+        "household_id": [owners[i] for i in short] + [service_owners[i] for i in services],
+        "grid": [ledger.grid_of[i] for i in short] + [grids[at[service_owners[i]]] for i in services],
+        "tier": [names[need_tiers[i]] for i in short] + [names[case.service_tiers[i]] for i in services],
+        "item_or_skill": [items[i] for i in short] + [case.services.column("skill")[i] for i in services],
+        "requested": asked,
+        "received": got,
+        "shortfall": [a - g for a, g in zip(asked, got, strict=True)],
+        "reason": [ledger.need_reason(i) for i in short] + [ledger.service_reason(i) for i in services],
+    }
+    return Records(Shortfall, columns)  # every value is of its field's type already: no record is built

@@ -13,7 +13,8 @@ and orders what the template shows; the template lays it out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import heapq
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
@@ -24,6 +25,7 @@ from allocate.explain import Explanation, Shortfall
 from allocate.report import charts
 from allocate.report.numbers import DASH, hours, pct, points, ratio, thousands
 from allocate.report.templating import page_environment
+from allocate.schema import Records
 
 UNMET_ROWS = 200
 """Rows of the unmet list shown on the page; the rest are in unmet.csv."""
@@ -203,19 +205,21 @@ def _help_key(offer: tuple[str, str, Mapping[str, Any]], ranks: Mapping[str, int
     return (ranks.get(mv["tier"], len(ranks)), -mv["min_fill_gain"], -mv["mean_fill_gain"], kind != "item", name)
 
 
-def _unmet(shortfalls: Sequence[Shortfall], ranks: Mapping[str, int]) -> dict[str, Any]:
-    """The shortfalls, highest tier and lowest fill first, capped at `UNMET_ROWS`, and how many more there are."""
-    order = sorted(
-        shortfalls,
-        key=lambda s: (
-            ranks.get(s.tier, len(ranks)),
-            s.received / s.requested if s.requested else 0.0,
-            s.grid,
-            s.household_id,
-            s.id,
-        ),
+def _unmet(shortfalls: Records[Shortfall], ranks: Mapping[str, int]) -> dict[str, Any]:
+    """The shortfalls, highest tier and lowest fill first, capped at `UNMET_ROWS`, and how many more there are
+    (sorted by their columns: only the rows shown are made records)."""
+    keys = zip(
+        [ranks.get(t, len(ranks)) for t in shortfalls.column("tier")],
+        [
+            g / r if r else 0.0
+            for g, r in zip(shortfalls.column("received"), shortfalls.column("requested"), strict=True)
+        ],
+        *map(shortfalls.column, ("grid", "household_id", "id")),
+        range(len(shortfalls)),
+        strict=True,
     )
-    return {"rows": order[:UNMET_ROWS], "more": max(len(order) - UNMET_ROWS, 0)}
+    first = heapq.nsmallest(UNMET_ROWS, keys)
+    return {"rows": [shortfalls[k[-1]] for k in first], "more": max(len(shortfalls) - UNMET_ROWS, 0)}
 
 
 def _about(summary: Mapping[str, Any], lang: Lang) -> list[tuple[str, str]]:

@@ -40,6 +40,7 @@ Layout (schema_version 2); fills are fractions in [0, 1], `null` where there is 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as dist_version
@@ -83,7 +84,14 @@ def build_summary(
     units_allocated = sum(map(received.get, needs.column("need_id"), repeat(0)))
     values: dict[tuple[str, str], MarginalValue] = {(mv.kind, mv.resource): mv for mv in explanation.marginal_values}
     tiers = np.array(list(case.need_tiers) + list(case.service_tiers), dtype=np.int64)
-    no_supply = {r.id for r in explanation.shortfalls if r.kind == "need" and r.reason is Reason.NO_SUPPLY}
+    rows = explanation.shortfalls
+    reasons = rows.column("reason")
+    no_supply = {
+        i
+        for k, i, r in zip(rows.column("kind"), rows.column("id"), reasons, strict=True)
+        if k == "need" and r is Reason.NO_SUPPLY
+    }
+    by_reason = Counter(reasons)
     unsupplied = np.array([i in no_supply for i in needs.column("need_id")] + [False] * len(services), np.bool_)
     bounds = {b.tier: b for b in plan.bounds}
     return {
@@ -128,7 +136,7 @@ def build_summary(
         "volunteers": _volunteers(plan),
         "shortfalls": {
             "total": len(explanation.shortfalls),
-            "by_reason": {r.value: sum(1 for s in explanation.shortfalls if s.reason is r) for r in Reason},
+            "by_reason": {r.value: by_reason[r] for r in Reason},
         },
         "fairness": _fairness(plan, need_fills),
     }
