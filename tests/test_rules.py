@@ -111,3 +111,21 @@ def test_an_empty_case_has_no_signatures_or_classes() -> None:
     case = Case(households=[], needs=[], lots=[], volunteers=[])
     assert goods_signatures(GoodsFacts(case, DAY))[0].size == 0
     assert visit_classes(VisitFacts(case))[0].size == 0
+
+
+@pytest.mark.parametrize("rule", VISIT_RULES, ids=lambda r: type(r).__name__)
+def test_each_visit_rule_allows_a_service_only_where_it_allows_a_delivery(rule: VisitRule) -> None:
+    """The contract the engine's search for a service's doers stands on (`VisitRule.allows`): on every
+    (volunteer, household, skill) of the tiny cases, a rule that allows the service allows the delivery too."""
+    checked = 0
+    for case in CASES:
+        if case.volunteers is None or not case.services:
+            continue
+        facts = VisitFacts(case)
+        n_v, n_h, n_k = len(case.volunteers), len(case.households), len(facts.skills)
+        v, h, k = (a.ravel() for a in np.meshgrid(np.arange(n_v), np.arange(n_h), np.arange(n_k), indexing="ij"))
+        service = rule.allows(facts, v, h, k)
+        delivery = rule.allows(facts, v, h, np.full(v.size, DELIVERY))
+        assert not (service & ~delivery).any()
+        checked += int(service.sum())
+    assert checked > 100

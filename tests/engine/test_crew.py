@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from allocate.core.volunteers import _distinct_rows
+from allocate.core.volunteers import distinct_rows
 
 
 @given(
@@ -15,9 +15,9 @@ from allocate.core.volunteers import _distinct_rows
         lambda a: np.concatenate([a, a[::2]])
     )  # repeated rows, as volunteers of one grid have
 )
-def test_distinct_rows_are_what_numpy_unique_gives(rows: np.ndarray) -> None:
+def testdistinct_rows_are_what_numpy_unique_gives(rows: np.ndarray) -> None:
     """Same rows in the same (lexicographic) order, and the same place for each row, as `np.unique(axis=0)`."""
-    distinct, of = _distinct_rows(rows)
+    distinct, of = distinct_rows(rows)
     expected, inverse = np.unique(rows, axis=0, return_inverse=True)
     np.testing.assert_array_equal(distinct, expected)
     np.testing.assert_array_equal(of, inverse.reshape(-1))

@@ -28,7 +28,7 @@ from allocate.backends.base import Backend, FloatArray, LinearProgram, SolveStat
 from allocate.core.goods import Counter, GoodsProblem
 from allocate.core.index import BoolArray, CaseIndex, IntArray
 from allocate.core.network import min_cost_flow
-from allocate.core.volunteers import Crew
+from allocate.core.volunteers import Crew, distinct_rows
 
 
 def tier_bounds(
@@ -217,10 +217,9 @@ class _TimeBound:
         for key, k in ability_of.items():
             able[np.frombuffer(key, np.int64), k] = True
         n_classes = crew.covers.shape[1]
-        groups, group_of = np.unique(np.concatenate([crew.covers, able], axis=1), axis=0, return_inverse=True)
-        self.hours = np.bincount(group_of.reshape(-1), weights=crew.hours, minlength=groups.shape[0])
-        covers, coverage = np.unique(groups[:, :n_classes], axis=0, return_inverse=True)
-        self.coverage = coverage.reshape(-1).astype(np.int64)  # per group: its coverage class
+        groups, group_of = distinct_rows(np.concatenate([crew.covers, able], axis=1))
+        self.hours = np.bincount(group_of, weights=crew.hours, minlength=groups.shape[0])
+        covers, self.coverage = distinct_rows(groups[:, :n_classes])  # per group: its coverage class
         # delivery families: households of one visit class with the same reachable needs per tier
         rows = np.concatenate([crew.hh_class[wanted, None], weight[wanted]], axis=1)
         fam, self.d_size = np.unique(rows, axis=0, return_counts=True)

@@ -11,10 +11,13 @@ one. Each rule is one object in one module of this package, and the engine (`all
 verifier (`allocate.verify`) and the explainer (`allocate.explain.reasons`) all read the same list,
 `allocate.rules.VISIT_RULES`, so a new rule is one module plus its tests.
 
-A rule answers for many visits at once (`allows` takes aligned arrays), and says which household attributes it
-reads (`household_key`): households with equal keys under every rule are interchangeable for visits, so the
-engine plans over these *visit classes* instead of households. A rule may also cap how many visits of some
-households one volunteer makes (`cap`): the engine, the verifier and the explainer honour one such cap.
+A rule answers for many visits at once (`allows` takes aligned arrays), and allows a service at a household only
+to volunteers it allows to deliver there (a skill narrows who may visit, never widens it: the engine looks for a
+service's doers among the household's deliverers, which keeps that search linear in the case). It says which
+household attributes it reads (`household_key`): households with equal keys under every rule are
+interchangeable for visits, so the engine plans over these *visit classes* instead of households. A rule may
+also cap how many visits of some households one volunteer makes (`cap`): the engine, the verifier and the
+explainer honour one such cap.
 """
 
 from __future__ import annotations
@@ -161,7 +164,8 @@ class VisitRule(Rule, Protocol):
         ...
 
     def allows(self, facts: VisitFacts, volunteer: IntArray, household: IntArray, skill: IntArray) -> BoolArray:
-        """Whether each volunteer may make each visit (aligned arrays; `skill` is `DELIVERY` for a delivery)."""
+        """Whether each volunteer may make each visit (aligned arrays; `skill` is `DELIVERY` for a delivery). A
+        service may be allowed only where a delivery to the same household by the same volunteer is."""
         ...
 
     def message(self, facts: VisitFacts, volunteer: int, household: int, skill: int, service_id: str | None) -> str:
