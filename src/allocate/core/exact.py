@@ -215,8 +215,6 @@ class ExactPart:
         self.entries: dict[int, list[_Entry]] = defaultdict(list)
         self.col_tier: dict[int, int] = {}  # columns that belong to one tier's needs or services
         open_set = set(part.open.tolist())
-        in_part = np.zeros(index.hh_grid.size, np.bool_)
-        in_part[part.households] = True
         comps = set(part.components.tolist())
 
         # deliveries and services in question, and the volunteers' time
@@ -224,7 +222,7 @@ class ExactPart:
         self.y: dict[tuple[int, int], int] = {}
         delivered: dict[int, dict[int, float]] = {}  # open household -> its delivery columns
         reach = problem.need_comp >= 0
-        needs_of = np.flatnonzero(in_part[index.need_hh])
+        needs_of = part.needs  # not a scan of every need of the case: a case has a thousand parts
         with_need = set(index.need_hh[needs_of[reach[needs_of]]].tolist())
         load: dict[int, dict[int, float]] = defaultdict(dict)
         capped: dict[int, dict[int, float]] = defaultdict(dict)  # volunteer -> its visits that count to the cap
