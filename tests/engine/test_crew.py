@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from allocate.core.volunteers import distinct_rows
+from allocate.core import volunteers
+from allocate.core.volunteers import build_crew, distinct_rows
+from allocate.generate import generate
 
 
 @given(
@@ -22,3 +25,17 @@ def testdistinct_rows_are_what_numpy_unique_gives(rows: np.ndarray) -> None:
     np.testing.assert_array_equal(distinct, expected)
     np.testing.assert_array_equal(of, inverse.reshape(-1))
     assert of.dtype == np.int64
+
+
+def test_the_crew_is_the_same_however_many_pairs_are_asked_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Who may deliver where is asked of the rules a slice of volunteers at a time (`PAIRS`); slices of a few
+    volunteers give the same crew as one slice of all."""
+    case = generate(400, seed=3)
+    whole = build_crew(case)
+    monkeypatch.setattr(volunteers, "PAIRS", 7)
+    sliced = build_crew(case)
+    assert whole is not None
+    assert sliced is not None
+    np.testing.assert_array_equal(whole.covers, sliced.covers)
+    assert all(np.array_equal(a, b) for a, b in zip(whole.doers, sliced.doers, strict=True))
+    assert whole.covers.shape[0] > 7

@@ -28,6 +28,9 @@ TICKS = 3600
 """Time unit: one second."""
 NO_CAP = 1 << 40
 """Capped visits left when the policy sets no cap: more than any plan makes."""
+PAIRS = 1 << 21
+"""(volunteer, visit class) pairs asked of the visit rules at once: a million households have about 50,000
+volunteers and 3,000 classes, whose pairs as index arrays at once would take gigabytes."""
 ROUNDING = 1e-6
 """Seconds of float noise forgiven when hours become ticks (0.1 h * 3600 is 360.00000000000006)."""
 
@@ -85,8 +88,12 @@ def build_crew(case: Case) -> Crew | None:
     facts = VisitFacts(case)
     hh_class, first = visit_classes(facts)
     n_v, n_c = len(vols), first.size
-    pairs_v, pairs_c = np.repeat(np.arange(n_v), n_c), np.tile(np.arange(n_c), n_v)
-    covers = allowed(facts, pairs_v, first[pairs_c], np.full(pairs_v.size, DELIVERY)).reshape(n_v, n_c)
+    covers = np.zeros((n_v, n_c), np.bool_)
+    step = max(1, PAIRS // max(n_c, 1))  # volunteers at a time: the pairs' index arrays stay small
+    for lo in range(0, n_v, step):
+        hi = min(lo + step, n_v)
+        pairs_v, pairs_c = np.repeat(np.arange(lo, hi), n_c), np.tile(np.arange(n_c), hi - lo)
+        covers[lo:hi] = allowed(facts, pairs_v, first[pairs_c], np.full(pairs_v.size, DELIVERY)).reshape(hi - lo, n_c)
     every = np.asarray([ALL_GRIDS in grids for grids in vols.column("grids")], np.bool_)
     width = np.where(every, n_c + 1, covers.sum(axis=1)).astype(np.int64)
     n_skills = np.asarray([len(skills) for skills in vols.column("skills")], np.int64)
