@@ -1,4 +1,4 @@
-"""Options of the benchmark suite: which case sizes to run (L is opt-in) and the peer's time limit."""
+"""Options of the benchmark suite: which case sizes to run (L and XL are opt-in) and the peer's time limit."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from cases import DEFAULT_SIZES, parse_sizes
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("allocate benchmarks")
-    group.addoption("--sizes", default=",".join(DEFAULT_SIZES), help="case sizes to run, e.g. S,M,L (default S,M)")
+    group.addoption(
+        "--sizes", default=",".join(DEFAULT_SIZES), help="case sizes to run, e.g. S,M,L or XL (default S,M)"
+    )
     group.addoption("--peer-time-limit", type=float, default=120.0, help="seconds per CBC solve of the peer model")
 
 

@@ -221,6 +221,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     sizes = parse_sizes(args.sizes)
+    if "XL" in sizes:  # 22+ runs of about 17 minutes and 15 GiB each: not a gate, and past RUN_TIMEOUT
+        parser.error("XL is not for the gate; time it with the benchmark suite (docs/performance.md)")
     candidate = args.candidate_src.resolve()
     start = time.perf_counter()
 

@@ -37,6 +37,8 @@ def run_peer(folder: Path, time_limit: float) -> dict[str, Any]:
 
 def test_peer(benchmark: BenchmarkFixture, size: str, request: pytest.FixtureRequest) -> None:
     """Run allocate and the peer side by side; record speed ratios and fills; allocate's min fills are no lower."""
+    if size == "XL":
+        pytest.skip("the peer was killed at 24 GiB, the whole machine, on L: XL would take the machine down")
     folder = case_dir(size)
     ours = run_in_fresh_process(folder)
     peers: list[dict[str, Any]] = []
