@@ -34,7 +34,11 @@ PLAN_DATE = "2026-12-01"
 
 
 def timed(argv: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MiB) of one child process, which must succeed."""
+    """Wall seconds and peak resident memory (MiB) of one child process, which must succeed.
+
+    Linux keeps a process's peak across `exec`, so the child's peak is at least this process's size when it
+    started the child: measure from a small process (this script), never from inside a large one.
+    """
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
