@@ -44,7 +44,6 @@ def test_independent_districts_give_the_single_process_allocation(apart: Case, s
     assert result.plan.tiers == single.tiers
 
 
-@pytest.mark.xfail(reason="the engine's delivery flow is priced over the whole crew (core/volunteers.py)", strict=False)
 def test_independent_districts_give_the_single_process_visits(apart: Case, scheduler: str) -> None:
     """With nothing shared, visits.csv too is the single-process plan's, volunteer by volunteer."""
     assert solve_city(apart, scheduler=scheduler).plan.visits == solve(apart).visits

@@ -4,11 +4,11 @@ For each tier in priority order, with what earlier tiers were given held (their 
 visits and services on the same volunteers):
 
 1. **Deliveries**: households not yet delivered that have a need of the tier which could still receive something
-   (its class has room, `Goods.room`) are delivered by one min-cost flow (`deliver_by_flow`) that reaches as
+   (its class has room, `Goods.room`) are delivered by a min-cost flow per region (`deliver_by_flow`) that reaches as
    many such needs as the hours left allow (then as many needs of lower tiers, as a tie-break).
 2. **Services** of the tier: `assign_services`. Steps 1 and 2 are also tried the other way round (services
    first leave whole stretches of skilled time to them, deliveries then fill the gaps), and the order that
-   reaches more needs and services is kept, deliveries first on a tie.
+   reaches more needs and services is kept, region by region (`core.volunteers`), deliveries first on a tie.
 3. **Goods** of the tier over the delivered households (`Goods.solve_tier`).
 4. **Until nothing changes**: a delivery of this tier that brought nothing is dropped and its time freed; then
    households with a need of the tier that still has room are delivered by whoever has time left, best worth
@@ -181,20 +181,26 @@ class _Planner:
             return
         comps = sorted(set(self.problem.need_comp[needs].tolist()))
         households, _, worth = self._candidates(t, needs, comps)
-        full = worth * (int(self.later[t + 1][households].max(initial=0)) + 1) + self.later[t + 1][households]
 
-        def deliveries(r: Roster) -> int:
-            if households.size:
-                deliver_by_flow(crew, r, households, full, index.hh_rank, count)
-            return int(worth[r.delivery[households] >= 0].sum())
+        def reached(r: Roster, done: list[int]) -> IntArray:  # needs reached and services done, per region
+            got = r.delivery[households] >= 0
+            tasks = np.bincount(crew.hh_region(households[got]), worth[got], crew.n_regions).astype(np.int64)
+            return tasks + np.bincount(crew.service_region(np.asarray(done, np.int64)), minlength=crew.n_regions)
+
+        def deliveries(r: Roster) -> None:
+            deliver_by_flow(crew, r, households, worth, index.hh_rank, count, then=self.later[t + 1][households])
 
         # deliveries reach more needs per hour, services need long stretches of skilled time: try both orders
         first = roster.copy()
-        reached = deliveries(first) + len(assign_services(crew, first, services))
-        if reached < int(worth.sum()) + services.size and services.size and households.size:
+        deliveries(first)
+        first_reached = reached(first, assign_services(crew, first, services))
+        if first_reached.sum() < int(worth.sum()) + services.size and services.size and households.size:
             second = roster.copy()  # something was left undone: would the other order leave less?
-            if len(assign_services(crew, second, services)) + deliveries(second) > reached:
-                first = second
+            done = assign_services(crew, second, services)
+            deliveries(second)
+            better = reached(second, done) > first_reached  # regions share no volunteer: choose region by region
+            if better.any():
+                first = first.mixed(crew, second, better)
         self.roster = roster = first
         self.delivered_at[households[roster.delivery[households] >= 0]] = t
         goods.solve_tier(t, self.active(), comps)

@@ -1,12 +1,12 @@
 """Independent parts of a case: what the exact model must decide together, and what the fast plan has proven.
 
 Two things tie households together. Volunteer time: a *region* is a set of visit classes (grids, and within a grid the
-quarantined households apart: `allocate.rules`) linked by volunteers who may visit several of them; it is *contested*
-when its volunteers cannot deliver every household with a reachable need and do every service that has a doer all at
-once (tried greedily: services narrowest-first, then one delivery flow). An uncontested region's choice is settled:
-delivering everyone is optimal, since every goods allocation possible with fewer deliveries stays possible. Goods: a
-*scarce* component (`core.goods`: lots and the classes they may give to) cannot give every need its whole quantity, so
-households sharing it compete.
+quarantined households apart: `allocate.rules`) linked by volunteers who may do tasks in several of them
+(`Crew.region`); it is *contested* when its volunteers cannot deliver every household with a reachable need and do every
+service that has a doer all at once (tried greedily: services narrowest-first, then the delivery flows). An uncontested
+region's choice is settled: delivering everyone is optimal, since every goods allocation possible with fewer deliveries
+stays possible. Goods: a *scarce* component (`core.goods`: lots and the classes they may give to) cannot give every need
+its whole quantity, so households sharing it compete.
 
 A part is a connected set of households under those ties that holds something the fast plan has not proven: a
 household of a contested region (who gets the hours is a heuristic's choice), or a component with all-or-nothing
@@ -51,13 +51,13 @@ class Settled:
 
 def settle(index: CaseIndex, problem: GoodsProblem, crew: Crew | None, count: Counter) -> Settled:
     """Try to deliver every household with a reachable need and do every service that has a doer, all at once
-    (services narrowest-first, then one delivery flow): a region where that works is settled, its roster kept."""
+    (services narrowest-first, then the delivery flows): a region where that works is settled, its roster kept."""
     n_hh = index.hh_grid.size
     if crew is None:
         return Settled(None, np.zeros(n_hh, np.bool_), np.zeros(len(index.grids), np.int64))
     has_need = np.zeros(n_hh, np.bool_)
     has_need[index.need_hh[problem.need_comp >= 0]] = True
-    region = _regions(crew)
+    region = crew.region
     everyone = Roster.empty(crew, n_hh)
     assign_services(crew, everyone, np.arange(crew.service_hh.size))
     wanted = np.flatnonzero(has_need)
@@ -184,25 +184,3 @@ def _components(n: int, links: list[IntArray]) -> IntArray:
         if (new == label).all():
             return label
         label = new
-
-
-def _regions(crew: Crew) -> IntArray:
-    """Per visit class, its region: classes linked by volunteers who may deliver to more than one, numbered
-    from 0."""
-    n = crew.covers.shape[1]
-    parent = list(range(n))
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    for row in crew.covers:
-        classes = np.flatnonzero(row).tolist()
-        for c in classes[1:]:
-            ra, rb = find(classes[0]), find(c)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    roots = np.asarray([find(c) for c in range(n)], np.int64)
-    return np.unique(roots, return_inverse=True)[1].reshape(-1).astype(np.int64)

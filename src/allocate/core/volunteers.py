@@ -9,6 +9,13 @@ never overbooks anyone in hours.
 Volunteers who may do a task are listed *narrowest first*: fewest visit classes they may deliver to (grids
 covered, and a designated volunteer counts the grids' quarantined households too), then fewest skills, then case
 order, so that a wide-ranging, designated or skilled volunteer is kept for the tasks only they can do.
+
+A *region* is a set of visit classes linked by volunteers who may do tasks (deliveries or services) in several of
+them; regions share no volunteer, so what is decided in one never touches another. The planners decide each region
+on its own (one delivery flow per region, priced from the region's volunteers only), so that a region is planned
+the same whether or not the case holds other regions: a city district that shares no volunteer gets the same
+visits solved alone as in the whole city. (One flow over all regions would not do: OR-Tools picks among equally
+cheap flows by the whole network it is given.)
 """
 
 from __future__ import annotations
@@ -63,6 +70,8 @@ class Crew:
     service_tier: IntArray
     service_rank: IntArray  # seeded rank
     doers: tuple[IntArray, ...]  # per service: who may do it, narrowest first
+    region: IntArray  # per visit class: its region, numbered by the region's first class
+    vol_region: IntArray  # per volunteer: the region of the tasks they may do, or -1 if none
     covers: BoolArray = field(repr=False)  # volunteer x visit class: may deliver there
     capped: BoolArray = field(repr=False)  # per visit class: its visits count towards the cap
     cap: int = -1
@@ -75,6 +84,19 @@ class Crew:
     def counts(self, household: int) -> bool:
         """Whether a visit to `household` counts towards the cap."""
         return self.cap >= 0 and bool(self.capped[self.hh_class[household]])
+
+    @property
+    def n_regions(self) -> int:
+        """Number of regions."""
+        return int(self.region.max(initial=-1)) + 1
+
+    def hh_region(self, households: IntArray) -> IntArray:
+        """The region of each of `households`."""
+        return self.region[self.hh_class[households]]
+
+    def service_region(self, services: IntArray) -> IntArray:
+        """The region of each of `services` (its household's)."""
+        return self.region[self.hh_class[self.service_hh[services]]]
 
 
 def build_crew(case: Case) -> Crew | None:
@@ -109,6 +131,7 @@ def build_crew(case: Case) -> Crew | None:
             able = deliverers[key[0]]
             doers_of[key] = able[allowed(facts, able, np.full(able.size, first[key[0]]), np.full(able.size, k))]
         doers.append(doers_of[key])
+    region = _regions(coverages)  # a volunteer may do services only where they may deliver: covers says all
     cap = visit_cap(facts)
     capped = np.zeros(n_c, np.bool_)
     if cap is not None:
@@ -130,6 +153,8 @@ def build_crew(case: Case) -> Crew | None:
         service_tier=np.asarray(case.service_tiers, np.int64).reshape(-1),
         service_rank=seeded_rank(list(case.services.column("service_id")), case.policy.seed),
         doers=tuple(doers),
+        region=region,
+        vol_region=np.where(covers.any(axis=1), region[covers.argmax(axis=1)], -1).astype(np.int64),
         covers=covers,
         capped=capped,
         cap=-1 if cap is None else cap.limit,
@@ -146,6 +171,29 @@ def distinct_rows(rows: BoolArray) -> tuple[BoolArray, IntArray]:
     first = np.zeros(len(place), np.int64)
     first[of[::-1]] = np.arange(len(keys))[::-1]
     return rows[first], of
+
+
+def _regions(tasks: BoolArray) -> IntArray:
+    """Per visit class, its region: classes linked by volunteers who may do tasks in more than one (`tasks`: who
+    may do some task in which class, a row per volunteer or per distinct such row), numbered in the order of each
+    region's first class."""
+    n = tasks.shape[1]
+    parent = list(range(n))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for row in tasks:
+        classes = np.flatnonzero(row).tolist()
+        for c in classes[1:]:
+            ra, rb = find(classes[0]), find(c)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    roots = np.asarray([find(c) for c in range(n)], np.int64)
+    return np.unique(roots, return_inverse=True)[1].reshape(-1).astype(np.int64)
 
 
 @dataclass
@@ -171,6 +219,19 @@ class Roster:
     def copy(self) -> Roster:
         """An independent copy."""
         return Roster(self.delivery.copy(), self.service.copy(), self.left.copy(), self.capped_left.copy())
+
+    def mixed(self, crew: Crew, other: Roster, regions: BoolArray) -> Roster:
+        """This roster with the tasks and volunteers of the chosen `regions` (a flag per region) taken from
+        `other`: regions share no volunteer, so the two never book one volunteer twice."""
+        hh = regions[crew.hh_region(np.arange(self.delivery.size))]
+        service = regions[crew.service_region(np.arange(self.service.size))]
+        vol = (crew.vol_region >= 0) & regions[crew.vol_region]
+        return Roster(
+            delivery=np.where(hh, other.delivery, self.delivery),
+            service=np.where(service, other.service, self.service),
+            left=np.where(vol, other.left, self.left),
+            capped_left=np.where(vol, other.capped_left, self.capped_left),
+        )
 
     def recount(self, crew: Crew) -> None:
         """Ticks and capped visits left, counted again from who does what."""
@@ -219,9 +280,33 @@ class Roster:
 
 
 def deliver_by_flow(
-    crew: Crew, roster: Roster, households: IntArray, worth: IntArray, rank: IntArray, count: Counter
+    crew: Crew,
+    roster: Roster,
+    households: IntArray,
+    worth: IntArray,
+    rank: IntArray,
+    count: Counter,
+    then: IntArray | None = None,
 ) -> None:
-    """Deliver as much `worth` as the hours left allow, in one min-cost flow over (visit class, worth) groups.
+    """Deliver as much `worth` (then as much `then`, a tie-break worth per household) as the hours left allow, with
+    one min-cost flow per region (the module docstring), regions in order."""
+    if not households.size:
+        return
+    region = crew.hh_region(households)
+    order = np.argsort(region, kind="stable")
+    ends = np.flatnonzero(np.diff(region[order], append=-1)) + 1
+    for a, b in zip(np.r_[0, ends[:-1]].tolist(), ends.tolist(), strict=True):
+        mine = order[a:b]
+        extra = np.zeros(b - a, np.int64) if then is None else then[mine]
+        full = worth[mine] * (int(extra.max()) + 1) + extra
+        _deliver_region(crew, roster, int(region[mine[0]]), households[mine], full, rank, count)
+
+
+def _deliver_region(
+    crew: Crew, roster: Roster, r: int, households: IntArray, worth: IntArray, rank: IntArray, count: Counter
+) -> None:
+    """Deliver as much `worth` as the hours left allow in region `r`, in one min-cost flow over (visit class, worth)
+    groups.
 
     Households of one class and worth are interchangeable, so the flow runs over groups -> coverages ->
     volunteers (capacity: whole visits that fit the ticks left). A coverage node stands for the volunteers who
@@ -230,19 +315,19 @@ def deliver_by_flow(
     even when many volunteers cover every grid. One more unit of worth outweighs any choice of volunteer, and
     among equal worth narrower volunteers cost less (on the coverage -> volunteer arcs). Capped classes use a
     coverage node of their own whose arcs pass through each volunteer's cap node (capacity: capped visits left).
-    Inside a group the households with the lowest seeded rank are delivered first, by volunteers in
-    narrowest-first order.
+    Costs are priced from the region's volunteers and the nodes numbered in the region alone, so the flow is the
+    one the region would have in a case of its own. Inside a group the households with the lowest seeded rank are
+    delivered first, by volunteers in narrowest-first order.
     """
-    if not households.size:
-        return
     top = int(worth.max()) + 1
     keys, group = np.unique(crew.hh_class[households] * top + worth, return_inverse=True)
     group = group.reshape(-1)
     key_class, key_worth = keys // top, keys % top
     size = np.bincount(group, minlength=keys.size)
     cap_v = roster.left // crew.visit
-    use_cost = crew.width * (int(crew.n_skills.max(initial=0)) + 1) + crew.n_skills
-    big = int(use_cost.max(initial=0)) + 1
+    crew_r = np.flatnonzero(crew.vol_region == r)
+    use_cost = crew.width * (int(crew.n_skills[crew_r].max(initial=0)) + 1) + crew.n_skills
+    big = int(use_cost[crew_r].max(initial=0)) + 1
     n_g, n_v, n = keys.size, crew.n_volunteers, int(households.size)
     n_k = int(crew.coverage.max(initial=-1)) + 1
     capped_g = crew.capped[key_class] if crew.cap >= 0 else np.zeros(n_g, np.bool_)
@@ -250,7 +335,8 @@ def deliver_by_flow(
     arc_g = np.concatenate([np.full(crew.coverers[c].size, i) for i, c in enumerate(key_class.tolist())])
     arc_g = arc_g.astype(np.int64)
     arc_k = np.concatenate([crew.coverers[c] for c in key_class.tolist()]).astype(np.int64) + n_k * capped_g[arc_g]
-    free = crew.narrow[cap_v[crew.narrow] > 0]  # coverage -> volunteer arcs, narrowest first
+    narrow = crew.narrow[crew.vol_region[crew.narrow] == r]
+    free = narrow[cap_v[narrow] > 0]  # coverage -> volunteer arcs, narrowest first
     free_capped = free[roster.capped_left[free] > 0] if capped_g.any() else np.zeros(0, np.int64)
     out_v = np.concatenate([free, free_capped])
     out_k = np.concatenate([crew.coverage[free], n_k + crew.coverage[free_capped]])
@@ -264,25 +350,36 @@ def deliver_by_flow(
     supplies[0], supplies[1] = n, -n
     # arcs: bypass (a household not delivered), source -> group, group -> coverage, coverage -> volunteer (or its
     # cap node), volunteer -> sink, cap node -> volunteer
-    cap_arcs = np.arange(n_v) if free_capped.size else np.zeros(0, np.int64)
-    arcs = (
-        np.concatenate([[0], np.zeros(n_g, np.int64), g0 + arc_g, k0 + out_k, v0 + np.arange(n_v), c0 + cap_arcs]),
+    cap_arcs = crew_r if free_capped.size else np.zeros(0, np.int64)
+    tails, heads = (
+        np.concatenate([[0], np.zeros(n_g, np.int64), g0 + arc_g, k0 + out_k, v0 + crew_r, c0 + cap_arcs]),
         np.concatenate(
             [
                 [1],
                 g0 + np.arange(n_g),
                 k0 + arc_k,
                 v0 + out_v + (c0 - v0) * (out_k >= n_k),
-                np.ones(n_v, np.int64),
+                np.ones(crew_r.size, np.int64),
                 v0 + cap_arcs,
             ]
         ),
-        np.concatenate([[n], size, np.full(n_a + n_o, n), cap_v, np.minimum(roster.capped_left[cap_arcs], n)]),
+    )
+    nodes, local = np.unique(np.concatenate([tails, heads]), return_inverse=True)  # the region's nodes, in order
+    arcs = (
+        local[: tails.size],
+        local[tails.size :],
+        np.concatenate([[n], size, np.full(n_a + n_o, n), cap_v[crew_r], np.minimum(roster.capped_left[cap_arcs], n)]),
         np.concatenate(
-            [[0], -key_worth * big, np.zeros(n_a, np.int64), use_cost[out_v], np.zeros(n_v + cap_arcs.size, np.int64)]
+            [
+                [0],
+                -key_worth * big,
+                np.zeros(n_a, np.int64),
+                use_cost[out_v],
+                np.zeros(crew_r.size + cap_arcs.size, np.int64),
+            ]
         ),
     )
-    solver = min_cost_flow(arcs, supplies, count, "delivery")
+    solver = min_cost_flow(arcs, supplies[nodes], count, "delivery")
     first = 1 + n_g
     into = np.asarray(solver.flows(np.arange(first, first + n_a)), np.int64)
     out = np.asarray(solver.flows(np.arange(first + n_a, first + n_a + n_o)), np.int64)
