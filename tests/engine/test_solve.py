@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import named
 import pytest
 
 from allocate.generate import generate
 from allocate.schema import Case, Household, Lot, Need, Policy, Service, Tier, Volunteer
-from allocate.solve import STATS, solve
+from allocate.solve import STATS, SolveParams, solve
 from allocate.verify import verify
 
 
@@ -107,3 +109,45 @@ def test_an_empty_volunteers_table_means_no_deliveries() -> None:
     plan = solve(case)
     assert plan.allocations == ()
     assert verify(case, plan).ok
+
+
+def two_regions(*, with_a: bool = True) -> Case:
+    """Region B alone, or beside region A; the regions share no volunteer.
+
+    In A, doing the 2-hour service first would cost both deliveries (reach 2 deliveries first, 1 services first). In
+    B, delivering first would put the narrow skilled VB on b1 and leave no time for a second 1.5-hour service (reach
+    2), while services first leave b1 to VC (reach 3; the 5-hour service fits nobody, so B stays contested)."""
+    b = [Household(household_id="b1", grid="b"), Household(household_id="b2", grid="b2")]
+    a = [Household(household_id="a1", grid="a"), Household(household_id="a2", grid="a")] if with_a else []
+    vols = [
+        Volunteer(volunteer_id="VB", grids=("b",), hours=3.0, skills=("x",)),
+        Volunteer(volunteer_id="VC", grids=("b", "b2"), hours=1.0),
+    ] + ([Volunteer(volunteer_id="VA", grids=("a",), hours=2.0, skills=("x",))] if with_a else [])
+    services = [
+        Service(household_id="b1", skill="x", hours=h, service_id=f"b1/{k}") for k, h in enumerate((1.5, 1.5, 5))
+    ]
+    services += [Service(household_id="a1", skill="x", hours=2.0)] if with_a else []
+    return Case(
+        households=tuple(a + b),
+        needs=tuple(Need(household_id=h.household_id, item="rice", quantity=1) for h in a + b[:1]),
+        lots=(Lot(lot_id="L1", item="rice", quantity=10),),
+        volunteers=tuple(vols),
+        services=tuple(services),
+        policy=Policy(plan_date=dt.date(2026, 3, 1), visit_hours=1.0),
+    )
+
+
+def test_a_region_gets_the_visits_it_gets_alone() -> None:
+    """Regions that share no volunteer are planned each on its own: whether to deliver or serve first is chosen
+    region by region, so region B's visits are the same beside region A (which delivers first) as alone (exact
+    search off: these are the fast plan's choices)."""
+    params = SolveParams(exact_size=0)
+    whole, alone = solve(two_regions(), params=params), solve(two_regions(with_a=False), params=params)
+    assert verify(two_regions(), whole).ok
+    in_b = [v for v in whole.visits if v.household_id.startswith("b")]
+    assert in_b == list(alone.visits)
+    assert {(v.volunteer_id, v.kind) for v in alone.visits} == {("VC", "delivery"), ("VB", "service")}
+    assert {(v.volunteer_id, v.household_id) for v in whole.visits if v.kind == "delivery"} >= {
+        ("VA", "a1"),
+        ("VA", "a2"),
+    }
