@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal, NamedTuple
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -77,49 +77,35 @@ class _Resource:
     designated: bool = False  # volunteer hours: a quarantined household of the grid is short
 
 
-class _Short(NamedTuple):
-    """What `_resources` reads of a shortfall (read from the columns: no record is made)."""
-
-    kind: str
-    household_id: str
-    tier: str
-    item_or_skill: str
-    shortfall: float
-
-
 def _resources(plan: Plan, rows: Records[Shortfall]) -> list[_Resource]:
     """Every item asked for, then (with volunteers) every grid, in case order, with the tier it could help and
     its shortage: units short for want of supply, or hours of the services and deliveries short for want of time.
-    """
+    The shortfalls are read by their columns: no record is made."""
     case = plan.case
     rank = case.policy.rank
-    items: dict[str, list[_Short]] = {item: [] for item in case.needs.column("item")}
-    grids: dict[str, list[_Short]] = {grid: [] for grid in case.households.column("grid")}
-    fields = ("kind", "household_id", "tier", "item_or_skill", "shortfall")
-    for r, reason, grid in zip(
-        map(_Short._make, zip(*map(rows.column, fields), strict=True)),
-        rows.column("reason"),
-        rows.column("grid"),
-        strict=True,
-    ):
-        if r.kind == "need" and reason in SUPPLY_REASONS:
-            items[r.item_or_skill].append(r)
+    kind, tier, short = rows.column("kind"), rows.column("tier"), rows.column("shortfall")
+    what, home = rows.column("item_or_skill"), rows.column("household_id")
+    items: dict[str, list[int]] = {item: [] for item in case.needs.column("item")}
+    grids: dict[str, list[int]] = {grid: [] for grid in case.households.column("grid")}
+    for i, (k, reason, grid) in enumerate(zip(kind, rows.column("reason"), rows.column("grid"), strict=True)):
+        if k == "need" and reason in SUPPLY_REASONS:
+            items[what[i]].append(i)
         elif reason in VOLUNTEER_REASONS:
-            grids[grid].append(r)
+            grids[grid].append(i)
     out = [
-        _Resource("item", item, min((rank(r.tier) for r in mine), default=None), sum(r.shortfall for r in mine))
+        _Resource("item", item, min(map(rank, {tier[i] for i in mine}), default=None), sum(short[i] for i in mine))
         for item, mine in items.items()
     ]
     if case.volunteers is not None:
         visit = case.policy.visit_hours
         quarantined, at = case.households.column("quarantined"), case.household_index
         for grid, mine in grids.items():
-            hours = sum(r.shortfall for r in mine if r.kind == "service")
-            hours += visit * len({r.household_id for r in mine if r.kind == "need"})
-            skills = tuple(sorted({r.item_or_skill for r in mine if r.kind == "service"}))
-            designated = any(quarantined[at[r.household_id]] for r in mine)
-            tier = min((rank(r.tier) for r in mine), default=None)
-            out.append(_Resource("volunteer_hours", grid, tier, hours, skills, designated))
+            hours = sum(short[i] for i in mine if kind[i] == "service")
+            hours += visit * len({home[i] for i in mine if kind[i] == "need"})
+            skills = tuple(sorted({what[i] for i in mine if kind[i] == "service"}))
+            designated = any(quarantined[at[home[i]]] for i in mine)
+            low = min(map(rank, {tier[i] for i in mine}), default=None)
+            out.append(_Resource("volunteer_hours", grid, low, hours, skills, designated))
     return out
 
 
