@@ -638,8 +638,8 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "时间用完时保留手上最好的方案，并在状态中说明。",
     ),
     "help_solve_marginal_limit": (
-        "Grids whose extra volunteer hour is measured by solving again (each costs one solve).",
-        "重新求解以测算“多一小时志愿者时间”效果的网格数（每个网格多求解一次）。",
+        "Grids whose extra volunteer hour is measured by solving again (each costs one tier planned again).",
+        "重新求解以测算“多一小时志愿者时间”效果的网格数（每个网格重新规划一个优先级层）。",
     ),
     "help_solve_force": (
         "Replace OUT if it holds an earlier plan (a folder holding other files is refused).",

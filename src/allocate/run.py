@@ -36,8 +36,8 @@ STEPS = ("solving", "verifying", "explaining")
 """The steps of a run, in order, by the names `progress` and the summary's `timings` give them."""
 
 MARGINAL_LIMIT = 3
-"""Grids whose extra volunteer hour a run measures by default (each costs one solve of the whole case); the
-command's `--marginal-limit`. Items are always all measured (two small solves each)."""
+"""Grids whose extra volunteer hour a run measures by default (each costs the tier it helps planned again); the
+command's `--marginal-limit`. Items are always all measured (all in one solve of the goods)."""
 
 
 @dataclass(frozen=True)
