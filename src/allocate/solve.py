@@ -26,7 +26,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -38,7 +38,7 @@ from allocate.checks import check_solve
 from allocate.core.bounds import tier_bounds
 from allocate.core.exact import ExactLimits, ExactPart, PartResult, model_size, part_value
 from allocate.core.goods import Counter, GoodsProblem, build_problem, fills
-from allocate.core.heuristic import plan_fast
+from allocate.core.heuristic import TierStart, plan_fast
 from allocate.core.index import CaseIndex, IntArray, build_index
 from allocate.core.lots import assign_lots
 from allocate.core.parts import Part, find_parts, settle
@@ -123,6 +123,9 @@ class Prepared:
     plan_date: dt.date
     index: CaseIndex
     problem: GoodsProblem
+    starts: list[TierStart] = field(default_factory=list, compare=False, repr=False)
+    """Kept by `keeping_prepared` only: the fast plan's state as each tier started and as the last ended, recorded
+    by the first `decide` with volunteers, so that marginal values plan a tier again without making it again."""
 
 
 def prepare(case: Case) -> Prepared:
@@ -185,6 +188,7 @@ def decide(
     index, problem = ready.index, ready.problem
     crew = build_crew(case)
     settled = settle(index, problem, crew, count)
+    kept = any(ready is r for _, r in _KEPT.get() or ())
     fast = plan_fast(
         index,
         problem,
@@ -195,6 +199,7 @@ def decide(
         settled=settled.roster,
         deadline=deadline,
         effort=params.exact_effort,
+        starts=ready.starts if kept and crew is not None and not ready.starts else None,
     )
     delivered = np.ones(index.hh_grid.size, np.bool_) if fast.roster is None else fast.roster.delivery >= 0
     parts = find_parts(index, problem, crew, settled, fast.amount, delivered, count)

@@ -65,3 +65,27 @@ def test_a_volunteer_added_to_a_tier_planned_again_starts_unbusy() -> None:
     busy = (roster.delivery == crew.n_volunteers).sum() * more.visit
     busy += more.service_ticks[roster.service == crew.n_volunteers].sum()
     assert roster.left[-1] == more.hours[-1] - busy
+
+
+def test_a_kept_solve_records_the_tier_starts_marginal_values_would_make() -> None:
+    """Inside `keeping_prepared` (as `allocate.run` solves), the solve keeps its fast plan's tier starts with the
+    index; they are the states `tier_starts` makes afresh, so marginal values need not plan the tiers again."""
+    from allocate import solve
+    from allocate.solve import keeping_prepared, prepared
+
+    case = generate(600, seed=5)
+    with keeping_prepared():
+        plan = solve(case)
+        kept = prepared(plan.case, plan.plan_date)
+    ready, engine = prepare(case), get_backend("auto")
+    crew = build_crew(case)
+    assert crew is not None
+    settled = settle(ready.index, ready.problem, crew, _uncounted).roster
+    assert settled is not None
+    last = ready.index.n_tiers - 1
+    fresh = tier_starts(ready.index, ready.problem, crew, case.policy.fairness, engine, _uncounted, settled, last)
+    assert len(kept.starts) == len(fresh) == ready.index.n_tiers + 1
+    for a, b in zip(kept.starts, fresh, strict=True):
+        np.testing.assert_array_equal(a.amount, b.amount)
+        np.testing.assert_array_equal(a.roster.delivery, b.roster.delivery)
+        np.testing.assert_array_equal(a.roster.service, b.roster.service)

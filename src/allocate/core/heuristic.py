@@ -59,9 +59,12 @@ def plan_fast(
     settled: Roster | None = None,
     deadline: float | None = None,
     effort: int | None = None,
+    starts: list[TierStart] | None = None,
 ) -> FastPlan:
     """The fast plan of the module docstring, from the `settled` roster (every household of an uncontested region
-    delivered, `core.parts.settle`) when given; `deadline` and `effort` limit the MIPs of fairness "none"."""
+    delivered, `core.parts.settle`) when given; `deadline` and `effort` limit the MIPs of fairness "none". With
+    volunteers, `starts` (if given) receives the state as each tier starts and as the last ends, as `tier_starts`
+    makes them."""
     goods = Goods(index, problem, fairness, backend, count, deadline=deadline, effort=effort)
     n_hh = index.hh_grid.size
     if crew is None:
@@ -71,7 +74,11 @@ def plan_fast(
         return FastPlan(goods.amount, None, goods.stopped)
     planner = _Planner(index, problem, crew, goods, Roster.empty(crew, n_hh) if settled is None else settled.copy())
     for t in range(index.n_tiers):
+        if starts is not None:
+            starts.append(planner.start(t))
         planner.tier(t, count)
+    if starts is not None:
+        starts.append(planner.start(index.n_tiers))
     if fairness == "none":  # held totals let earlier tiers' amounts move: settle them all once more, in order
         active = planner.active()
         for t in range(index.n_tiers):

@@ -205,8 +205,11 @@ class _Measure:
 
     @cached_property
     def _starts(self) -> list[TierStart]:
-        """The fast plan of the case as each tier up to `last_tier` starts, and as that tier ends."""
+        """The fast plan of the case as each tier up to `last_tier` starts, and as that tier ends: those the solve
+        recorded (`allocate.run` keeps them), or made again here."""
         ready, case = self._ready, self.case
+        if len(ready.starts) > self.last_tier + 1:
+            return ready.starts
         crew = build_crew(case)
         assert crew is not None
         left = self.time_left()
