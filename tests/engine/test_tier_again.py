@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from allocate.backends import get_backend
-from allocate.core.heuristic import plan_fast, plan_tier, tier_starts
+from allocate.core.heuristic import Planning, plan_fast, plan_tier, tier_starts
 from allocate.core.parts import settle
 from allocate.core.volunteers import build_crew
 from allocate.generate import generate
@@ -33,7 +33,8 @@ def test_the_tier_starts_are_the_fast_plans_and_a_tier_planned_again_is_the_same
     settled = settle(index, problem, crew, _uncounted).roster
     assert settled is not None
     last = index.n_tiers - 1
-    starts = tier_starts(index, problem, crew, fairness, engine, _uncounted, settled, last)
+    planning = Planning(index, problem, fairness, engine, _uncounted)
+    starts = tier_starts(planning, crew, settled, last)
     assert len(starts) == index.n_tiers + 1
     fast = plan_fast(index, problem, crew, fairness, engine, _uncounted, settled=settled)
     assert fast.roster is not None
@@ -41,7 +42,7 @@ def test_the_tier_starts_are_the_fast_plans_and_a_tier_planned_again_is_the_same
     delivered = fast.roster.delivery >= 0  # plan_fast drops deliveries that bring nothing (there are none)
     np.testing.assert_array_equal(starts[-1].roster.delivery >= 0, delivered)
     for t in range(index.n_tiers):
-        amount, roster = plan_tier(starts[t], index, problem, crew, fairness, engine, _uncounted)
+        amount, roster = plan_tier(planning, starts[t], crew)
         np.testing.assert_array_equal(amount, starts[t + 1].amount)
         np.testing.assert_array_equal(roster.delivery, starts[t + 1].roster.delivery)
         np.testing.assert_array_equal(roster.service, starts[t + 1].roster.service)
@@ -59,8 +60,9 @@ def test_a_volunteer_added_to_a_tier_planned_again_starts_unbusy() -> None:
     assert more is not None
     settled = settle(ready.index, ready.problem, crew, _uncounted).roster
     assert settled is not None
-    starts = tier_starts(ready.index, ready.problem, crew, case.policy.fairness, engine, _uncounted, settled, 0)
-    _, roster = plan_tier(starts[0], ready.index, ready.problem, more, case.policy.fairness, engine, _uncounted)
+    planning = Planning(ready.index, ready.problem, case.policy.fairness, engine, _uncounted)
+    starts = tier_starts(planning, crew, settled, 0)
+    _, roster = plan_tier(planning, starts[0], more)
     assert roster.left.size == crew.n_volunteers + 1
     busy = (roster.delivery == crew.n_volunteers).sum() * more.visit
     busy += more.service_ticks[roster.service == crew.n_volunteers].sum()
@@ -83,7 +85,8 @@ def test_a_kept_solve_records_the_tier_starts_marginal_values_would_make() -> No
     settled = settle(ready.index, ready.problem, crew, _uncounted).roster
     assert settled is not None
     last = ready.index.n_tiers - 1
-    fresh = tier_starts(ready.index, ready.problem, crew, case.policy.fairness, engine, _uncounted, settled, last)
+    planning = Planning(ready.index, ready.problem, case.policy.fairness, engine, _uncounted)
+    fresh = tier_starts(planning, crew, settled, last)
     assert len(kept.starts) == len(fresh) == ready.index.n_tiers + 1
     for a, b in zip(kept.starts, fresh, strict=True):
         np.testing.assert_array_equal(a.amount, b.amount)

@@ -104,52 +104,49 @@ class TierStart:
     best: dict[tuple[int, int], float]
 
 
-def tier_starts(
-    index: CaseIndex,
-    problem: GoodsProblem,
-    crew: Crew,
-    fairness: str,
-    backend: Backend,
-    count: Counter,
-    settled: Roster,
-    last: int,
-    deadline: float | None = None,
-) -> list[TierStart]:
+@dataclass(frozen=True)
+class Planning:
+    """What planning a tier again reads besides the crew: the goods index and problem, the fairness, the engine,
+    the work counter and the deadline of fairness "none"'s MIPs."""
+
+    index: CaseIndex
+    problem: GoodsProblem
+    fairness: str
+    backend: Backend
+    count: Counter
+    deadline: float | None = None
+
+    def goods(self) -> Goods:
+        """Fresh goods state over the problem."""
+        return Goods(self.index, self.problem, self.fairness, self.backend, self.count, deadline=self.deadline)
+
+
+def tier_starts(planning: Planning, crew: Crew, settled: Roster, last: int) -> list[TierStart]:
     """The fast plan's state as each tier `0..last` starts, then as tier `last` ends (`last + 2` states), planned
-    as `plan_fast` plans them from the `settled` roster (`deadline` limits the MIPs of fairness "none")."""
-    goods = Goods(index, problem, fairness, backend, count, deadline=deadline)
-    planner = _Planner(index, problem, crew, goods, settled.copy())
+    as `plan_fast` plans them from the `settled` roster."""
+    planner = _Planner(planning.index, planning.problem, crew, planning.goods(), settled.copy())
     out = [planner.start(0)]
     for t in range(last + 1):
-        planner.tier(t, count)
+        planner.tier(t, planning.count)
         out.append(planner.start(t + 1))
     return out
 
 
-def plan_tier(
-    start: TierStart,
-    index: CaseIndex,
-    problem: GoodsProblem,
-    crew: Crew,
-    fairness: str,
-    backend: Backend,
-    count: Counter,
-    deadline: float | None = None,
-) -> tuple[IntArray, Roster]:
+def plan_tier(planning: Planning, start: TierStart, crew: Crew) -> tuple[IntArray, Roster]:
     """Units per need and the roster after planning tier `start.tier` from `start` with `crew`, which may have
     more volunteers than the crew `start` was planned with (appended, as yet unbusy)."""
-    goods = Goods(index, problem, fairness, backend, count, deadline=deadline)
+    goods = planning.goods()
     goods.amount, goods.best = start.amount.copy(), dict(start.best)
-    for comp, totals in zip(problem.components, start.totals, strict=True):
+    for comp, totals in zip(planning.problem.components, start.totals, strict=True):
         comp.totals = totals.copy()
     roster = start.roster.copy()
     fresh = Roster.empty(crew, 0)
     known = roster.left.size
     roster.left = np.concatenate([roster.left, fresh.left[known:]])
     roster.capped_left = np.concatenate([roster.capped_left, fresh.capped_left[known:]])
-    planner = _Planner(index, problem, crew, goods, roster)
+    planner = _Planner(planning.index, planning.problem, crew, goods, roster)
     planner.delivered_at, planner.rounds = start.delivered_at.copy(), start.rounds
-    planner.tier(start.tier, count)
+    planner.tier(start.tier, planning.count)
     return goods.amount, planner.roster
 
 

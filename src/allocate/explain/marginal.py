@@ -22,9 +22,8 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
 from allocate.backends import get_backend
-from allocate.backends.base import Backend
 from allocate.checks import check_seconds
-from allocate.core.heuristic import TierStart, plan_tier, tier_starts
+from allocate.core.heuristic import Planning, TierStart, plan_tier, tier_starts
 from allocate.core.parts import settle
 from allocate.core.volunteers import Roster, build_crew
 from allocate.explain.reasons import SUPPLY_REASONS, VOLUNTEER_REASONS, Shortfall, shortfalls
@@ -170,19 +169,8 @@ class _Measure:
         extra = Volunteer(volunteer_id=vid, grids=(r.name,), hours=1.0, skills=r.skills, designated=r.designated)
         crew = build_crew(_one_more_volunteer(case, extra))
         assert crew is not None
-        ready, left = self._ready, self.time_left()
-        deadline = None if left is None else time.monotonic() + max(left, 0.01)
         with collector_paused():
-            amount, roster = plan_tier(
-                self._starts[r.tier],
-                ready.index,
-                ready.problem,
-                crew,
-                case.policy.fairness,
-                self._engine,
-                _uncounted,
-                deadline,
-            )
+            amount, roster = plan_tier(self._planning(), self._starts[r.tier], crew)
         done = self._starts[r.tier + 1]
         (low, mean), (low0, mean0) = self._fill(r.tier, amount, roster), self._fill(r.tier, done.amount, done.roster)
         return low - low0, mean - mean0
@@ -199,35 +187,26 @@ class _Measure:
         )
         return (float(fills.min()), float(fills.mean())) if fills.size else (0.0, 0.0)
 
-    @cached_property
-    def _engine(self) -> Backend:
-        return get_backend(self.backend)
+    def _planning(self) -> Planning:
+        """The case's goods, fairness and engine for planning tiers again, within what is left of the time limit."""
+        ready, left = self._ready, self.time_left()
+        deadline = None if left is None else time.monotonic() + max(left, 0.01)
+        engine = get_backend(self.backend)
+        return Planning(ready.index, ready.problem, self.case.policy.fairness, engine, _uncounted, deadline)
 
     @cached_property
     def _starts(self) -> list[TierStart]:
         """The fast plan of the case as each tier up to `last_tier` starts, and as that tier ends: those the solve
         recorded (`allocate.run` keeps them), or made again here."""
-        ready, case = self._ready, self.case
+        ready = self._ready
         if len(ready.starts) > self.last_tier + 1:
             return ready.starts
-        crew = build_crew(case)
+        crew = build_crew(self.case)
         assert crew is not None
-        left = self.time_left()
-        deadline = None if left is None else time.monotonic() + max(left, 0.01)
         with collector_paused():
             settled = settle(ready.index, ready.problem, crew, _uncounted).roster
             assert settled is not None
-            return tier_starts(
-                ready.index,
-                ready.problem,
-                crew,
-                case.policy.fairness,
-                self._engine,
-                _uncounted,
-                settled,
-                self.last_tier,
-                deadline,
-            )
+            return tier_starts(self._planning(), crew, settled, self.last_tier)
 
     @cached_property
     def _ready(self) -> Prepared:
