@@ -253,7 +253,7 @@ class _Measure:
                 i for i, h in enumerate(case.households.column("household_id")) if h in owners
             ),
             needs=case.needs.take(rows.tolist()),
-            lots=case.lots + tuple(extra),
+            lots=case.lots.extended(extra),
             policy=case.policy,
         )
         tiers = case.need_tiers

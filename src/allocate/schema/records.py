@@ -14,6 +14,7 @@ every cell by the same field rules before they build a table. Building one from 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from operator import itemgetter
 from typing import Any, Generic, TypeVar, get_args, overload
 
 from pydantic import BaseModel, GetCoreSchemaHandler
@@ -53,9 +54,17 @@ class Records(Sequence[R], Generic[R]):
         return cls(model, columns)
 
     def take(self, rows: Iterable[int]) -> Records[R]:
-        """The table of the rows at `rows`, in that order."""
+        """The table of the rows at `rows`, in that order (picked in C: `itemgetter` over each column)."""
         at = list(rows)
-        return Records(self.model, {f: [c[i] for i in at] for f, c in self._columns.items()})
+        if len(at) < 2:
+            return Records(self.model, {f: [c[i] for i in at] for f, c in self._columns.items()})
+        pick = itemgetter(*at)
+        return Records(self.model, {f: pick(c) for f, c in self._columns.items()})
+
+    def extended(self, records: Iterable[R]) -> Records[R]:
+        """The table with `records` (instances of its model) after its rows, without making a record of its own."""
+        more = Records.of(self.model, records)
+        return Records(self.model, {f: c + more.column(f) for f, c in self._columns.items()})
 
     def column(self, name: str) -> tuple[Any, ...]:
         """Every value of one field, in row order."""
