@@ -10,6 +10,7 @@ verification), all at once. Dask and the solvers are imported only when the comm
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import os
 from pathlib import Path
@@ -56,6 +57,7 @@ def city(
 ) -> None:
     """Solve CASE district by district on Dask and write the merged, verified plan to OUT (its help: the catalog's
     `help_city`)."""
+    gc.enable()  # the script keeps the collector off (`allocate.cli.main`); Dask's event loop makes reference cycles
     from allocate.city.solve import solve_city
     from allocate.files import atomic_folder
     from allocate.io import case_language, read_case
