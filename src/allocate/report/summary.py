@@ -322,15 +322,15 @@ def _items(plan: Plan, values: Mapping[tuple[str, str], MarginalValue]) -> list[
     supplied: dict[str, int] = {}
     for lot in case.lots:
         supplied[lot.item] = supplied.get(lot.item, 0) + (lot.quantity if lot.usable_on(plan.plan_date) else 0)
-    requested: dict[str, int] = {}
-    allocated: dict[str, int] = {}
-    got = plan.received
-    needs = case.needs
-    for item, quantity, need_id in zip(
-        needs.column("item"), needs.column("quantity"), needs.column("need_id"), strict=True
-    ):
-        requested[item] = requested.get(item, 0) + quantity
-        allocated[item] = allocated.get(item, 0) + got.get(need_id, 0)
+    needs, got = case.needs, plan.received
+    code: dict[str, int] = {}  # items in the order the needs first name them
+    of = np.fromiter((code.setdefault(i, len(code)) for i in needs.column("item")), np.int64, len(needs))
+    asked = np.zeros(len(code), np.int64)
+    given = np.zeros(len(code), np.int64)
+    np.add.at(asked, of, np.fromiter(needs.column("quantity"), np.int64, len(needs)))
+    np.add.at(given, of, np.fromiter(map(got.get, needs.column("need_id"), repeat(0)), np.int64, len(needs)))
+    requested = dict(zip(code, asked.tolist(), strict=True))
+    allocated = dict(zip(code, given.tolist(), strict=True))
     out = []
     for item in dict.fromkeys([*requested, *supplied]):
         s, r, a = supplied.get(item, 0), requested.get(item, 0), allocated.get(item, 0)
