@@ -7,11 +7,15 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from allocate import plan as plan_module
+from allocate import solve
 from allocate.errors import AllocateError, OutputExistsError
+from allocate.generate import generate
+from allocate.io.plan_files import read_plan
 from allocate.plan import Allocation, Plan, Reason, Status, Termination, TierBound, Visit, format_hours
-from allocate.schema import Case, Household, Lot, Need, Policy, Service, Volunteer
+from allocate.schema import Case, Household, Lot, Need, Policy, Records, Service, Volunteer
 from allocate.verify import verify
 
 DAY = dt.date(2026, 3, 1)
@@ -206,3 +210,100 @@ def test_plan_tiers_agree_with_verify(plan: Plan) -> None:
     """The plan's own tier statistics are the verifier's."""
     assert plan.tiers == verify(plan.case, plan).tiers
     assert verify(plan.case, plan).ok
+
+
+@pytest.fixture(scope="module")
+def solved() -> Plan:
+    """An engine plan of a generated case with volunteers and services."""
+    return solve(generate(120, 1))
+
+
+def test_an_engine_plan_holds_its_rows_as_columns(solved: Plan) -> None:
+    """`solve` builds the plan's rows as columns, and they read as the records they stand for."""
+    assert isinstance(solved.allocations, Records)
+    assert solved.allocations.model is Allocation
+    assert isinstance(solved.visits, Records)
+    assert solved.visits.model is Visit
+    assert len(solved.allocations) > 100
+    assert len(solved.visits) > 10
+    first = solved.allocations[0]
+    assert (first.need_id, first.lot_id, first.quantity) == tuple(
+        solved.allocations.column(f)[0] for f in ("need_id", "lot_id", "quantity")
+    )
+    assert all(type(q) is int for q in solved.allocations.column("quantity"))
+    assert verify(solved.case, solved).ok
+
+
+def test_received_and_fills_agree_with_the_records_one_by_one(solved: Plan) -> None:
+    """What the plan reads from its columns is what a loop over its records gives."""
+    received: dict[str, int] = {}
+    for a in solved.allocations:
+        received[a.need_id] = received.get(a.need_id, 0) + a.quantity
+    assert solved.received == received
+    assert solved.need_fills == tuple(received.get(n.need_id, 0) / n.quantity for n in solved.case.needs)
+    assert solved.served_services == {v.service_id for v in solved.visits if v.kind == "service"}
+    assert solved.served_services
+
+
+def test_a_plan_read_back_from_its_files_keeps_columns(solved: Plan, tmp_path: Path) -> None:
+    """Written and read back, the plan's rows are columns again and equal to the engine's."""
+    back = read_plan(solved.case, solved.write(tmp_path / "plan"), plan_date=solved.plan_date)
+    assert isinstance(back.allocations, Records)
+    assert isinstance(back.visits, Records)
+    assert back.allocations == solved.allocations
+    assert back.allocations.column("quantity") == solved.allocations.column("quantity")
+    assert back.received == solved.received
+
+
+def test_model_copy_holds_given_rows_as_columns(plan: Plan) -> None:
+    """Rows given to `model_copy` as records or dicts become columns, dicts checked; a tuple compares equal."""
+    extra = Allocation(need_id="N2", lot_id="L1", quantity=1)
+    copied = plan.model_copy(
+        update={
+            "allocations": (*plan.allocations, extra),
+            "visits": [{"volunteer_id": "V1", "household_id": "H2", "kind": "delivery", "hours": 0.25}],
+        }
+    )
+    assert isinstance(copied.allocations, Records)
+    assert isinstance(copied.visits, Records)
+    assert copied.allocations == (*plan.allocations, extra)
+    assert copied.allocations.column("need_id") == ("N1", "N2", "N3", "N2")
+    assert copied.received["N2"] == 2
+    assert copied.visits.column("household_id") == ("H2",)
+    assert plan.model_copy(update={"status": Status.OPTIMAL}).allocations is plan.allocations
+    with pytest.raises(ValidationError):
+        plan.model_copy(update={"allocations": [{"need_id": "N1", "lot_id": "L1", "quantity": 0}]})
+
+
+def test_a_plan_built_from_dicts_checks_every_row(case: Case) -> None:
+    """`Plan(...)` validates each row it is given, at `allocations[row].field`, and holds them as columns."""
+    rows = [{"need_id": "N1", "lot_id": "L1", "quantity": 2}, {"need_id": "N2", "lot_id": "L1", "quantity": 0}]
+    with pytest.raises(ValidationError) as e:
+        Plan(case=case, allocations=rows, plan_date=DAY)
+    assert e.value.errors()[0]["loc"] == ("allocations", 1, "quantity")
+    plan = Plan(case=case, allocations=rows[:1], plan_date=DAY)
+    assert isinstance(plan.allocations, Records)
+    assert isinstance(plan.visits, Records)
+    assert plan.allocations == (Allocation(need_id="N1", lot_id="L1", quantity=2),)
+    assert plan.visits == ()
+
+
+def test_rows_given_as_tuples_make_a_table() -> None:
+    """`Records.from_tuples`, which the city's merge uses: values in field order; no rows, an empty table."""
+    table = Records.from_tuples(Allocation, [("N1", "L1", 2), ("N2", "L1", 1)])
+    assert table == (
+        Allocation(need_id="N1", lot_id="L1", quantity=2),
+        Allocation(need_id="N2", lot_id="L1", quantity=1),
+    )
+    empty = Records.from_tuples(Visit, ())
+    assert len(empty) == 0
+    assert empty.column("hours") == ()
+
+
+def test_a_plan_constructed_without_validation_holds_columns_too(case: Case) -> None:
+    """`model_construct` (trusted values, no validation) still gives columns, visits defaulting to none."""
+    a = Allocation(need_id="N1", lot_id="L1", quantity=3)
+    plan = Plan.model_construct(case=case, allocations=(a,), plan_date=DAY)
+    assert plan.allocations.column("quantity") == (3,)
+    assert plan.visits.column("kind") == ()
+    assert plan.received == {"N1": 3}

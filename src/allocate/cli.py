@@ -761,10 +761,10 @@ def sheets_command(
         _list_problems([_Violation(message=v.text(lang)) for v in e.violations], "violations", lang=lang)
         click.echo(message("cli_sheets_broken", lang, plan=plan_dir, case=case, n=len(e.violations)), err=True)
         raise click.exceptions.Exit(EXIT_INTERNAL) from None
-    volunteers = len({v.volunteer_id for v in plan.visits})
+    volunteers = len(set(plan.visits.column("volunteer_id")))
     needs = dict(zip(c.needs.column("need_id"), c.needs.column("household_id"), strict=True))
     grid_of = c.households.column("grid")
-    grids = {grid_of[c.household_index[needs[a.need_id]]] for a in plan.allocations}
+    grids = {grid_of[c.household_index[needs[n]]] for n in set(plan.allocations.column("need_id"))}
     pages = message("enum_comma", lang).join(str(out / name) for name in (VOLUNTEERS_HTML, PICK_LISTS_HTML))
     done = message("sheets_written", lang, folder=out, volunteers=volunteers, grids=len(grids), pages=pages)
     click.echo(printable(done))

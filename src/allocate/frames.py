@@ -177,25 +177,32 @@ def _allocation_rows(plan: Plan) -> list[tuple[object, ...]]:
     need_at = dict(zip(need_ids, range(len(need_ids)), strict=True))
     grids = hh.column("grid")
     out: list[tuple[object, ...]] = []
-    for a in plan.allocations:
-        i = need_at.get(a.need_id)
+    allocs = plan.allocations
+    for need_id, lot_id, quantity in zip(*map(allocs.column, ("need_id", "lot_id", "quantity")), strict=True):
+        i = need_at.get(need_id)
         if i is None:
-            out.append((a.need_id, None, None, None, None, a.lot_id, a.quantity))
+            out.append((need_id, None, None, None, None, lot_id, quantity))
             continue
         grid = grids[hh_index[owners[i]]]
-        out.append((a.need_id, owners[i], grid, names[case.need_tiers[i]], items[i], a.lot_id, a.quantity))
+        out.append((need_id, owners[i], grid, names[case.need_tiers[i]], items[i], lot_id, quantity))
     return out
 
 
 def _visit_rows(plan: Plan) -> list[tuple[object, ...]]:
     """visits.csv's rows as values: the household's grid beside each visit."""
-    hh, hh_index = plan.case.households, plan.case.household_index
-    out: list[tuple[object, ...]] = []
-    for v in plan.visits:
-        row = hh_index.get(v.household_id)
-        grid = None if row is None else hh[row].grid
-        out.append((v.volunteer_id, v.household_id, grid, v.kind, v.service_id, v.hours))
-    return out
+    grids, hh_index, visits = plan.case.households.column("grid"), plan.case.household_index, plan.visits
+    homes = visits.column("household_id")
+    return list(
+        zip(
+            visits.column("volunteer_id"),
+            homes,
+            [None if row is None else grids[row] for row in map(hh_index.get, homes)],
+            visits.column("kind"),
+            visits.column("service_id"),
+            visits.column("hours"),
+            strict=True,
+        )
+    )
 
 
 def _columns(names: Sequence[str], rows: Sequence[tuple[object, ...]]) -> Iterator[tuple[str, list[object]]]:

@@ -2,6 +2,12 @@
 
 A plan carries the case it answers, so that it can say fills, tiers and grids on its own; `verify` reads only
 `allocations` and `visits` (and the case), so a plan made by hand or by another tool is checked the same way.
+
+Its allocations and visits are held as columns (`Records`), as a case's tables are: a plan for 100,000 households
+has about half a million allocations, and as pydantic records they would cost a validation each when the solver
+makes them and a loop over records in every reader (the verifier, explanations, files, sheets). `solve` builds the
+columns straight from its arrays, whose values are valid by construction; a plan built from records or dicts
+(`Plan(...)`, `model_validate`, `read_plan`'s checked cells, `model_copy`) has every row checked first.
 """
 
 from __future__ import annotations
@@ -11,8 +17,9 @@ import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from functools import cached_property
+from itertools import repeat
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -23,7 +30,7 @@ from allocate.checks import check_flag, check_path
 from allocate.errors import OutputExistsError
 from allocate.files import atomic_folder, write_csv
 from allocate.gc_pause import collector_paused
-from allocate.schema import Case
+from allocate.schema import Case, Records
 from allocate.text import display_width, pad
 
 
@@ -116,6 +123,9 @@ class Previous(BaseModel):
         """The allocations and visits of `plan`."""
         return cls(allocations=tuple(plan.allocations), visits=tuple(plan.visits))
 
+
+_ROWS: dict[str, type[BaseModel]] = {"allocations": Allocation, "visits": Visit}
+"""The plan's fields held as columns, and their records' models."""
 
 ALLOCATION_COLUMNS = ("need_id", "household_id", "grid", "tier", "item", "lot_id", "quantity")
 """Header of `allocation.csv` (SPEC section 4)."""
@@ -242,8 +252,8 @@ class Plan(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     case: Case
-    allocations: tuple[Allocation, ...]
-    visits: tuple[Visit, ...] = ()
+    allocations: Records[Allocation]  # a tuple or list of allocations (or dicts) is taken too, and checked
+    visits: Records[Visit] = Field(default=(), validate_default=True)
     plan_date: dt.date
     status: Status = Status.FEASIBLE  # a plan made by hand or read from files claims nothing
     termination: Termination | None = None  # why the solve ended; None for a plan not made by `solve`
@@ -253,23 +263,35 @@ class Plan(BaseModel):
     """Deterministic work counters (solves, model sizes), read-only: a `Counters`."""
 
     def model_post_init(self, context: Any, /) -> None:
-        """Keep `stats` read-only also when pydantic builds the plan without validating (`model_construct`, which
-        `solve` uses)."""
+        """Keep `stats` read-only and the rows columns also when pydantic builds the plan without validating
+        (`model_construct`, which `solve` uses)."""
         if not isinstance(self.stats, Counters):
             self.__dict__["stats"] = Counters(self.stats)
+        for name, model in _ROWS.items():
+            self.__dict__[name] = Records.taken(model, self.__dict__.get(name, ()))
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """pydantic's copy, not checked again; allocations or visits given in `update` as records (or dicts, which
+        are validated) are held as columns, as the constructor would hold them."""
+        if update:
+            update = {k: Records.taken(_ROWS[k], v) if k in _ROWS else v for k, v in update.items()}
+        return super().model_copy(update=update, deep=deep)
 
     @cached_property
     def received(self) -> dict[str, int]:
         """Units received by each need id (needs that received nothing are absent)."""
         out: dict[str, int] = {}
-        for a in self.allocations:
-            out[a.need_id] = out.get(a.need_id, 0) + a.quantity
+        allocs = self.allocations
+        for need_id, quantity in zip(allocs.column("need_id"), allocs.column("quantity"), strict=True):
+            out[need_id] = out.get(need_id, 0) + quantity
         return out
 
     @cached_property
     def served_services(self) -> frozenset[str]:
         """Ids of the services that a visit does."""
-        return frozenset(v.service_id for v in self.visits if v.kind == "service" and v.service_id is not None)
+        visits = self.visits
+        kinds, ids = visits.column("kind"), visits.column("service_id")
+        return frozenset(s for k, s in zip(kinds, ids, strict=True) if k == "service" and s is not None)
 
     @cached_property
     def need_fills(self) -> tuple[float, ...]:
@@ -321,10 +343,11 @@ class Plan(BaseModel):
             if lot.usable_on(self.plan_date):
                 supplied[lot.item] = supplied.get(lot.item, 0) + lot.quantity
         given: dict[str, int] = {}
-        for a in self.allocations:
-            item = lot_item.get(a.lot_id)
+        allocs = self.allocations
+        for lot_id, quantity in zip(allocs.column("lot_id"), allocs.column("quantity"), strict=True):
+            item = lot_item.get(lot_id)
             if item is not None:
-                given[item] = given.get(item, 0) + a.quantity
+                given[item] = given.get(item, 0) + quantity
         items = sorted(asked.keys() | supplied.keys())
         if items:
             width = max(len("item"), *(display_width(i) for i in items))  # columns, not characters: 大米 is 4
@@ -333,7 +356,7 @@ class Plan(BaseModel):
                 f"{pad(i, width)}  {given.get(i, 0):>9}  {asked.get(i, 0):>5}  {supplied.get(i, 0):>13}" for i in items
             ]
         if case.volunteers is not None:
-            used = sum(v.hours for v in self.visits)
+            used = sum(self.visits.column("hours"))
             offered = sum(v.hours for v in case.volunteers)
             lines += ["", f"volunteer hours: {format_hours(used)} used of {format_hours(offered)} offered"]
         return "\n".join(lines)
@@ -415,24 +438,24 @@ class Plan(BaseModel):
             case.needs.column("item"),
         )
         pos = dict(zip(case.needs.column("need_id"), range(len(case.needs)), strict=True))
-        at = np.fromiter((pos.get(a.need_id, -1) for a in allocs), dtype=np.int64, count=len(allocs))
+        need_ids = allocs.column("need_id")
+        at = np.fromiter(map(pos.get, need_ids, repeat(-1)), dtype=np.int64, count=len(allocs))
         picked = [np.array([*column, ""], dtype=object)[at] for column in per_need]  # -1 picks the blank
+        return zip(need_ids, *picked, allocs.column("lot_id"), map(str, allocs.column("quantity")), strict=True)
+
+    def _visit_rows(self) -> Iterator[tuple[str, ...]]:
+        """Rows of visits.csv: each visit's household's grid beside it (blank for an unknown household)."""
+        grids, hh_index, visits = self.case.households.column("grid"), self.case.household_index, self.visits
+        homes = visits.column("household_id")
         return zip(
-            [a.need_id for a in allocs],
-            *picked,
-            [a.lot_id for a in allocs],
-            [str(a.quantity) for a in allocs],
+            visits.column("volunteer_id"),
+            homes,
+            ["" if row is None else grids[row] for row in map(hh_index.get, homes)],
+            visits.column("kind"),
+            [s or "" for s in visits.column("service_id")],
+            map(format_hours, visits.column("hours")),
             strict=True,
         )
-
-    def _visit_rows(self) -> list[list[str]]:
-        grids, hh_index = self.case.households.column("grid"), self.case.household_index
-        rows = []
-        for v in self.visits:
-            row = hh_index.get(v.household_id)
-            grid = "" if row is None else grids[row]
-            rows.append([v.volunteer_id, v.household_id, grid, v.kind, v.service_id or "", format_hours(v.hours)])
-        return rows
 
 
 def _enclosing_case(folder: Path) -> Path | None:

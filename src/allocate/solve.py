@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import TypeAdapter
 
 from allocate.backends import get_backend
 from allocate.backends.base import Backend
@@ -46,12 +45,7 @@ from allocate.core.previous import keep_lots, keep_visits, prefer, published
 from allocate.core.volunteers import TICKS, Crew, Roster, build_crew, even_load
 from allocate.gc_pause import collector_paused
 from allocate.plan import Allocation, Plan, Previous, Reason, Status, Termination, TierBound, Visit
-from allocate.schema import Case, Policy
-
-_ALLOCATIONS = TypeAdapter(tuple[Allocation, ...])
-_VISITS = TypeAdapter(tuple[Visit, ...])
-"""Rows are validated in bulk, several times faster than one model at a time; the plan around them is assembled
-without validating again the case it carries (it was validated when built); the CLI verifies every plan anyway."""
+from allocate.schema import Case, Policy, Records
 
 STATS = ("components", "classes", "arcs", "flow_solves", "lp_solves", "mip_solves")
 """The counters every plan's `stats` carries, in this order."""
@@ -302,15 +296,16 @@ def _solve(
     lot_pos[index.lot_order] = np.arange(index.lot_order.size)
     order = np.lexsort((lot_pos[row_lot], row_need))
     need_ids, lot_ids = case.needs.column("need_id"), case.lots.column("lot_id")
-    allocations = _ALLOCATIONS.validate_python(
-        [
-            {"need_id": need_ids[n], "lot_id": lot_ids[lot], "quantity": q}
-            for n, lot, q in zip(
-                row_need[order].tolist(), row_lot[order].tolist(), row_qty[order].tolist(), strict=True
-            )
-        ]
+    # valid by construction (the case's own ids, positive whole units): held as columns, no row validated again
+    allocations = Records(
+        Allocation,
+        {
+            "need_id": list(map(need_ids.__getitem__, row_need[order].tolist())),
+            "lot_id": list(map(lot_ids.__getitem__, row_lot[order].tolist())),
+            "quantity": row_qty[order].tolist(),
+        },
     )
-    visits = _VISITS.validate_python(_visit_rows(case, roster))
+    visits = _visits(case, roster)
     termination = _termination(decision.parts, decision.results, decision.stopped)
     done = np.zeros(0, np.bool_) if roster is None else roster.service >= 0
     if termination.reason is Reason.PROVEN:
@@ -319,6 +314,7 @@ def _solve(
         bounds = tier_bounds(index, problem, crew, amount, done, engine, count, deadline)
     else:
         bounds = []
+    # not validated again: the case was when built, the rows are valid by construction; the CLI verifies every plan
     return Plan.model_construct(
         case=case,
         allocations=allocations,
@@ -405,10 +401,11 @@ def _termination(parts: list[Part], results: list[PartResult], stopped: str) -> 
     return Termination(reason=reason, steps=steps, detail=many + first.detail)
 
 
-def _visit_rows(case: Case, roster: Roster | None) -> list[dict[str, object]]:
-    """Visit rows in plan order: by volunteer, then household, deliveries before services, then service order."""
+def _visits(case: Case, roster: Roster | None) -> Records[Visit]:
+    """Visits in plan order: by volunteer, then household, deliveries before services, then service order. Held as
+    columns of the case's own ids and hours, valid by construction."""
     if roster is None or case.volunteers is None:
-        return []
+        return Records.of(Visit, ())
     hh = np.flatnonzero(roster.delivery >= 0)
     s = np.flatnonzero(roster.service >= 0)
     vol = np.concatenate([roster.delivery[hh], roster.service[s]])
@@ -422,15 +419,14 @@ def _visit_rows(case: Case, roster: Roster | None) -> list[dict[str, object]]:
         case.services.column("hours"),
         case.policy.visit_hours,
     )
-    return [
+    services = service[order].tolist()
+    return Records(
+        Visit,
         {
-            "volunteer_id": vol_ids[v],
-            "household_id": hh_ids[h],
-            "kind": "delivery" if k < 0 else "service",
-            "service_id": None if k < 0 else service_ids[k],
-            "hours": visit if k < 0 else service_hours[k],
-        }
-        for v, h, k in zip(
-            vol[order].tolist(), home[order].astype(np.int64).tolist(), service[order].tolist(), strict=True
-        )
-    ]
+            "volunteer_id": list(map(vol_ids.__getitem__, vol[order].tolist())),
+            "household_id": list(map(hh_ids.__getitem__, home[order].astype(np.int64).tolist())),
+            "kind": ["delivery" if k < 0 else "service" for k in services],
+            "service_id": [None if k < 0 else service_ids[k] for k in services],
+            "hours": [visit if k < 0 else service_hours[k] for k in services],
+        },
+    )

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from fractions import Fraction
 from itertools import repeat
-from operator import attrgetter, is_not
+from operator import is_not
 from typing import Any
 
 import numpy as np
@@ -25,7 +25,7 @@ from allocate.plan import Plan, TierStats, format_hours, tier_stats
 from allocate.rules import DELIVERY, GOODS_RULES, VISIT_RULES, GoodsFacts, VisitFacts, allowed, visit_cap, visit_classes
 from allocate.rules.over_rounds import SCALE, offsets
 from allocate.rules.reserves import beneficiaries, reserved_items, reserved_units
-from allocate.schema import Case, Records, ReserveKind
+from allocate.schema import Case, ReserveKind
 
 HOURS_TOLERANCE = 1e-9
 """Hours within this of each other are equal: volunteer totals, delivery and service visit lengths."""
@@ -154,8 +154,8 @@ def verify(case: Case, plan: Plan) -> Verification:
 class _Checker:
     """One verification: index arrays of the case, the plan as arrays, and the violations found so far.
 
-    Columns are pulled out with `map(attrgetter(...))` and ids resolved with `map(dict.get, ...)`, which run at C
-    speed; Python loops touch only lots, services and the rows that break a rule.
+    The case's tables and the plan's rows are read as columns (`Records.column`) and ids resolved with
+    `map(dict.get, ...)`, which run at C speed; Python loops touch only lots, services and the rows that break a rule.
     """
 
     def __init__(self, case: Case, plan: Plan) -> None:
@@ -163,8 +163,8 @@ class _Checker:
         self.found: list[Violation] = []
         self.tier_names = case.policy.tier_names
         needs, lots = case.needs, case.lots
-        self.need_pos = dict(zip(_column(needs, "need_id"), range(len(needs)), strict=True))
-        self.lot_pos = dict(zip(_column(lots, "lot_id"), range(len(lots)), strict=True))
+        self.need_pos = dict(zip(needs.column("need_id"), range(len(needs)), strict=True))
+        self.lot_pos = dict(zip(lots.column("lot_id"), range(len(lots)), strict=True))
         # the arrays the rules read are the verifier's own too: built once, from the case alone
         goods = self.goods = GoodsFacts(case, plan.plan_date)
         self.facts = VisitFacts(case)
@@ -173,8 +173,8 @@ class _Checker:
         self.hh_grid, self.need_hh, self.need_grid = goods.hh_grid, goods.need_hh, goods.need_grid
         self.need_item, self.lot_item = goods.need_item, goods.lot_item
         self.need_rank, self.lot_usable, self.lot_reserve = goods.need_tier, goods.lot_usable, goods.lot_reserve
-        self.need_q = np.fromiter(_column(needs, "quantity"), dtype=np.int64, count=len(needs))
-        self.need_aon = np.fromiter(_column(needs, "all_or_nothing"), dtype=bool, count=len(needs))
+        self.need_q = np.fromiter(needs.column("quantity"), dtype=np.int64, count=len(needs))
+        self.need_aon = np.fromiter(needs.column("all_or_nothing"), dtype=bool, count=len(needs))
         # reserves (`allocate.rules.reserves`): who benefits from which, how many units each holds, which items
         self.need_mask = beneficiaries(goods)
         self.reserve_units = reserved_units(goods)
@@ -247,9 +247,9 @@ class _Checker:
         Sets the per-row arrays the consequences reuse; returns the units received by each need.
         """
         case, allocs = self.case, self.plan.allocations
-        need_at = _lookup(self.need_pos, _column(allocs, "need_id"))
-        lot_at = _lookup(self.lot_pos, _column(allocs, "lot_id"))
-        qty = np.fromiter(_column(allocs, "quantity"), dtype=np.int64, count=len(allocs))
+        need_at = _lookup(self.need_pos, allocs.column("need_id"))
+        lot_at = _lookup(self.lot_pos, allocs.column("lot_id"))
+        qty = np.fromiter(allocs.column("quantity"), dtype=np.int64, count=len(allocs))
         for row in np.flatnonzero((need_at < 0) | (lot_at < 0)).tolist():
             a = allocs[row]
             if need_at[row] < 0:
@@ -344,13 +344,13 @@ class _Checker:
         case, policy, visits, facts = self.case, self.case.policy, self.plan.visits, self.facts
         vols = case.volunteers or ()
         hh = case.households
-        vol_at = _lookup({v.volunteer_id: i for i, v in enumerate(vols)}, _column(visits, "volunteer_id"))
-        hh_at = _lookup(case.household_index, _column(visits, "household_id"))
-        kind_is_delivery = np.fromiter(map("delivery".__eq__, _column(visits, "kind")), dtype=bool, count=len(visits))
+        vol_at = _lookup({v.volunteer_id: i for i, v in enumerate(vols)}, visits.column("volunteer_id"))
+        hh_at = _lookup(case.household_index, visits.column("household_id"))
+        kind_is_delivery = np.fromiter(map("delivery".__eq__, visits.column("kind")), dtype=bool, count=len(visits))
         names_service = np.fromiter(
-            map(is_not, _column(visits, "service_id"), repeat(None)), dtype=bool, count=len(visits)
+            map(is_not, visits.column("service_id"), repeat(None)), dtype=bool, count=len(visits)
         )
-        hours = np.fromiter(_column(visits, "hours"), dtype=np.float64, count=len(visits))
+        hours = np.fromiter(visits.column("hours"), dtype=np.float64, count=len(visits))
         self.visit_vol, self.visit_hh, self.visit_hours = vol_at, hh_at, hours
         self.visit_service = np.full(len(visits), -1, np.int64)  # the service a service visit does, by case row
 
@@ -1311,13 +1311,6 @@ class _Checker:
 def _units(n: int) -> str:
     """'1 unit', '3 units'."""
     return f"{n} unit" if n == 1 else f"{n} units"
-
-
-def _column(records: Sequence[BaseModel], name: str) -> Sequence[Any]:
-    """One field of every record, in order: a case's table holds it already (`Records`), a plan's is gathered."""
-    if isinstance(records, Records):
-        return records.column(name)
-    return list(map(attrgetter(name), records))
 
 
 def _lookup(index: dict[str, int], ids: Sequence[str]) -> IntArray:

@@ -59,7 +59,8 @@ class PartDemand:
 def probe_demand(case: Case, plan: Plan) -> PartDemand:
     """The aggregate of a part from its probe: `plan` solves the part with its own lots only, and the cover is what
     those lots gave each tier in it (exact where `part_demand` estimates)."""
-    return received_demand(case, [(a.need_id, a.lot_id, a.quantity) for a in plan.allocations])
+    allocs = plan.allocations
+    return received_demand(case, list(zip(*map(allocs.column, ("need_id", "lot_id", "quantity")), strict=True)))
 
 
 def received_demand(case: Case, rows: Sequence[tuple[str, str, int]]) -> PartDemand:

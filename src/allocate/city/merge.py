@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 
 from allocate.city.parts import PartOutcome
 from allocate.plan import Allocation, Plan, Reason, Status, Termination, TierBound, Visit
-from allocate.schema import Case
+from allocate.schema import Case, Records
 
 _WEIGHT = ("time_limit", "size_limit", "heuristic")
 
@@ -29,7 +29,7 @@ def merge(case: Case, plan_date: dt.date, outcomes: Sequence[PartOutcome], *, in
     need_pos = {n.need_id: k for k, n in enumerate(case.needs)}
     rows = [(need_pos[a[0]], k, a) for o in outcomes for k, a in enumerate(o.allocations)]
     rows.sort(key=lambda r: (r[0], r[1]))  # a need's rows all come from its own part, in that part's order
-    allocations = tuple(Allocation.model_construct(need_id=n, lot_id=lot, quantity=q) for _, _, (n, lot, q) in rows)
+    allocations = Records.from_tuples(Allocation, (r for _, _, r in rows))
 
     status, termination, bounds, backend, stats = standing(case, outcomes, independent=independent)
     vol_pos = {v.volunteer_id: k for k, v in enumerate(case.volunteers or ())}
@@ -42,10 +42,7 @@ def merge(case: Case, plan_date: dt.date, outcomes: Sequence[PartOutcome], *, in
     return Plan.model_construct(
         case=case,
         allocations=allocations,
-        visits=tuple(
-            Visit.model_construct(volunteer_id=v, household_id=h, kind=kind, service_id=s, hours=t)
-            for v, h, kind, s, t in visits
-        ),
+        visits=Records.from_tuples(Visit, visits),
         plan_date=plan_date,
         status=status,
         termination=termination,

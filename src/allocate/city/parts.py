@@ -146,8 +146,9 @@ def solve_part(
 
 
 def _allocation_rows(plan: Plan) -> tuple[AllocationRow, ...]:
-    return tuple((a.need_id, a.lot_id, a.quantity) for a in plan.allocations)
+    return tuple(zip(*map(plan.allocations.column, ("need_id", "lot_id", "quantity")), strict=True))
 
 
 def _visit_rows(plan: Plan) -> tuple[VisitRow, ...]:
-    return tuple((v.volunteer_id, v.household_id, v.kind, v.service_id, v.hours) for v in plan.visits)
+    fields = ("volunteer_id", "household_id", "kind", "service_id", "hours")
+    return tuple(zip(*map(plan.visits.column, fields), strict=True))

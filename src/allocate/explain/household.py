@@ -95,6 +95,9 @@ def explain_household(plan: Plan, explanation: Explanation, household_id: str, *
         lines.append(w("hh_asks_nothing"))
     for i in needs:
         lines += _need_lines(w, ledger, i, reasons.get(("need", case.needs[i].need_id)))
+    done_by: dict[str, str] = {}  # service -> the volunteer of its first visit
+    for service_id, volunteer_id in zip(*map(plan.visits.column, ("service_id", "volunteer_id")), strict=True):
+        done_by.setdefault(service_id, volunteer_id)
     for i in services:
         s = case.services[i]
         rank = case.service_tiers[i]
@@ -103,9 +106,9 @@ def explain_household(plan: Plan, explanation: Explanation, household_id: str, *
             w("hh_service", id=s.service_id, skill=s.skill, hours=format_hours(s.hours)),
             "  " + w("hh_tier", tier=w.tier(names[rank]), why=why),
         ]
-        visit = next((v for v in plan.visits if v.service_id == s.service_id), None)
-        if visit is not None:
-            lines.append("  " + w("hh_done_by", volunteer=visit.volunteer_id))
+        doer = done_by.get(s.service_id)
+        if doer is not None:
+            lines.append("  " + w("hh_done_by", volunteer=doer))
             continue
         reason = reasons.get(("service", s.service_id))
         text = "" if reason is None else _volunteer_words(w, ledger, reason, i, s.hours)

@@ -111,12 +111,14 @@ class Ledger:
         self.tier_names = case.policy.tier_names
         need_ids = case.needs.column("need_id")
         need_pos = dict(zip(need_ids, range(len(need_ids)), strict=True))
-        lot_pos = {lot.lot_id: i for i, lot in enumerate(case.lots)}
-        rows = np.array(
-            [(need_pos.get(a.need_id, -1), lot_pos.get(a.lot_id, -1), a.quantity) for a in plan.allocations], np.int64
-        ).reshape(-1, 3)
-        rows = rows[(rows[:, 0] >= 0) & (rows[:, 1] >= 0)]
-        self.alloc_need, self.alloc_lot, self.alloc_qty = rows[:, 0], rows[:, 1], rows[:, 2]
+        lot_ids, allocs = case.lots.column("lot_id"), plan.allocations
+        lot_pos = dict(zip(lot_ids, range(len(lot_ids)), strict=True))
+        n = len(allocs)
+        need_at = np.fromiter(map(need_pos.get, allocs.column("need_id"), repeat(-1)), np.int64, count=n)
+        lot_at = np.fromiter(map(lot_pos.get, allocs.column("lot_id"), repeat(-1)), np.int64, count=n)
+        qty = np.fromiter(allocs.column("quantity"), np.int64, count=n)
+        known = (need_at >= 0) & (lot_at >= 0)
+        self.alloc_need, self.alloc_lot, self.alloc_qty = need_at[known], lot_at[known], qty[known]
         self.need_tier = np.array(case.need_tiers, np.int64)
         given = np.zeros((len(case.lots), len(self.tier_names)), np.int64)
         np.add.at(given, (self.alloc_lot, self.need_tier[self.alloc_need]), self.alloc_qty)
@@ -260,15 +262,18 @@ class Ledger:
     @cached_property
     def delivered(self) -> frozenset[str]:
         """Households with a delivery visit."""
-        return frozenset(v.household_id for v in self.plan.visits if v.kind == "delivery")
+        visits = self.plan.visits
+        kinds, homes = visits.column("kind"), visits.column("household_id")
+        return frozenset(h for k, h in zip(kinds, homes, strict=True) if k == "delivery")
 
     @cached_property
     def hours_left(self) -> list[float]:
         """Hours each volunteer has left after the plan's visits, aligned with `case.volunteers`."""
         vols = self.case.volunteers or ()
         used: dict[str, float] = {}
-        for v in self.plan.visits:
-            used[v.volunteer_id] = used.get(v.volunteer_id, 0.0) + v.hours
+        visits = self.plan.visits
+        for volunteer_id, hours in zip(visits.column("volunteer_id"), visits.column("hours"), strict=True):
+            used[volunteer_id] = used.get(volunteer_id, 0.0) + hours
         return [v.hours - used.get(v.volunteer_id, 0.0) for v in vols]
 
     @cached_property
@@ -294,10 +299,11 @@ class Ledger:
             return np.zeros(len(vols), np.int64)
         at = {v.volunteer_id: k for k, v in enumerate(vols)}
         made = np.zeros(len(vols), np.int64)
-        for v in self.plan.visits:
-            h = self.case.household_index.get(v.household_id)
-            if h is not None and v.volunteer_id in at and self.cap.households[h]:
-                made[at[v.volunteer_id]] += 1
+        visits, homes = self.plan.visits, self.case.household_index
+        for volunteer_id, home in zip(visits.column("volunteer_id"), visits.column("household_id"), strict=True):
+            h = homes.get(home)
+            if h is not None and volunteer_id in at and self.cap.households[h]:
+                made[at[volunteer_id]] += 1
         return self.cap.limit - made
 
     def able(self, household: int, skill: int = DELIVERY) -> list[int]:

@@ -13,6 +13,7 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from allocate.errors import InputError, Problem
 from allocate.io.cells import NUMBER, TEXT, WHOLE
@@ -20,7 +21,7 @@ from allocate.io.columns import EARLIER, Column, Table
 from allocate.io.sources import Rows, Sheet, csv_rows
 from allocate.io.tables import read_table
 from allocate.plan import Allocation, Plan, Status, Visit
-from allocate.schema import Case
+from allocate.schema import Case, Records
 from allocate.text import restore
 
 ALLOCATIONS = Table(
@@ -57,7 +58,7 @@ def read_plan(case: Case, folder: str | os.PathLike[str], *, plan_date: dt.date 
     """
     where = Path(folder)
     problems: list[Problem] = []
-    tables: dict[str, list[object]] = {}
+    tables: dict[str, Records[Any]] = {}
     for table in (ALLOCATIONS, VISITS):
         file = where / f"{table.name}.csv"
         if not file.is_file():
@@ -67,15 +68,15 @@ def read_plan(case: Case, folder: str | os.PathLike[str], *, plan_date: dt.date 
             continue
         read = read_table(Sheet(table, str(file), _restored(csv_rows(str(file)))))
         problems += read.problems
-        tables[table.name] = list(read.table())
+        tables[table.name] = read.table()  # every cell checked by its field's rule: held as columns as it is
     if problems:
         raise InputError(problems)
     case = _with_earlier(case, where / "earlier.csv")
     day = plan_date or recorded_plan_date(where) or case.policy.effective_date()
     return Plan(
         case=case,
-        allocations=tuple(a for a in tables["allocation"] if isinstance(a, Allocation)),
-        visits=tuple(v for v in tables.get("visits", ()) if isinstance(v, Visit)),
+        allocations=tables["allocation"],
+        visits=tables.get("visits", ()),
         plan_date=day,
         status=Status.FEASIBLE,
         backend="file",

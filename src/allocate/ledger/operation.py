@@ -538,11 +538,12 @@ def _allocation_rows(result: Result) -> tuple[AllocationRow, ...]:
     at = dict(zip(need_ids, range(len(need_ids)), strict=True))
     grids = case.households.column("grid")
     rows = []
-    for a in result.plan.allocations:
-        i = at[a.need_id]
+    allocs = result.plan.allocations
+    for need_id, lot_id, quantity in zip(*map(allocs.column, ("need_id", "lot_id", "quantity")), strict=True):
+        i = at[need_id]
         grid = grids[case.household_index[owners[i]]]
         tier = tiers[case.need_tiers[i]]
-        rows.append(AllocationRow(a.need_id, owners[i], grid, tier, items[i], a.lot_id, a.quantity))
+        rows.append(AllocationRow(need_id, owners[i], grid, tier, items[i], lot_id, quantity))
     return tuple(rows)
 
 
@@ -553,18 +554,19 @@ def _visit_rows(result: Result) -> tuple[VisitRow, ...]:
     organisation = {v.volunteer_id: v.organisation for v in case.volunteers or ()}
     grids, quarantined = case.households.column("grid"), case.households.column("quarantined")
     rows = []
-    for v in result.plan.visits:
-        row = case.household_index[v.household_id]
+    fields = ("volunteer_id", "household_id", "kind", "service_id", "hours")
+    for volunteer_id, home, kind, service_id, hours in zip(*map(result.plan.visits.column, fields), strict=True):
+        row = case.household_index[home]
         rows.append(
             VisitRow(
-                v.volunteer_id,
-                v.household_id,
+                volunteer_id,
+                home,
                 grids[row],
-                v.kind,
-                v.service_id,
-                v.hours,
+                kind,
+                service_id,
+                hours,
                 quarantined[row],
-                organisation.get(v.volunteer_id),
+                organisation.get(volunteer_id),
             )
         )
     return tuple(rows)

@@ -152,16 +152,17 @@ def build_notice(case: Case, plan: Plan, lang: Lang = "zh") -> Notice:
 
     # given[lot][(grid, tier rank)] = units
     given: dict[str, dict[tuple[str, int], int]] = {}
-    for a in plan.allocations:
-        i = need_at.get(a.need_id)
-        if i is None or a.lot_id not in lot_of:
+    allocs = plan.allocations
+    for need_id, lot_id, quantity in zip(*map(allocs.column, ("need_id", "lot_id", "quantity")), strict=True):
+        i = need_at.get(need_id)
+        if i is None or lot_id not in lot_of:
             continue
         owner = need_of[i]
         if owner not in index:
             continue
         key = (grids[index[owner]], case.need_tiers[i])
-        per = given.setdefault(a.lot_id, {})
-        per[key] = per.get(key, 0) + a.quantity
+        per = given.setdefault(lot_id, {})
+        per[key] = per.get(key, 0) + quantity
 
     grid_rank = {grid: r for r, grid in enumerate(dict.fromkeys(grids))}
     owners: dict[tuple[str, bool], list[str]] = {}

@@ -271,11 +271,12 @@ def _grids(
     )
     used = np.zeros(len(names), dtype=np.float64)
     spent: dict[str, float] = {}
-    for v in plan.visits:
-        row = case.household_index.get(v.household_id)
+    visits = plan.visits
+    for volunteer_id, home, hours in zip(*map(visits.column, ("volunteer_id", "household_id", "hours")), strict=True):
+        row = case.household_index.get(home)
         if row is not None:
-            used[household_grid[row]] += v.hours
-        spent[v.volunteer_id] = spent.get(v.volunteer_id, 0.0) + v.hours
+            used[household_grid[row]] += hours
+        spent[volunteer_id] = spent.get(volunteer_id, 0.0) + hours
     offered, free = [0.0] * len(names), [0.0] * len(names)  # summed in case order, as `sum` would
     for vol in case.volunteers or ():
         left = max(vol.hours - spent.get(vol.volunteer_id, 0.0), 0.0)
@@ -353,8 +354,9 @@ def _volunteers(plan: Plan) -> dict[str, Any] | None:
     volunteers = plan.case.volunteers
     if volunteers is None:
         return None
-    delivery = sum(v.hours for v in plan.visits if v.kind == "delivery")
-    service = sum(v.hours for v in plan.visits if v.kind == "service")
+    kinds, hours = plan.visits.column("kind"), plan.visits.column("hours")
+    delivery = sum(h for k, h in zip(kinds, hours, strict=True) if k == "delivery")
+    service = sum(h for k, h in zip(kinds, hours, strict=True) if k == "service")
     return {
         "volunteers": len(volunteers),
         "hours_offered": _round(sum(v.hours for v in volunteers)),

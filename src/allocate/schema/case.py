@@ -263,9 +263,7 @@ _TABLE_MODELS: dict[str, type[_Record]] = {
 def _as_table(field: str, value: Any) -> Any:
     """`value` for a `Case` field, with a table of records (or dicts) made a `Records`."""
     model = _TABLE_MODELS.get(field)
-    if model is None or value is None or isinstance(value, Records):
-        return value
-    return Records.of(model, (r if isinstance(r, model) else model.model_validate(r) for r in value))
+    return value if model is None or value is None else Records.taken(model, value)
 
 
 class Case(Checked):

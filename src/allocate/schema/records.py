@@ -44,14 +44,24 @@ class Records(Sequence[R], Generic[R]):
     @classmethod
     def of(cls, model: type[R], records: Iterable[R]) -> Records[R]:
         """The table of `records`, which must be instances of `model`."""
-        rows = tuple(records)
         fields = tuple(model.model_fields)
-        columns: dict[str, Sequence[Any]] = (
-            dict(zip(fields, zip(*(tuple(r.__dict__[f] for f in fields) for r in rows), strict=True), strict=True))
-            if rows
-            else dict.fromkeys(fields, ())
-        )
-        return cls(model, columns)
+        return cls.from_tuples(model, (tuple(r.__dict__[f] for f in fields) for r in records))
+
+    @classmethod
+    def from_tuples(cls, model: type[R], rows: Iterable[Sequence[Any]]) -> Records[R]:
+        """The table of `rows`, each the values of one record in `model`'s field order, already valid."""
+        fields = tuple(model.model_fields)
+        columns = tuple(zip(*rows, strict=True)) or ((),) * len(fields)
+        return cls(model, dict(zip(fields, columns, strict=True)))
+
+    @classmethod
+    def taken(cls, model: type[R], rows: Iterable[R | Mapping[str, Any]]) -> Records[R]:
+        """`rows` as a table of `model`, as a model's `Records` field takes them: a `Records` of `model` as it is,
+        records of `model` as they are, anything else validated by `model` first (what `model_copy` needs, which
+        pydantic does not validate)."""
+        if isinstance(rows, Records) and rows.model is model:
+            return rows
+        return cls.of(model, (r if isinstance(r, model) else model.model_validate(r) for r in rows))
 
     def take(self, rows: Iterable[int]) -> Records[R]:
         """The table of the rows at `rows`, in that order (picked in C: `itemgetter` over each column)."""

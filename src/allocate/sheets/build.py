@@ -130,12 +130,13 @@ def build_sheets(plan: Plan, contacts: Contacts | None = None) -> Sheets:
     services = {s.service_id: s for s in case.services}
 
     goods: dict[str, dict[str, int]] = {}  # household -> item -> units
-    for a in plan.allocations:
-        need = needs.get(a.need_id)
+    allocs = plan.allocations
+    for need_id, quantity in zip(allocs.column("need_id"), allocs.column("quantity"), strict=True):
+        need = needs.get(need_id)
         if need is not None:
             owner, item = need
             per = goods.setdefault(owner, {})
-            per[item] = per.get(item, 0) + a.quantity
+            per[item] = per.get(item, 0) + quantity
 
     ordering = [i for i, c in enumerate(contacts.columns) if is_address(c)]
     grid_rank = {grid: rank for rank, grid in enumerate(dict.fromkeys(households.column("grid")))}
@@ -150,8 +151,9 @@ def build_sheets(plan: Plan, contacts: Contacts | None = None) -> Sheets:
         )
 
     rounds: dict[str, dict[str, list[tuple[str, str | None, float]]]] = {}  # volunteer -> household -> visits
-    for v in plan.visits:
-        rounds.setdefault(v.volunteer_id, {}).setdefault(v.household_id, []).append((v.kind, v.service_id, v.hours))
+    fields = ("volunteer_id", "household_id", "kind", "service_id", "hours")
+    for volunteer_id, home, kind, service_id, hours in zip(*map(plan.visits.column, fields), strict=True):
+        rounds.setdefault(volunteer_id, {}).setdefault(home, []).append((kind, service_id, hours))
 
     pages = []
     volunteers = case.volunteers or ()
@@ -200,15 +202,16 @@ def build_sheets(plan: Plan, contacts: Contacts | None = None) -> Sheets:
         )
 
     picked: dict[str, dict[str, tuple[int, set[str]]]] = {}  # grid -> lot -> (units, households)
-    for a in plan.allocations:
-        need = needs.get(a.need_id)
-        if need is None or need[0] not in index or a.lot_id not in lots:
+    allocs = plan.allocations
+    for need_id, lot_id, quantity in zip(*map(allocs.column, ("need_id", "lot_id", "quantity")), strict=True):
+        need = needs.get(need_id)
+        if need is None or need[0] not in index or lot_id not in lots:
             continue
         owner = need[0]
         grid = grids[index[owner]]
-        units, who = picked.setdefault(grid, {}).get(a.lot_id, (0, set()))
+        units, who = picked.setdefault(grid, {}).get(lot_id, (0, set()))
         who.add(owner)
-        picked[grid][a.lot_id] = (units + a.quantity, who)
+        picked[grid][lot_id] = (units + quantity, who)
     pick_lists = []
     for grid in sorted(picked, key=grid_rank.__getitem__):
         rows = [
