@@ -284,7 +284,14 @@ class _Measure:
     def _delivered_rows(self) -> dict[str, npt.NDArray[np.int64]]:
         """Rows of each item's needs that an extra unit could reach: all, or those of delivered households."""
         case, plan = self.case, self.base
-        delivered = None if case.volunteers is None else {v.household_id for v in plan.visits if v.kind == "delivery"}
+        visits = plan.visits
+        delivered = (
+            None
+            if case.volunteers is None
+            else {
+                h for h, k in zip(visits.column("household_id"), visits.column("kind"), strict=True) if k == "delivery"
+            }
+        )
         rows: dict[str, list[int]] = {}
         for i, (owner, item) in enumerate(
             zip(case.needs.column("household_id"), case.needs.column("item"), strict=True)
