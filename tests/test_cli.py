@@ -432,7 +432,7 @@ def test_a_disk_that_refuses_the_output_is_exit_5_and_the_old_plan_stays(
     def refused(path: Path, *_: object) -> None:
         raise OSError(code, os.strerror(code), str(path))
 
-    monkeypatch.setattr(allocate.outputs, "write_csv", refused)
+    monkeypatch.setattr(allocate.outputs, "write_columns", refused)
     r = solve(case, out, "--force")
     assert r.exit_code == 5, r.output
     assert f"could not write the plan to {out}: {words}" in r.output

@@ -687,7 +687,7 @@ def full_disk_while_writing(tmp: Path, mp: pytest.MonkeyPatch) -> tuple[Result, 
     def full(path: Path, *_: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
-    mp.setattr(allocate.outputs, "write_csv", full)
+    mp.setattr(allocate.outputs, "write_columns", full)
     out = tmp / "计划"
     return run("solve", write(tmp / "社区", FULL), "-o", out), 5, f"无法把方案写入 {out}：磁盘已满"
 
@@ -701,7 +701,7 @@ def permission_denied_while_writing(tmp: Path, mp: pytest.MonkeyPatch) -> tuple[
     def denied(path: Path, *_: object) -> None:
         raise OSError(errno.EACCES, os.strerror(errno.EACCES), str(path))
 
-    mp.setattr(allocate.outputs, "write_csv", denied)
+    mp.setattr(allocate.outputs, "write_columns", denied)
     return run("solve", case, "-o", out, "--force"), 5, f"没有写入任何文件，{out} 保持原样；请选择有写入权限的文件夹"
 
 

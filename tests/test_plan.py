@@ -155,16 +155,16 @@ def test_write_accepts_an_empty_folder_and_refuses_a_file(plan: Plan, tmp_path: 
 
 def test_write_failure_leaves_nothing_half_written(plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """If writing fails after the first file, neither the output folder nor a temporary folder remains."""
-    real = plan_module.write_csv
+    real = plan_module.write_columns
     calls: list[str] = []
 
-    def fail_second(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> None:
+    def fail_second(path: Path, header: tuple[str, ...], columns: list[list[str]]) -> None:
         calls.append(path.name)
         if len(calls) == 2:
             raise OSError("disk full")
-        real(path, header, rows)
+        real(path, header, columns)
 
-    monkeypatch.setattr(plan_module, "write_csv", fail_second)
+    monkeypatch.setattr(plan_module, "write_columns", fail_second)
     with pytest.raises(OSError, match="disk full"):
         plan.write(tmp_path / "out")
     assert list(tmp_path.iterdir()) == []

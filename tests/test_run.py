@@ -149,7 +149,7 @@ def test_write_leaves_nothing_half_written(small: Case, tmp_path: Path, monkeypa
     def refused(*_: object, **__: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(importlib.import_module("allocate.outputs"), "write_csv", refused)
+    monkeypatch.setattr(importlib.import_module("allocate.outputs"), "write_columns", refused)
     with pytest.raises(PermissionError):
         run(small).write(tmp_path / "out")
     assert list(tmp_path.iterdir()) == []

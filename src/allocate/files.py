@@ -46,13 +46,22 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) 
     turned into text and checked a column at a time, in C where it can be (a plan has millions of cells): only a
     column with a cell that starts like a formula is neutralised cell by cell. `None` is written as a blank cell.
     """
-    columns = [_cells(column) for column in zip(*rows, strict=True)]
+    columns = list(zip(*rows, strict=True))
     if columns and len(columns) != len(header):
         raise ValueError(f"{path.name}: rows of {len(columns)} cells under a header of {len(header)}")
+    write_columns(path, header, columns or [()] * len(header))
+
+
+def write_columns(path: Path, header: Sequence[str], columns: Sequence[Iterable[Any]]) -> None:
+    """`write_csv` of a table held as columns (one per header name, all of one length), without turning it into
+    rows first."""
+    if len(columns) != len(header):
+        raise ValueError(f"{path.name}: {len(columns)} columns under a header of {len(header)}")
+    cells = [_cells(c if isinstance(c, Sequence) else list(c)) for c in columns]
     text = io.StringIO(newline="")
     out = csv.writer(text, lineterminator="\r\n")
     out.writerow([neutralise(h) for h in header])
-    out.writerows(zip(*columns, strict=True))
+    out.writerows(zip(*cells, strict=True))
     path.write_text(text.getvalue(), encoding="utf-8-sig", newline="")
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from allocate.explain import Explanation
-from allocate.files import atomic_folder, write_csv
+from allocate.files import atomic_folder, write_columns, write_csv
 from allocate.gc_pause import collector_paused
 from allocate.plan import PLAN_FILES, Plan, format_hours
 from allocate.report import render_html, summary_json
@@ -55,15 +55,14 @@ def write_outputs(
     with atomic_folder(folder, overwrite=overwrite, replaceable=PLAN_FILES) as tmp, collector_paused():
         plan.write_tables(tmp)
         unmet = explanation.shortfalls
-        write_csv(
+        write_columns(
             tmp / "unmet.csv",
             UNMET_COLUMNS,
-            zip(
+            [
                 *map(unmet.column, ("kind", "id", "household_id", "grid", "tier", "item_or_skill")),
-                *(map(format_hours, unmet.column(name)) for name in ("requested", "received", "shortfall")),
+                *(list(map(format_hours, unmet.column(name))) for name in ("requested", "received", "shortfall")),
                 [r.value for r in unmet.column("reason")],
-                strict=True,
-            ),
+            ],
         )
         (tmp / "summary.json").write_text(summary_json(dict(summary)), encoding="utf-8")
         (tmp / "report.html").write_text(render_html(dict(summary), explanation, lang=lang), encoding="utf-8")

@@ -28,7 +28,7 @@ from pydantic_core import core_schema
 
 from allocate.checks import check_flag, check_path
 from allocate.errors import OutputExistsError
-from allocate.files import atomic_folder, write_csv
+from allocate.files import atomic_folder, write_columns
 from allocate.gc_pause import collector_paused
 from allocate.schema import Case, Records
 from allocate.text import display_width, pad
@@ -419,15 +419,15 @@ class Plan(BaseModel):
 
     def write_tables(self, into: Path) -> None:
         """Write the plan's CSVs into an existing folder, as part of a larger atomic write (see `write`)."""
-        write_csv(into / "allocation.csv", ALLOCATION_COLUMNS, self._allocation_rows())
+        write_columns(into / "allocation.csv", ALLOCATION_COLUMNS, self._allocation_columns())
         if self.case.volunteers is not None:
-            write_csv(into / "visits.csv", VISIT_COLUMNS, self._visit_rows())
+            write_columns(into / "visits.csv", VISIT_COLUMNS, self._visit_columns())
         if self.case.earlier:  # the earlier rounds it was planned with, so that anyone can verify it again
-            earlier = self.case.earlier
-            write_csv(into / "earlier.csv", EARLIER_COLUMNS, zip(*map(earlier.column, EARLIER_COLUMNS), strict=True))
+            write_columns(into / "earlier.csv", EARLIER_COLUMNS, list(map(self.case.earlier.column, EARLIER_COLUMNS)))
 
-    def _allocation_rows(self) -> Iterator[tuple[Any, ...]]:
-        """Rows of allocation.csv: per-need columns picked by each row's need (blank cells for an unknown need)."""
+    def _allocation_columns(self) -> list[Iterable[Any]]:
+        """Columns of allocation.csv: per-need columns picked by each row's need (blank cells for an unknown
+        need)."""
         case, allocs = self.case, self.allocations
         households, hh_index, tier_names = case.households, case.household_index, case.policy.tier_names
         owners, grids = case.needs.column("household_id"), households.column("grid")
@@ -441,21 +441,20 @@ class Plan(BaseModel):
         need_ids = allocs.column("need_id")
         at = np.fromiter(map(pos.get, need_ids, repeat(-1)), dtype=np.int64, count=len(allocs))
         picked = [np.array([*column, ""], dtype=object)[at] for column in per_need]  # -1 picks the blank
-        return zip(need_ids, *picked, allocs.column("lot_id"), map(str, allocs.column("quantity")), strict=True)
+        return [need_ids, *picked, allocs.column("lot_id"), allocs.column("quantity")]
 
-    def _visit_rows(self) -> Iterator[tuple[str, ...]]:
-        """Rows of visits.csv: each visit's household's grid beside it (blank for an unknown household)."""
+    def _visit_columns(self) -> list[Iterable[Any]]:
+        """Columns of visits.csv: each visit's household's grid beside it (blank for an unknown household)."""
         grids, hh_index, visits = self.case.households.column("grid"), self.case.household_index, self.visits
         homes = visits.column("household_id")
-        return zip(
+        return [
             visits.column("volunteer_id"),
             homes,
             ["" if row is None else grids[row] for row in map(hh_index.get, homes)],
             visits.column("kind"),
-            [s or "" for s in visits.column("service_id")],
-            map(format_hours, visits.column("hours")),
-            strict=True,
-        )
+            visits.column("service_id"),  # None: a delivery's blank cell
+            list(map(format_hours, visits.column("hours"))),
+        ]
 
 
 def _enclosing_case(folder: Path) -> Path | None:
