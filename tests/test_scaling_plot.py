@@ -1,4 +1,7 @@
-"""The scaling figure (benchmarks/scaling_plot.py): points at their log positions, lower bounds drawn as such."""
+"""The scaling figure (benchmarks/scaling_plot.py): points at their log positions, lower bounds drawn as such.
+
+Nothing here is timed: the seconds and MiB are made-up inputs of the drawing, and the assertions are about where
+it puts them (the measuring is benchmarks/scaling.py's)."""
 
 from __future__ import annotations
 
@@ -59,12 +62,12 @@ def test_points_sit_at_their_log_positions(plot: ModuleType) -> None:
     svg = plot.draw(data(measured, [{"program": "allocate", "households": 1_000_000, "wall_s": 10.0}]))
     xs = plot.LogAxis(2, 6, plot.LEFT, plot.LEFT + plot.PANEL_W)
     ys = plot.LogAxis(0, 2, plot.TOP + plot.PANEL_H, plot.TOP)
-    for households, seconds in [(100, 1.0), (10_000, 100.0), (1_000_000, 10.0)]:
+    for households, height in [(100, 1.0), (10_000, 100.0), (1_000_000, 10.0)]:
         _, body = marker(svg, "allocate", households)
         circle = re.search(r"<circle cx='([\d.]+)' cy='([\d.]+)'", body)
         assert circle is not None
         assert float(circle[1]) == pytest.approx(xs(households), abs=0.05)
-        assert float(circle[2]) == pytest.approx(ys(seconds), abs=0.05)
+        assert float(circle[2]) == pytest.approx(ys(height), abs=0.05)
     assert f"cx='{plot.LEFT:.1f}'" in marker(svg, "allocate", 100)[1]  # the lowest decade is the left edge
     assert f"cy='{plot.TOP + plot.PANEL_H:.1f}'" in marker(svg, "allocate", 100)[1]  # 1 s at the bottom
 

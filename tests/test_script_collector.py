@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -29,9 +30,17 @@ def test_the_script_runs_with_the_collector_off() -> None:
     assert out.split()[-1] == "False"
 
 
-def test_main_with_arguments_leaves_the_callers_collector_alone() -> None:
-    """Called in process with arguments (tests, apps), `main` does not touch the collector."""
-    assert gc.isenabled()
-    with pytest.raises(SystemExit):
-        main(["--version"])
-    assert gc.isenabled()
+@pytest.mark.parametrize("enabled", [True, False])
+def test_main_with_arguments_leaves_the_callers_collector_alone(enabled: bool, tmp_path: Path) -> None:
+    """Called in process with arguments (tests, apps), a real command runs and the collector is as the caller left
+    it, on or off."""
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with pytest.raises(SystemExit) as done:
+            main(["template", str(tmp_path / "blank")])
+        assert done.value.code == 0
+        assert (tmp_path / "blank").is_dir()
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
