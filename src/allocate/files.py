@@ -46,10 +46,7 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) 
     turned into text and checked a column at a time, in C where it can be (a plan has millions of cells): only a
     column with a cell that starts like a formula is neutralised cell by cell. `None` is written as a blank cell.
     """
-    columns = list(zip(*rows, strict=True))
-    if columns and len(columns) != len(header):
-        raise ValueError(f"{path.name}: rows of {len(columns)} cells under a header of {len(header)}")
-    write_columns(path, header, columns or [()] * len(header))
+    write_columns(path, header, list(zip(*rows, strict=True)) or [()] * len(header))
 
 
 def write_columns(path: Path, header: Sequence[str], columns: Sequence[Iterable[Any]]) -> None:
