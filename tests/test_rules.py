@@ -129,3 +129,17 @@ def test_each_visit_rule_allows_a_service_only_where_it_allows_a_delivery(rule: 
         assert not (service & ~delivery).any()
         checked += int(service.sum())
     assert checked > 100
+
+
+@pytest.mark.parametrize("high", [3, 50, 10**9])
+def test_groups_number_rows_as_a_lexicographic_sort_of_their_keys_would(high: int) -> None:
+    """Small key spans are grouped by a table, large ones by a sort: both as `np.unique(axis=0)` groups rows."""
+    from allocate.rules import _groups
+
+    rng = np.random.default_rng(high)
+    for n in (1, 7, 400):
+        columns = [rng.integers(0, high, n), rng.integers(0, 4, n), rng.integers(0, high, n)]
+        of, first = _groups(columns)
+        _, want_first, want_of = np.unique(np.stack(columns, axis=1), axis=0, return_index=True, return_inverse=True)
+        assert of.tolist() == want_of.reshape(-1).tolist()
+        assert first.tolist() == want_first.tolist()

@@ -43,15 +43,19 @@ def seeded_rank(ids: Sequence[str], seed: int) -> IntArray:
     n = len(ids)
     if not n:
         return np.zeros(0, np.int64)
-    raw = np.array([i.encode() for i in ids], dtype=np.bytes_)  # NUL-padded to the longest
+    try:
+        raw = np.array(ids, dtype=np.bytes_)  # NUL-padded to the longest; ASCII ids are encoded in C
+    except UnicodeEncodeError:
+        raw = np.array([i.encode() for i in ids], dtype=np.bytes_)
     width = raw.dtype.itemsize
     grid = raw.view(np.uint8).reshape(n, width)
     size = np.char.str_len(raw).astype(np.int64)
     h = np.full(n, _fnv(f"{seed}\x00".encode()), np.uint64)
     with np.errstate(over="ignore"):
-        for j in range(width):
-            live = size > j
-            h = np.where(live, (h ^ grid[:, j].astype(np.uint64)) * _FNV_PRIME, h)
+        shortest = int(size.min())
+        for j in range(width):  # every id has a byte at positions below the shortest's length
+            step = (h ^ grid[:, j].astype(np.uint64)) * _FNV_PRIME
+            h = step if j < shortest else np.where(size > j, step, h)
         h ^= h >> np.uint64(30)
         h *= np.uint64(0xBF58476D1CE4E5B9)
         h ^= h >> np.uint64(27)

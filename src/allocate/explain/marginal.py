@@ -129,8 +129,16 @@ class _Measure:
     nothing in it), and those stop where the tier's units and visits are decided: the gains need fills, not rows.
     """
 
-    def __init__(self, plan: Plan, backend: str, deadline: float | None = None, last_tier: int = 0) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        backend: str,
+        deadline: float | None = None,
+        last_tier: int = 0,
+        items: frozenset[str] | None = None,
+    ) -> None:
         self.plan, self.backend, self.deadline, self.last_tier = plan, backend, deadline, last_tier
+        self.items = items  # the items to measure (None: all), the only ones the one solve of the goods holds
         c, dated = plan.case, plan.case.policy.model_copy(update={"plan_date": plan.plan_date})
         self.case = c if dated == c.policy else c.replace(policy=dated)  # the same case keeps its tiers worked out
 
@@ -236,15 +244,17 @@ class _Measure:
 
     @cached_property
     def _one_more(self) -> npt.NDArray[np.float64]:
-        """Fill of each need (case order; NaN where not delivered) when every item asked for has one more open
-        unit (no earmark, grid limit or expiry), the plan's deliveries held: one solve of the goods alone."""
+        """Fill of each need (case order; NaN where not delivered or not measured) when every item measured has
+        one more open unit (no earmark, grid limit or expiry), the plan's deliveries held: one solve of the goods
+        alone, of the measured items' needs only (items compete for nothing, so the others change nothing)."""
         case = self.case
-        rows = np.sort(np.concatenate([np.zeros(0, np.int64), *self._delivered_rows.values()]))
+        measured = [item for item in self._delivered_rows if self.items is None or item in self.items]
+        rows = np.sort(np.concatenate([np.zeros(0, np.int64), *(self._delivered_rows[item] for item in measured)]))
         need_of = case.needs.column("household_id")
         owners = {need_of[i] for i in rows.tolist()}
         taken = {lot.lot_id for lot in case.lots}
         extra = []
-        for item in self._delivered_rows:
+        for item in measured:
             lot_id = _fresh_id(taken, f"+1 {item}")
             taken.add(lot_id)
             extra.append(Lot(lot_id=lot_id, item=item, quantity=1))
@@ -282,23 +292,28 @@ class _Measure:
 
     @cached_property
     def _delivered_rows(self) -> dict[str, npt.NDArray[np.int64]]:
-        """Rows of each item's needs that an extra unit could reach: all, or those of delivered households."""
-        case, plan = self.case, self.base
-        visits = plan.visits
-        delivered = (
-            None
-            if case.volunteers is None
-            else {
-                h for h, k in zip(visits.column("household_id"), visits.column("kind"), strict=True) if k == "delivery"
-            }
-        )
-        rows: dict[str, list[int]] = {}
-        for i, (owner, item) in enumerate(
-            zip(case.needs.column("household_id"), case.needs.column("item"), strict=True)
-        ):
-            if delivered is None or owner in delivered:
-                rows.setdefault(item, []).append(i)
-        return {item: np.array(r, np.int64) for item, r in rows.items()}
+        """Rows of each item's needs that an extra unit could reach: all, or those of delivered households; items in
+        the order of their first such need."""
+        case, visits, n = self.case, self.base.visits, len(self.case.needs)
+        keep = np.ones(n, np.bool_)
+        if case.volunteers is not None:
+            at, kinds = case.household_index, visits.column("kind")
+            delivered = np.zeros(len(case.households), np.bool_)
+            homes = visits.column("household_id")
+            delivered[[at[h] for h, k in zip(homes, kinds, strict=True) if k == "delivery"]] = True
+            keep = delivered[self._ready.index.need_hh]
+        codes: dict[str, int] = {}
+        item = np.fromiter((codes.setdefault(x, len(codes)) for x in case.needs.column("item")), np.int64, count=n)
+        rows = np.flatnonzero(keep)
+        first = np.full(len(codes), n, np.int64)
+        np.minimum.at(first, item[rows], rows)
+        by_item = rows[np.argsort(item[rows], kind="stable")]
+        counts = np.bincount(item[rows], minlength=len(codes))
+        ends, names = np.cumsum(counts), list(codes)
+        starts = ends - counts
+        return {
+            names[c]: by_item[starts[c] : ends[c]] for c in np.argsort(first, kind="stable").tolist() if first[c] < n
+        }
 
 
 def _one_more_volunteer(case: Case, extra: Volunteer) -> Case:
@@ -339,7 +354,8 @@ def marginal_from(
             short = sorted(short, key=lambda r: (-r.shortage, r.tier))[:limit]  # stable: then case order
         chosen |= {(r.kind, r.name) for r in short}
     hours = [r.tier for r in resources if r.kind == "volunteer_hours" and (r.kind, r.name) in chosen]
-    measure = _Measure(plan, backend, deadline, max((t for t in hours if t is not None), default=0))
+    items = frozenset(name for kind, name in chosen if kind == "item")
+    measure = _Measure(plan, backend, deadline, max((t for t in hours if t is not None), default=0), items)
     names = plan.case.policy.tier_names
     out = []
     for r in resources:

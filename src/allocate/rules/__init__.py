@@ -70,12 +70,24 @@ def goods_signatures(
 def _groups(columns: Sequence[IntArray]) -> tuple[IntArray, IntArray]:
     """Rows grouped by their values in `columns` (non-negative codes), groups numbered in lexicographic order:
     each row's group and each group's first row. Two columns at a time are folded into one code and compacted,
-    which is a 1-D sort each, where `np.unique(axis=0)` sorts rows as records (several times slower)."""
-    code = columns[0]
+    without sorting where the codes are few (`_compact`), where `np.unique(axis=0)` sorts rows as records."""
+    code = _compact(columns[0])
     for column in columns[1:]:
-        code = np.unique(code * (int(column.max(initial=0)) + 1) + column, return_inverse=True)[1].reshape(-1)
-    _, first, of = np.unique(code, return_index=True, return_inverse=True)
-    return of.reshape(-1).astype(np.int64), first.astype(np.int64)
+        code = _compact(code * (int(column.max(initial=0)) + 1) + column)
+    first = np.full(int(code.max(initial=-1)) + 1, code.size, np.int64)
+    np.minimum.at(first, code, np.arange(code.size, dtype=np.int64))
+    return code, first
+
+
+def _compact(code: IntArray) -> IntArray:
+    """Non-negative codes renumbered 0, 1, ... in the order of their values: by a table of the values seen when
+    they span no more than a few times as many values as there are rows, else by a sort."""
+    span = int(code.max(initial=-1)) + 1
+    if span > 4 * code.size + 4096:
+        return np.unique(code, return_inverse=True)[1].reshape(-1).astype(np.int64)
+    seen = np.zeros(span, np.bool_)
+    seen[code] = True
+    return (np.cumsum(seen, dtype=np.int64) - 1)[code]
 
 
 def allowed(
