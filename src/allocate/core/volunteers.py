@@ -254,6 +254,14 @@ class Roster:
         self.left[v] -= crew.visit
         self.capped_left[v] -= crew.counts(h)
 
+    def deliver_all(self, crew: Crew, households: IntArray, volunteers: IntArray) -> None:
+        """Each of `volunteers` delivers the household beside it (no household twice): `deliver`, at once."""
+        n_v = crew.n_volunteers
+        self.delivery[households] = volunteers
+        self.left -= np.bincount(volunteers, minlength=n_v) * crew.visit
+        if crew.cap >= 0:
+            self.capped_left -= np.bincount(volunteers[crew.capped[crew.hh_class[households]]], minlength=n_v)
+
     def undeliver(self, crew: Crew, h: int) -> None:
         """Household `h` is no longer delivered."""
         self.left[self.delivery[h]] += crew.visit
@@ -388,8 +396,7 @@ def _deliver_region(
     by_group = np.sort(group)
     within = np.arange(n) - (np.cumsum(size) - size)[by_group]
     served = within < np.bincount(pair_g, weights=pair_flow, minlength=n_g).astype(np.int64)[by_group]
-    for h, v in zip(members[served].tolist(), np.repeat(pair_v, pair_flow).tolist(), strict=True):
-        roster.deliver(crew, h, v)
+    roster.deliver_all(crew, members[served], np.repeat(pair_v, pair_flow))
 
 
 def _pairs(
