@@ -136,3 +136,27 @@ def test_delivery_flow_arcs_grow_linearly_with_all_grid_volunteers(monkeypatch: 
         first = everyone[rank[everyone] < rank[everyone ^ 1]]  # each grid's household first in seeded order
         assert roster.delivery[first].tolist() == [h // 2 for h in first.tolist()]
         assert (roster.delivery[first ^ 1] >= grids).all()  # the other by a volunteer who covers every grid
+
+
+def test_delivering_at_once_books_what_one_at_a_time_books() -> None:
+    """`Roster.deliver_all` leaves the roster as `deliver` called for each pair, caps on quarantined visits too."""
+    case = generate(300, seed=2)
+    homes = [h.model_copy(update={"quarantined": i % 4 == 0}) for i, h in enumerate(case.households)]
+    staff = [v.model_copy(update={"designated": True}) for v in case.volunteers or ()]
+    policy = case.policy.model_copy(update={"max_quarantined_visits": 2})
+    case = Case(households=homes, needs=case.needs, lots=case.lots, volunteers=staff, policy=policy)
+    crew = volunteers.build_crew(case)
+    assert crew is not None
+    assert crew.cap >= 0
+    assert crew.capped.any()
+    households = np.arange(0, 300, 3)
+    doers = np.asarray([crew.deliverers[crew.hh_class[h]][0] for h in households.tolist()], np.int64)
+    one, bulk = volunteers.Roster.empty(crew, 300), volunteers.Roster.empty(crew, 300)
+    for h, v in zip(households.tolist(), doers.tolist(), strict=True):
+        one.deliver(crew, h, v)
+    bulk.deliver_all(crew, households, doers)
+    assert (bulk.delivery == one.delivery).all()
+    assert (bulk.delivery[households] >= 0).all()
+    assert (bulk.left == one.left).all()
+    assert (bulk.capped_left == one.capped_left).all()
+    assert (one.capped_left < 2).any()  # some quarantined visit was counted
