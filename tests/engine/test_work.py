@@ -12,12 +12,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from allocate.core import volunteers
+from allocate.core import bounds, volunteers
 from allocate.core.index import IntArray, seeded_rank
 from allocate.core.network import min_cost_flow
 from allocate.generate import generate
 from allocate.schema import Case, Household, Lot, Need, Policy, Volunteer
-from allocate.solve import solve
+from allocate.solve import prepare, solve
 from allocate.verify import verify
 
 
@@ -160,3 +160,55 @@ def test_delivering_at_once_books_what_one_at_a_time_books() -> None:
     assert (bulk.left == one.left).all()
     assert (bulk.capped_left == one.capped_left).all()
     assert (one.capped_left < 2).any()  # some quarantined visit was counted
+
+
+def chained_grids(grids: int, per_grid: int) -> Case:
+    """`per_grid` households in each of `grids` grids, the k-th asking for k + 1 items (so each is a family of its
+    own in the time bound), one volunteer per grid and one per pair of neighbouring grids, each with one hour."""
+    households = [
+        Household(household_id=f"h{g:03d}-{k}", grid=f"g{g:03d}") for g in range(grids) for k in range(per_grid)
+    ]
+    return Case(
+        households=households,
+        needs=[
+            Need(household_id=h.household_id, item=f"item{j}", quantity=1)
+            for k, h in enumerate(households)
+            for j in range(k % per_grid + 1)
+        ],
+        lots=tuple(Lot(lot_id=f"L{j}", item=f"item{j}", quantity=len(households)) for j in range(per_grid)),
+        volunteers=(
+            *(Volunteer(volunteer_id=f"v{g:03d}", grids=[f"g{g:03d}"], hours=1) for g in range(grids)),
+            *(
+                Volunteer(volunteer_id=f"w{g:03d}", grids=[f"g{g:03d}", f"g{g + 1:03d}"], hours=1)
+                for g in range(grids - 1)
+            ),
+        ),
+        policy=Policy(plan_date=dt.date(2026, 3, 1)),
+    )
+
+
+def test_time_bound_arcs_grow_with_families_plus_class_coverage_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The time bound's flow reaches coverage classes through one node per visit class, so a family adds two arcs
+    (source -> family -> its class), not one per coverage class that reaches it. G grids of K families, each grid
+    reached by its own coverage and the pair coverages beside it (3G - 2 class -> coverage arcs), and 2G - 1 groups
+    (coverage -> group, group -> sink), give 2GK + 3G - 2 + 2(2G - 1) + 1 arcs; one arc per family and coverage
+    gave GK + K(3G - 2) + 2(2G - 1) + 1. The bound is the most visits the hours allow, every family wanting one."""
+    built: list[int] = []
+
+    def spy(arcs: tuple[IntArray, IntArray, IntArray, IntArray], *rest: Any) -> Any:
+        built.append(len(arcs[0]))
+        return min_cost_flow(arcs, *rest)
+
+    monkeypatch.setattr(bounds, "min_cost_flow", spy)
+    for grids, per_grid in ((6, 5), (12, 10)):
+        case = chained_grids(grids, per_grid)
+        ready, crew = prepare(case), volunteers.build_crew(case)
+        assert crew is not None
+        reach = np.ones(len(case.needs), np.bool_)
+        time_bound = bounds._TimeBound(ready.index, crew, reach, np.zeros(0, np.bool_))
+        assert time_bound.d_size.size == grids * per_grid
+        value, done, _ = time_bound._flow(np.ones(grids * per_grid), np.zeros(0), lambda *_: None)
+        assert built[-1] == 2 * grids * per_grid + 3 * grids - 2 + 2 * (2 * grids - 1) + 1
+        visits = int(crew.hours.sum() // crew.visit)  # every volunteer's hour is visits, and every family wants one
+        assert value == pytest.approx(min(visits, grids * per_grid))
+        assert done.sum() == pytest.approx(min(visits, grids * per_grid))

@@ -228,9 +228,12 @@ class _TimeBound:
         rows = np.stack([ability, crew.service_ticks[services], crew.service_tier[services]], axis=1)
         fam, self.s_size = np.unique(rows.reshape(-1, 3), axis=0, return_counts=True)
         self.s_ability, self.s_ticks, self.s_tier = fam[:, 0], fam[:, 1], fam[:, 2]
-        # who may take each: delivery family -> coverage class, service family -> group
-        self.dp_f, self.dp_k = np.nonzero(covers[:, self.d_class].T)
-        self.sp_s, self.sp_g = np.nonzero(groups[:, n_classes:][:, self.s_ability].T)
+        # who may take each, through one node per visit class and per ability (so arcs grow with families plus
+        # pairs of classes and coverages, not with families times coverages): visit class -> coverage class,
+        # ability -> group
+        self.ck_c, self.ck_k = np.nonzero(covers.T)
+        self.ag_a, self.ag_g = np.nonzero(groups[:, n_classes:].T)
+        self.n_classes, self.n_abilities = n_classes, len(ability_of)
 
     def solve(self, tier: int, reached: IntArray, known: int, count: Counter) -> int:
         """An upper bound on `tier`'s reach, every higher tier reaching at least `reached`: the least of
@@ -276,39 +279,61 @@ class _TimeBound:
 
     def _flow(self, d_value: FloatArray, s_value: FloatArray, count: Counter) -> tuple[float, FloatArray, FloatArray]:
         """max (d_value . deliveries + s_value . services) over the time the groups have, as one min-cost flow in
-        ticks; its value (rounded up, so still a bound), and the deliveries and services per family."""
+        ticks; its value (rounded up, so still a bound), and the deliveries and services per family.
+
+        Source -> family (its ticks), family -> its visit class or ability (priced by its value per tick), visit
+        class -> each coverage class that reaches it, ability -> each group that has it, coverage class -> each of
+        its groups and group -> sink (the group's ticks), and a bypass for ticks left undone."""
         visit = int(self.crew.visit)
         n_f, n_s, n_g = self.d_size.size, self.s_size.size, self.hours.size
+        n_c, n_a = self.n_classes, self.n_abilities
         n_k = int(self.coverage.max(initial=-1)) + 1
         f0, s0 = 2, 2 + n_f
-        k0, g0 = s0 + n_s, s0 + n_s + n_k
+        c0 = s0 + n_s
+        a0 = c0 + n_c
+        k0 = a0 + n_a
+        g0 = k0 + n_k
         d_cap = self.d_size * visit * (d_value > 0)
         s_cap = self.s_size * self.s_ticks * (s_value > 0)
-        dp = np.flatnonzero(d_value[self.dp_f] > 0)
-        sp = np.flatnonzero(s_value[self.sp_s] > 0)
+        df, sf = np.flatnonzero(d_cap > 0), np.flatnonzero(s_cap > 0)
+        ck = np.flatnonzero(np.isin(self.ck_c, self.d_class[df]))
+        ag = np.flatnonzero(np.isin(self.ag_a, self.s_ability[sf]))
         hours = self.hours.astype(np.int64)
         supply = int(d_cap.sum() + s_cap.sum())
         tails = np.concatenate(
-            [np.zeros(n_f + n_s), f0 + self.dp_f[dp], s0 + self.sp_s[sp], k0 + self.coverage, g0 + np.arange(n_g), [0]]
+            [
+                np.zeros(n_f + n_s),
+                f0 + df,
+                s0 + sf,
+                c0 + self.ck_c[ck],
+                a0 + self.ag_a[ag],
+                k0 + self.coverage,
+                g0 + np.arange(n_g),
+                [0],
+            ]
         )
         heads = np.concatenate(
             [
                 f0 + np.arange(n_f),
                 s0 + np.arange(n_s),
-                k0 + self.dp_k[dp],
-                g0 + self.sp_g[sp],
+                c0 + self.d_class[df],
+                a0 + self.s_ability[sf],
+                k0 + self.ck_k[ck],
+                g0 + self.ag_g[ag],
                 g0 + np.arange(n_g),
                 np.ones(n_g),
                 [1],
             ]
         )
-        caps = np.concatenate([d_cap, s_cap, d_cap[self.dp_f[dp]], s_cap[self.sp_s[sp]], hours, hours, [supply]])
+        caps = np.concatenate(
+            [d_cap, s_cap, d_cap[df], s_cap[sf], np.full(ck.size + ag.size, supply), hours, hours, [supply]]
+        )
         costs = np.concatenate(
             [
                 np.zeros(n_f + n_s),
-                -np.ceil(d_value[self.dp_f[dp]] / visit * _SCALE),
-                -np.ceil(s_value[self.sp_s[sp]] / self.s_ticks[self.sp_s[sp]] * _SCALE),
-                np.zeros(2 * n_g + 1),
+                -np.ceil(d_value[df] / visit * _SCALE),
+                -np.ceil(s_value[sf] / self.s_ticks[sf] * _SCALE),
+                np.zeros(ck.size + ag.size + 2 * n_g + 1),
             ]
         )
         supplies = np.zeros(g0 + n_g, np.int64)
