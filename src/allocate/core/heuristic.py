@@ -222,9 +222,11 @@ class _Planner:
         """Undelivered households with a need of tier `t` that could receive something now: the households, the
         need of each that takes fewest units, and how many such needs each has."""
         needs = needs[self.roster.delivery[self.index.need_hh[needs]] < 0]
-        keys = list(zip(self.problem.need_comp[needs].tolist(), self.problem.need_class[needs].tolist(), strict=True))
+        comp, cls = self.problem.need_comp[needs], self.problem.need_class[needs]
+        codes, first, at = np.unique(comp * (int(cls.max(initial=0)) + 1) + cls, return_index=True, return_inverse=True)
+        keys = list(zip(comp[first].tolist(), cls[first].tolist(), strict=True))  # each (component, class) once
         room = self.goods.room(t, comps, set(keys))
-        space = np.fromiter((room[key] for key in keys), np.int64, needs.size)
+        space = np.asarray([room[key] for key in keys], np.int64)[at.reshape(-1)] if codes.size else codes
         ok = space >= self.req[needs]
         needs = needs[ok]
         hh = self.index.need_hh[needs]
