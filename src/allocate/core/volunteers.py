@@ -28,7 +28,8 @@ import numpy as np
 from allocate.core.goods import Counter
 from allocate.core.index import BoolArray, IntArray, seeded_rank
 from allocate.core.network import min_cost_flow
-from allocate.rules import DELIVERY, VisitFacts, allowed, visit_cap, visit_classes
+from allocate.rules import DELIVERY, VISIT_RULES, VisitFacts, allowed, visit_cap, visit_classes
+from allocate.rules.coverage import COVERAGE
 from allocate.schema import ALL_GRIDS, Case
 
 TICKS = 3600
@@ -111,11 +112,16 @@ def build_crew(case: Case) -> Crew | None:
     hh_class, first = visit_classes(facts)
     n_v, n_c = len(vols), first.size
     covers = np.zeros((n_v, n_c), np.bool_)
-    step = max(1, PAIRS // max(n_c, 1))  # volunteers at a time: the pairs' index arrays stay small
+    # a visit passes every rule, grid coverage among them (`VISIT_RULES`): the rules are asked only of a volunteer
+    # and the classes in the grids they cover (a city's volunteers cover a few of its thousands of grids), a slice
+    # of volunteers at a time, so that the pairs' index arrays stay small
+    assert COVERAGE in VISIT_RULES
+    class_grid = facts.hh_grid[first]
+    step = max(1, PAIRS // max(n_c, 1))
     for lo in range(0, n_v, step):
-        hi = min(lo + step, n_v)
-        pairs_v, pairs_c = np.repeat(np.arange(lo, hi), n_c), np.tile(np.arange(n_c), hi - lo)
-        covers[lo:hi] = allowed(facts, pairs_v, first[pairs_c], np.full(pairs_v.size, DELIVERY)).reshape(hi - lo, n_c)
+        pairs_v, pairs_c = np.nonzero(facts.covers[lo : lo + step][:, class_grid])
+        pairs_v += lo
+        covers[pairs_v, pairs_c] = allowed(facts, pairs_v, first[pairs_c], np.full(pairs_v.size, DELIVERY))
     every = np.asarray([ALL_GRIDS in grids for grids in vols.column("grids")], np.bool_)
     width = np.where(every, n_c + 1, covers.sum(axis=1)).astype(np.int64)
     n_skills = np.asarray([len(skills) for skills in vols.column("skills")], np.int64)
