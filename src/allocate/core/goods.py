@@ -113,33 +113,40 @@ def build_problem(index: CaseIndex) -> GoodsProblem:
 
     owner: dict[int, int] = {}
     first_of_item: dict[int, int] = {}  # items with reserves: every class of the item in one component
+    first_with: dict[tuple[int, ...], int] = {}  # the first class with these lots: the others join it
     for c, (it, _, sig, _) in enumerate(ordered):
-        for lot in sig:
-            if lot in owner:
-                ra, rb = find(owner[lot]), find(c)
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
-            else:
-                owner[lot] = c
+        joins = [first_with.setdefault(sig, c)]
         if it in index.item_stages:
-            ra, rb = find(first_of_item.setdefault(it, c)), find(c)
+            joins.append(first_of_item.setdefault(it, c))
+        for lot in sig if joins[0] == c else ():  # a class's lots join its component once per set of lots
+            joins.append(owner.setdefault(lot, c))
+        for other in joins:
+            ra, rb = find(other), find(c)
             if ra != rb:
                 parent[max(ra, rb)] = min(ra, rb)
     members: dict[int, list[int]] = {}
     for c in range(len(ordered)):
         members.setdefault(find(c), []).append(c)
-    lot_position = {int(k): p for p, k in enumerate(index.lot_order.tolist())}
+    lot_rank = np.empty(index.lot_qty.size, np.int64)
+    lot_rank[index.lot_order] = np.arange(index.lot_order.size)
+    local = np.zeros(index.lot_qty.size, np.int64)
+    as_array: dict[tuple[int, ...], IntArray] = {}
     components = []
     for classes in members.values():
-        lots = sorted({lot for c in classes for lot in ordered[c][2]}, key=lot_position.__getitem__)
-        local = {lot: i for i, lot in enumerate(lots)}
-        eligible = [[local[lot] for lot in ordered[c][2]] for c in classes]
-        arc_lot = np.asarray([lot for el in eligible for lot in el], dtype=np.int64)
-        arc_cls = np.asarray([k for k, el in enumerate(eligible) for _ in el], dtype=np.int64)
-        net = Network(stock=index.lot_qty[np.asarray(lots, np.int64)], arc_lot=arc_lot, arc_cls=arc_cls)
+        for c in classes:
+            if ordered[c][2] not in as_array:
+                as_array[ordered[c][2]] = np.asarray(ordered[c][2], np.int64)
+        eligible = [as_array[ordered[c][2]] for c in classes]
+        arc_global = np.concatenate(eligible)
+        lots = np.unique(arc_global)
+        lots = lots[np.argsort(lot_rank[lots])]
+        local[lots] = np.arange(lots.size)
+        arc_lot = local[arc_global]
+        arc_cls = np.repeat(np.arange(len(classes), dtype=np.int64), [e.size for e in eligible])
+        net = Network(stock=index.lot_qty[lots], arc_lot=arc_lot, arc_cls=arc_cls)
         components.append(
             Component(
-                lots=np.asarray(lots, np.int64),
+                lots=lots,
                 classes=classes,
                 net=net,
                 totals=np.zeros(len(classes), np.int64),
