@@ -29,8 +29,8 @@ tests). The master step is small: one item at a time, parts x tiers nodes and a 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -39,9 +39,10 @@ from ortools.graph.python import max_flow
 from allocate.city.split import SharedLot
 from allocate.core.index import seeded_rank
 from allocate.plan import Plan
-from allocate.schema import Case, Policy
+from allocate.schema import Case, Lot, Policy
 
 IntMatrix = npt.NDArray[np.int64]
+IntArray3 = npt.NDArray[np.int64]  # part x tier x tier
 _BIG = 1 << 50
 RETURN_ROUNDS = 3
 """Most times unused shares are divided again and the receiving parts solved again (step 4)."""
@@ -50,31 +51,65 @@ _STEPS = 50  # bisection steps for the common level: far below one unit at any d
 
 @dataclass(frozen=True)
 class PartDemand:
-    """One part in aggregate: per item, units asked per tier and units its own lots could give per tier."""
+    """One part in aggregate: per item, units asked per tier and units its own lots could give per tier.
+
+    `swap[item][t][r]` is how many of tier t's covered units came from lots open to tiers down to r (r > t): a share
+    of a lot reserved for tier t can take their place and free them for the tiers below, down to r."""
 
     demand: Mapping[str, tuple[int, ...]]
     cover: Mapping[str, tuple[int, ...]]
+    swap: Mapping[str, tuple[tuple[int, ...], ...]] = field(default_factory=dict)
+
+
+def lot_limits(lots: Sequence[Lot], policy: Policy) -> dict[str, int]:
+    """Each lot's lowest-priority tier it may give to (its `reserved_for`, else the last tier), by lot id."""
+    last = len(policy.tiers) - 1
+    return {lot.lot_id: last if lot.reserved_for is None else policy.rank(lot.reserved_for) for lot in lots}
 
 
 def probe_demand(case: Case, plan: Plan) -> PartDemand:
     """The aggregate of a part from its probe: `plan` solves the part with its own lots only, and the cover is what
     those lots gave each tier in it (exact where `part_demand` estimates)."""
     allocs = plan.allocations
-    return received_demand(case, list(zip(*map(allocs.column, ("need_id", "lot_id", "quantity")), strict=True)))
+    rows = list(zip(*map(allocs.column, ("need_id", "lot_id", "quantity")), strict=True))
+    return received_demand(case, rows, lot_limits(case.lots, case.policy))
 
 
-def received_demand(case: Case, rows: Sequence[tuple[str, str, int]]) -> PartDemand:
-    """A solved part's aggregate: its demand, and as cover what its plan's allocation `rows` gave each tier."""
+def received_demand(
+    case: Case,
+    rows: Sequence[tuple[str, str, int]],
+    limits: Mapping[str, int] | None = None,
+    *,
+    usable: Collection[str] | None = None,
+) -> PartDemand:
+    """A solved part's aggregate: its demand, and as cover what its plan's allocation `rows` gave each tier (with
+    `limits`, each lot's lowest tier, also the swap). With `usable` (household ids), only the needs of those
+    households count: the ones that can still receive goods."""
     n_tiers = len(case.policy.tiers)
     got: dict[str, int] = {}
     for need, _, units in rows:
         got[need] = got.get(need, 0) + units
     demand: dict[str, list[int]] = {}
     cover: dict[str, list[int]] = {}
+    tier_of: dict[str, tuple[str, int]] = {}
     for n, rank in zip(case.needs, case.need_tiers, strict=True):
+        if usable is not None and n.household_id not in usable:
+            continue
+        tier_of[n.need_id] = (n.item, rank)
         demand.setdefault(n.item, [0] * n_tiers)[rank] += n.quantity
         cover.setdefault(n.item, [0] * n_tiers)[rank] += got.get(n.need_id, 0)
-    return PartDemand({i: tuple(d) for i, d in demand.items()}, {i: tuple(c) for i, c in cover.items()})
+    swap: dict[str, list[list[int]]] = {}
+    for need, lot, units in rows if limits is not None else ():
+        where = tier_of.get(need)
+        r = limits.get(lot, 0) if limits is not None else 0
+        if where is not None and r > where[1]:
+            item, t = where
+            swap.setdefault(item, [[0] * n_tiers for _ in range(n_tiers)])[t][r] += units
+    return PartDemand(
+        {i: tuple(d) for i, d in demand.items()},
+        {i: tuple(c) for i, c in cover.items()},
+        {i: tuple(tuple(r) for r in m) for i, m in swap.items()},
+    )
 
 
 def part_demand(case: Case) -> PartDemand:
@@ -122,25 +157,59 @@ class Division:
 
 
 class _Network:
-    """Shared lots of one item -> (part, tier) -> sink: can the lots carry a given matrix of units?"""
+    """Shared lots of one item -> (part, tier) -> sink: can the lots carry a given matrix of units?
 
-    def __init__(self, quantity: list[int], parts: list[tuple[int, ...]], limit: list[int], shape: tuple[int, int]):
+    A swap (`PartDemand.swap`) is a path (part, t) -> (part, t, r) -> (part, t') for t < t' <= r: a unit of a lot
+    that reaches tier t takes the place of a unit tier t got from a lot open down to r, which goes to tier t'."""
+
+    def __init__(
+        self,
+        quantity: list[int],
+        parts: list[tuple[int, ...]],
+        limit: list[int],
+        shape: tuple[int, int],
+        swap: IntArray3 | None = None,
+    ):
         self.quantity, self.parts, self.limit, self.shape = quantity, parts, limit, shape
-        n_tiers = shape[1]
+        n_parts, n_tiers = shape
+        first_part = 2 + len(quantity)
         reach = np.zeros(shape, np.bool_)
         for ps, r in zip(parts, limit, strict=True):
             reach[np.ix_(list(ps), range(r + 1))] = True
-        self.reach = reach
         tails, heads, lot_of = [], [], []
         for lot, (ps, r) in enumerate(zip(parts, limit, strict=True)):
             for p in ps:
                 for t in range(min(r, n_tiers - 1) + 1):
                     tails.append(2 + lot)
-                    heads.append(2 + len(quantity) + p * n_tiers + t)
+                    heads.append(first_part + p * n_tiers + t)
                     lot_of.append(lot)
         self.tails, self.heads = np.asarray(tails, np.int64), np.asarray(heads, np.int64)
         self.lot_of = np.asarray(lot_of, np.int64)
-        self.part_of = (self.heads - 2 - len(quantity)) // n_tiers if heads else np.zeros(0, np.int64)
+        self.part_of = (self.heads - first_part) // n_tiers if heads else np.zeros(0, np.int64)
+        swap_tails: list[int] = []
+        swap_heads: list[int] = []
+        swap_caps: list[int] = []
+        node = first_part + n_parts * n_tiers
+        if swap is not None:
+            for p, t, r in zip(*np.nonzero(swap), strict=True):
+                if r <= t:
+                    continue
+                swap_tails.append(first_part + int(p) * n_tiers + int(t))
+                swap_heads.append(node)
+                swap_caps.append(int(swap[p, t, r]))
+                for below in range(int(t) + 1, int(r) + 1):
+                    swap_tails.append(node)
+                    swap_heads.append(first_part + int(p) * n_tiers + below)
+                    swap_caps.append(_BIG)
+                node += 1
+            for t in range(n_tiers):  # a swap reaches the tiers below it: reach grows tier by tier
+                for p, r in zip(*np.nonzero(swap[:, t, :]), strict=True):
+                    if r > t and reach[p, t]:
+                        reach[p, t + 1 : r + 1] = True
+        self.reach = reach
+        self.swap_tails = np.asarray(swap_tails, np.int64)
+        self.swap_heads = np.asarray(swap_heads, np.int64)
+        self.swap_caps = np.asarray(swap_caps, np.int64)
 
     def _solve(self, units: IntMatrix) -> tuple[bool, max_flow.SimpleMaxFlow, int]:
         n_lots = len(self.quantity)
@@ -150,6 +219,8 @@ class _Network:
         )
         first = flow.num_arcs()
         flow.add_arcs_with_capacity(self.tails, self.heads, np.full(self.tails.size, _BIG, np.int64))
+        if self.swap_tails.size:
+            flow.add_arcs_with_capacity(self.swap_tails, self.swap_heads, self.swap_caps)
         flat = units.reshape(-1)
         wanted = np.flatnonzero(flat > 0)
         flow.add_arcs_with_capacity(2 + n_lots + wanted, np.ones(wanted.size, np.int64), flat[wanted])
@@ -240,7 +311,9 @@ def divide(
         demand = np.array([d.demand.get(item, zero) for d in demands], np.int64).reshape(n_parts, n_tiers)
         cover = np.array([d.cover.get(item, zero) for d in demands], np.int64).reshape(n_parts, n_tiers)
         limit = [n_tiers - 1 if s.lot.reserved_for is None else policy.rank(s.lot.reserved_for) for s in lots]
-        net = _Network([s.lot.quantity for s in lots], [s.parts for s in lots], limit, (n_parts, n_tiers))
+        none = ((0,) * n_tiers,) * n_tiers
+        swap = np.array([d.swap.get(item, none) for d in demands], np.int64).reshape(n_parts, n_tiers, n_tiers)
+        net = _Network([s.lot.quantity for s in lots], [s.parts for s in lots], limit, (n_parts, n_tiers), swap)
         tie = seeded_rank([f"{item}/{name}" for name in names], policy.seed)
         given = np.zeros((n_parts, n_tiers), np.int64)
         for t in range(n_tiers):  # 1-3: strict priority, leximin on (cover + share) / demand

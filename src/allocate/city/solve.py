@@ -15,13 +15,13 @@ from typing import Any
 from allocate.checks import check_seconds, fail
 from allocate.city.cluster import check_scheduler, client_for
 from allocate.city.districts import Districts
-from allocate.city.master import RETURN_ROUNDS, Division, PartDemand, divide, received_demand
+from allocate.city.master import RETURN_ROUNDS, Division, PartDemand, divide, lot_limits, received_demand
 from allocate.city.merge import merge
 from allocate.city.parts import PartOutcome, PartSource, aggregate_part, solve_part
 from allocate.city.split import PartTables, SharedLot, fixed_policy, share_lot, split_city
 from allocate.errors import VerificationError
 from allocate.plan import Plan
-from allocate.schema import Case, Lot, Policy
+from allocate.schema import ALL_GRIDS, Case, Lot, Policy
 from allocate.solve import SolveParams
 from allocate.verify import Verification, verify
 
@@ -263,7 +263,13 @@ def _returned(
         for s in shared
         if s.lot.lot_id in unused
     ]
-    demands = [received_demand(p.case, o.allocations) for p, o in zip(parts, outcomes, strict=True)]
+    limits = lot_limits([s.lot for s in shared], policy)
+    demands = [
+        received_demand(
+            p.case, o.allocations, {**limits, **lot_limits(p.case.lots, policy)}, usable=_reachable(p.case, o)
+        )
+        for p, o in zip(parts, outcomes, strict=True)
+    ]
     division = divide(pool, demands, names, policy)
     if not division.shares:
         return []
@@ -287,3 +293,32 @@ def _returned(
                 lot.model_copy(update={"quantity": used[k][lot.lot_id]}) for lot in lots if used[k].get(lot.lot_id, 0)
             )
     return again
+
+
+def _reachable(case: Case, outcome: PartOutcome) -> set[str] | None:
+    """The households of a solved part that can still receive goods: every one without a volunteers table; else those
+    delivered in its plan, and those a volunteer with an unused visit's hours left may visit (None: all)."""
+    if case.volunteers is None:
+        return None
+    used: dict[str, float] = {}
+    delivered = set()
+    for volunteer, household, kind, _, hours in outcome.visits:
+        used[volunteer] = used.get(volunteer, 0.0) + hours
+        if kind == "delivery":
+            delivered.add(household)
+    visit = case.policy.visit_hours
+    spare = [v for v in case.volunteers if v.hours - used.get(v.volunteer_id, 0.0) >= visit - 1e-9]
+    if any(ALL_GRIDS in v.grids and v.designated for v in spare):
+        return None
+    grids = {g for v in spare for g in v.grids}
+    designated = {g for v in spare if v.designated for g in v.grids}
+    anywhere = any(ALL_GRIDS in v.grids for v in spare)
+    for h in case.households:
+        if h.household_id in delivered:
+            continue
+        if h.quarantined:
+            if h.grid in designated:
+                delivered.add(h.household_id)
+        elif anywhere or h.grid in grids:
+            delivered.add(h.household_id)
+    return delivered
