@@ -81,3 +81,28 @@ def test_several_lots_are_carried_together() -> None:
     per_part = [sum(u for split in got.shares.values() for p, u in split if p == k) for k in (0, 1)]
     assert per_part == [5, 2]
     assert all(sum(u for _, u in got.shares[lot]) <= q for lot, q in (("C1", 3), ("C2", 4)))
+
+
+def test_a_reserved_lot_takes_the_place_of_open_units() -> None:
+    """A's own open lots cover its 3 vulnerable units and none of its 4 general ones; B asks nothing. A lot of 3
+    reserved for `vulnerable` goes to A (swapped for the open units, which go to A's general need); without the
+    swap no part could take it."""
+    swap = ((0, 0, 0, 0), (0, 0, 0, 3), (0, 0, 0, 0), (0, 0, 0, 0))
+    a = PartDemand({"rice": (0, 3, 0, 4)}, {"rice": (0, 3, 0, 0)}, {"rice": swap})
+    b = _part((0, 0, 0, 0))
+    lots = [SharedLot(_lot("R", 3, reserved_for="vulnerable"), (0, 1))]
+    got = divide(lots, [a, b], NAMES, POLICY)
+    assert got.shares == {"R": ((0, 3),)}
+    assert got.given["rice"] == ((0, 0, 0, 3), (0, 0, 0, 0))
+    unswapped = PartDemand(a.demand, a.cover)
+    assert divide(lots, [unswapped, b], NAMES, POLICY).shares == {}
+
+
+def test_a_swap_is_no_larger_than_the_open_units() -> None:
+    """Only 1 of A's vulnerable units came from an open lot: the reserved lot of 3 can free 1 unit for A's general
+    need, and the rest of it stays undivided."""
+    swap = ((0, 0, 0, 0), (0, 0, 0, 1), (0, 0, 0, 0), (0, 0, 0, 0))
+    a = PartDemand({"rice": (0, 3, 0, 4)}, {"rice": (0, 3, 0, 0)}, {"rice": swap})
+    lots = [SharedLot(_lot("R", 3, reserved_for="vulnerable"), (0, 1))]
+    got = divide(lots, [a, _part((0, 0, 0, 0))], NAMES, POLICY)
+    assert got.shares == {"R": ((0, 1),)}

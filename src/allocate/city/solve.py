@@ -123,9 +123,14 @@ def solve_city(
         outcomes: list[PartOutcome] = client.gather(futures)
         seconds["parts"] = time.perf_counter() - started
         started = time.perf_counter()
-        for _ in range(RETURN_ROUNDS if split.shared else 0):
-            again = _returned(split.shared, split.parts, outcomes, shares, names, where, split.policy)
+        for step in range(1 + RETURN_ROUNDS if split.shared else 0):
+            if step == 0:  # step 4: every shared unit divided again, by the households that can receive goods
+                division, again = _redivided(split.shared, split.parts, outcomes, shares, names, where, split.policy)
+            else:  # step 5: what no part used
+                again = _returned(split.shared, split.parts, outcomes, shares, names, where, split.policy)
             if not again:
+                if step == 0:
+                    continue
                 break
             futures = [
                 client.submit(
@@ -233,6 +238,35 @@ def _share_lots(
     return [tuple(lots) for lots in out]
 
 
+def _redivided(
+    shared: Sequence[SharedLot],
+    parts: Sequence[PartTables],
+    outcomes: Sequence[PartOutcome],
+    shares: list[tuple[Lot, ...]],
+    names: Sequence[str],
+    where: Districts,
+    policy: Policy,
+) -> tuple[Division, list[int]]:
+    """Step 4 of the master step: once the parts are solved, every shared unit is divided again, by the needs of the
+    households that can receive goods (`_reachable`) with what the part's own lots gave them as cover; the new
+    shares go into `shares`. The division, and the parts whose shares changed (to solve again)."""
+    pooled = {s.lot.lot_id for s in shared}
+    demands = [
+        received_demand(
+            p.case,
+            [row for row in o.allocations if row[1] not in pooled],
+            lot_limits(p.case.lots, policy),
+            usable=_reachable(p.case, o),
+        )
+        for p, o in zip(parts, outcomes, strict=True)
+    ]
+    division = divide(shared, demands, names, policy)
+    new = _share_lots(shared, division, names, where)
+    again = [k for k, lots in enumerate(new) if lots != shares[k]]
+    shares[:] = new
+    return division, again
+
+
 def _returned(
     shared: Sequence[SharedLot],
     parts: Sequence[PartTables],
@@ -242,8 +276,9 @@ def _returned(
     where: Districts,
     policy: Policy,
 ) -> list[int]:
-    """Step 4 of the master step: shrink every share to what its part used, divide the unused units among the parts
-    still short, and give them their new shares (in `shares`); the parts to solve again."""
+    """Step 4 of the master step: shrink every share to what its part used, divide the units no part used (shares
+    left over, and units the division gave nobody) among the parts whose households that can still receive goods are
+    short, and give them their new shares (in `shares`); the parts to solve again."""
     used: list[dict[str, int]] = []
     for o in outcomes:
         mine: dict[str, int] = {}
@@ -251,11 +286,10 @@ def _returned(
             mine[lot_id] = mine.get(lot_id, 0) + units
         used.append(mine)
     unused: dict[str, int] = {}
-    for k, lots in enumerate(shares):
-        for lot in lots:
-            left = lot.quantity - used[k].get(lot.lot_id, 0)
-            if left > 0:
-                unused[lot.lot_id] = unused.get(lot.lot_id, 0) + left
+    for s in shared:  # what no part used: shares left over, and units the division gave nobody
+        left = s.lot.quantity - sum(mine.get(s.lot.lot_id, 0) for mine in used)
+        if left > 0:
+            unused[s.lot.lot_id] = left
     if not unused:
         return []
     pool = [
