@@ -112,6 +112,45 @@ def received_demand(
     )
 
 
+def idle_rows(
+    case: Case, rows: Sequence[tuple[str, str, int]], usable: Collection[str] | None = None
+) -> list[tuple[str, str, int]]:
+    """Allocation rows that would give the units the part's own lots kept unused (its plan may have used a share
+    where an own lot could serve) to its short needs of households `usable` (None: all), tier by tier in priority
+    order, lots reserved most narrowly first: with `rows`, the cover its own lots can give."""
+    policy = case.policy
+    day = policy.effective_date()
+    limits = lot_limits(case.lots, policy)
+    used: dict[str, int] = {}
+    got: dict[str, int] = {}
+    for need_id, lot_id, units in rows:
+        used[lot_id] = used.get(lot_id, 0) + units
+        got[need_id] = got.get(need_id, 0) + units
+    grid = {h.household_id: h.grid for h in case.households}
+    short: dict[str, list[tuple[int, int, int, str, str, bool]]] = {}
+    for k, (n, rank) in enumerate(zip(case.needs, case.need_tiers, strict=True)):
+        left = n.quantity - got.get(n.need_id, 0)
+        if left > 0 and (usable is None or n.household_id in usable):
+            short.setdefault(n.item, []).append((rank, k, left, n.need_id, grid[n.household_id], n.all_or_nothing))
+    out: list[tuple[str, str, int]] = []
+    for lot in sorted(case.lots, key=lambda one: limits[one.lot_id]):
+        left = lot.quantity - used.get(lot.lot_id, 0)
+        needs = short.get(lot.item)
+        if left <= 0 or not needs or not lot.usable_on(day):
+            continue
+        needs.sort()
+        for j, (rank, k, want, need_id, where, whole) in enumerate(needs):
+            if left == 0 or rank > limits[lot.lot_id]:
+                break
+            if want == 0 or (lot.grids is not None and where not in lot.grids) or (whole and want > left):
+                continue
+            give = min(want, left)
+            left -= give
+            needs[j] = (rank, k, want - give, need_id, where, whole)
+            out.append((need_id, lot.lot_id, give))
+    return out
+
+
 def part_demand(case: Case) -> PartDemand:
     """The aggregate of a part's case (its own lots only, before any share): demand and cover per item and tier."""
     policy = case.policy

@@ -15,7 +15,15 @@ from typing import Any
 from allocate.checks import check_seconds, fail
 from allocate.city.cluster import check_scheduler, client_for
 from allocate.city.districts import Districts
-from allocate.city.master import RETURN_ROUNDS, Division, PartDemand, divide, lot_limits, received_demand
+from allocate.city.master import (
+    RETURN_ROUNDS,
+    Division,
+    PartDemand,
+    divide,
+    idle_rows,
+    lot_limits,
+    received_demand,
+)
 from allocate.city.merge import merge
 from allocate.city.parts import PartOutcome, PartSource, aggregate_part, solve_part
 from allocate.city.split import PartTables, SharedLot, fixed_policy, share_lot, split_city
@@ -248,18 +256,16 @@ def _redivided(
     policy: Policy,
 ) -> tuple[Division, list[int]]:
     """Step 4 of the master step: once the parts are solved, every shared unit is divided again, by the needs of the
-    households that can receive goods (`_reachable`) with what the part's own lots gave them as cover; the new
+    households that can receive goods (`_reachable`) with what the part's own lots gave them, or could have given
+    them with units its plan left unused (`idle_rows`), as cover; the new
     shares go into `shares`. The division, and the parts whose shares changed (to solve again)."""
     pooled = {s.lot.lot_id for s in shared}
-    demands = [
-        received_demand(
-            p.case,
-            [row for row in o.allocations if row[1] not in pooled],
-            lot_limits(p.case.lots, policy),
-            usable=_reachable(p.case, o),
-        )
-        for p, o in zip(parts, outcomes, strict=True)
-    ]
+    demands = []
+    for p, o in zip(parts, outcomes, strict=True):
+        usable = _reachable(p.case, o)
+        own = [row for row in o.allocations if row[1] not in pooled]
+        own += idle_rows(p.case, own, usable)
+        demands.append(received_demand(p.case, own, lot_limits(p.case.lots, policy), usable=usable))
     division = divide(shared, demands, names, policy)
     new = _share_lots(shared, division, names, where)
     again = [k for k, lots in enumerate(new) if lots != shares[k]]
