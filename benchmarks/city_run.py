@@ -8,6 +8,13 @@ master step divides the city-wide lots (`allocate.generate.generate_city_lots`, 
 demand once the probes are in) by priority and leximin over the districts' demand, and the workers make their
 districts again and solve and verify them with their shares (`allocate.city.solve_sources`). Prints one line per
 district and the totals; `--json FILE` keeps them.
+
+    .venv/bin/python benchmarks/city_run.py --compare --households 1500 --districts 3 --seed 3
+
+measures instead what the master step costs on a city one process can hold (docs/city.md, the loss table): the
+same generated city solved by `allocate.solve` in this process and by `allocate.city.solve_city` on a LocalCluster,
+each plan verified against the whole city; per tier the worst and mean fill of both, the verifier's findings on
+each, and the city-wide units each leaves unused.
 """
 
 from __future__ import annotations
@@ -19,8 +26,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from allocate.city import GeneratedDistrict, solve_sources
-from allocate.generate import PLAN_DATE, city_layout, generate_city_lots
+from allocate.city import GeneratedDistrict, solve_city, solve_sources
+from allocate.generate import PLAN_DATE, city_layout, generate, generate_city_lots
 from allocate.schema import Policy
 
 
@@ -76,6 +83,55 @@ def run_city(
     }
 
 
+def compare_city(
+    households: int, districts: int, *, seed: int = 1, workers: int = 2, scheduler: Any = None
+) -> dict[str, Any]:
+    """One generated city solved in one process and by districts: per tier worst and mean fill of each plan (and the
+    city's mean against the single one, in percent), the verifier's findings by rule, unused city-wide units."""
+    from collections import Counter
+
+    from allocate import solve, verify
+
+    case = generate(households, seed, districts=districts)
+    started = time.perf_counter()
+    single = solve(case)
+    single_check = verify(case, single)
+    single_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    city = solve_city(case, scheduler=scheduler, workers=workers)
+    city_seconds = time.perf_counter() - started
+    shared = {lot.lot_id: lot.quantity for lot in case.lots if lot.lot_id.startswith("CITY/")}
+
+    def unused(plan: Any) -> int:
+        return sum(shared.values()) - sum(a.quantity for a in plan.allocations if a.lot_id in shared)
+
+    tiers = {}
+    for one, by in zip(single_check.tiers, city.verification.tiers, strict=True):
+        if one.mean_fill is None or by.mean_fill is None:
+            continue
+        tiers[one.tier] = {
+            "single": {"min_fill": round(one.min_fill or 0.0, 6), "mean_fill": round(one.mean_fill, 6)},
+            "city": {"min_fill": round(by.min_fill or 0.0, 6), "mean_fill": round(by.mean_fill, 6)},
+            "mean_change_percent": round((by.mean_fill - one.mean_fill) / one.mean_fill * 100, 3)
+            if one.mean_fill
+            else 0.0,
+        }
+    return {
+        "households": households,
+        "districts": districts,
+        "seed": seed,
+        "tiers": tiers,
+        "findings": {
+            "single": dict(Counter(v.rule.value for v in single_check.violations)),
+            "city": dict(Counter(v.rule.value for v in city.verification.violations)),
+        },
+        "feasible": city.verification.feasible,
+        "shared_units": sum(shared.values()),
+        "unused_shared_units": {"single": unused(single), "city": unused(city.plan)},
+        "seconds": {"single": round(single_seconds, 1), "city": round(city_seconds, 1)},
+    }
+
+
 def main() -> None:
     """Run the city of the arguments and print (and, with --json, keep) what it took."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -84,7 +140,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write the result here")
+    parser.add_argument("--compare", action="store_true", help="one process against districts (a small city)")
     args = parser.parse_args()
+    if args.compare:
+        got = compare_city(args.households, args.districts, seed=args.seed, workers=args.workers)
+        print(json.dumps(got, indent=2))
+        if args.json:
+            args.json.write_text(json.dumps(got, indent=2) + "\n", encoding="utf-8")
+        return
     result = run_city(args.households, args.districts, workers=args.workers, seed=args.seed)
     for p in result["parts"]:
         print(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from allocate.city import PartDemand, SharedLot, divide
-from allocate.schema import Lot, Policy
+from allocate.city.master import idle_rows, received_demand
+from allocate.schema import Case, Household, Lot, Need, Policy
 
 POLICY = Policy(plan_date=dt.date(2026, 12, 1))  # tiers: critical, vulnerable, elderly, general
 NAMES = ("A", "B")
@@ -106,3 +107,36 @@ def test_a_swap_is_no_larger_than_the_open_units() -> None:
     lots = [SharedLot(_lot("R", 3, reserved_for="vulnerable"), (0, 1))]
     got = divide(lots, [a, _part((0, 0, 0, 0))], NAMES, POLICY)
     assert got.shares == {"R": ((0, 1),)}
+
+
+def _district() -> Case:
+    """One district: h1 (aged 85: vulnerable) asks 3 rice, h2 (general) 2, h3 (general) 4 all or nothing; its own
+    open lot OWN holds 5, its lot RES (reserved for `vulnerable`) 2."""
+    households = [Household(household_id="h1", grid="A/1", oldest_age=85)]
+    households += [Household(household_id=h, grid="A/1") for h in ("h2", "h3")]
+    needs = [
+        Need(household_id="h1", item="rice", quantity=3),
+        Need(household_id="h2", item="rice", quantity=2),
+        Need(household_id="h3", item="rice", quantity=4, all_or_nothing=True),
+    ]
+    lots = [_lot("OWN", 5), _lot("RES", 2, reserved_for="vulnerable")]
+    return Case(households=households, needs=needs, lots=lots, policy=POLICY)
+
+
+def test_idle_own_units_go_to_short_needs_by_priority() -> None:
+    """OWN gave h2 1 unit in the plan (shares did the rest): its 4 idle units and RES's 2 would give h1 (vulnerable)
+    RES's 2 and 1 of OWN, then h2 its missing unit; h3's all-or-nothing 4 no longer fit in OWN's 2 left."""
+    case = _district()
+    extra = idle_rows(case, [("h2/rice", "OWN", 1)])
+    assert extra == [("h1/rice", "RES", 2), ("h1/rice", "OWN", 1), ("h2/rice", "OWN", 1)]
+
+
+def test_idle_units_only_for_households_that_can_receive() -> None:
+    """With only h3 able to receive goods, OWN's 5 idle units give its all-or-nothing need all 4; the cover and the
+    demand count h3 alone."""
+    case = _district()
+    extra = idle_rows(case, [], usable={"h3"})
+    assert extra == [("h3/rice", "OWN", 4)]
+    got = received_demand(case, extra, usable={"h3"})
+    assert got.demand == {"rice": (0, 0, 0, 4)}
+    assert got.cover == {"rice": (0, 0, 0, 4)}

@@ -36,7 +36,8 @@ from allocate.verify import Verification, verify
 
 @dataclass(frozen=True)
 class CityRun:
-    """How a city was solved by parts: each part's outcome, the master step's division, and where time went."""
+    """How a city was solved by parts: each part's outcome, the master step's division (its shares as the parts were
+    last solved with them), and where time went."""
 
     districts: tuple[str, ...]
     parts: tuple[PartOutcome, ...]
@@ -157,6 +158,7 @@ def solve_city(
                 outcomes[k] = outcome
         if split.shared:
             seconds["return"] = time.perf_counter() - started
+            division = Division(_final_shares(shares), division.given)
     started = time.perf_counter()
     plan = merge(case, split.policy.effective_date(), outcomes, independent=split.independent)
     seconds["merge"] = time.perf_counter() - started
@@ -244,6 +246,16 @@ def _share_lots(
         for p, units in division.shares.get(s.lot.lot_id, ()):
             out[p].append(share_lot(s.lot, units, names[p], where))
     return [tuple(lots) for lots in out]
+
+
+def _final_shares(shares: Sequence[tuple[Lot, ...]]) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Each shared lot's units per part as the parts were last solved with them (lot id -> ((part, units), ...))."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    for k, lots in enumerate(shares):
+        for lot in lots:
+            if lot.quantity > 0:
+                out.setdefault(lot.lot_id, []).append((k, lot.quantity))
+    return {lot_id: tuple(split) for lot_id, split in out.items()}
 
 
 def _redivided(
