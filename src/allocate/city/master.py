@@ -1,4 +1,4 @@
-"""The master step: the shared (city-wide) lots divided among the parts before any part is solved.
+"""The master step: the shared (city-wide) lots divided among the parts, before the parts are solved and after.
 
 It sees each part only in aggregate, per item and tier: the units its needs ask (`demand`), and the units its own
 lots give them (`cover`). The cover is measured: each part is first solved with its own lots only (the *probe*,
@@ -17,14 +17,25 @@ follows for needs:
    it and otherwise stops for good. A part never takes more than its demand less its cover.
 3. **Ties** between parts at the same fill go to the part whose `item/district` comes first in the seeded rank
    (`allocate.core.index.seeded_rank` with the policy's seed), so no district is always first.
-4. **Return.** A part may not use all of its share (its households may be out of volunteers' reach). After the
-   parts are solved, each lot's unused units are divided again, the same way, among the parts whose needs are
-   still short (their cover now being what they received), and those parts are solved again (at most
-   `RETURN_ROUNDS` times; `allocate.city.solve`). Units that no part's residual demand asks for stay undivided:
-   then every eligible need can have all it asks.
+4. **Swaps.** A share of a lot reserved for tier t may take the place of units tier t got from a part's own open
+   lots, which then go to the part's lower tiers (as one solve re-routes a reserved lot to the priority household
+   so an open lot reaches the others). The probe says how many such units each tier got (`PartDemand.swap`), and
+   the max-flow has a path for them: (part, t) -> (part, t, r) -> (part, t') for t < t' <= r.
+5. **Divided again once the parts are solved** (`allocate.city.solve`). Aggregates over-ask where a part cannot
+   use what it is given: its volunteers reach only so many households, or its plan used a share where its own lot
+   could serve. So every shared unit is divided once more, the same way, by the needs of the households that can
+   receive goods (delivered in the part's plan, or within reach of a volunteer with a visit's hours left), their
+   cover being what the part's own lots gave them or could give them with the units its plan left unused
+   (`idle_rows`); the parts whose shares changed are solved again.
+6. **Return.** Then the units no part used (shares left over, and units the division gave nobody) are divided
+   again among the parts whose households that can receive goods are still short, and those parts solved again
+   (at most `RETURN_ROUNDS` times). Units that no such need asks for stay unused: no need that could take them is
+   short.
 
 Each lot's share per part is then read from one max-flow that carries the divided units (the same graph as the
-tests). The master step is small: one item at a time, parts x tiers nodes and a node per shared lot.
+tests). The master step is small: one item at a time, parts x tiers nodes, a node per shared lot and per swap.
+Steps 5 and 6 need each part's plan rows, so `solve_sources` (parts made on the workers, no rows sent back) does
+steps 1-4 only.
 """
 
 from __future__ import annotations

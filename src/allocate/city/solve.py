@@ -133,9 +133,9 @@ def solve_city(
         seconds["parts"] = time.perf_counter() - started
         started = time.perf_counter()
         for step in range(1 + RETURN_ROUNDS if split.shared else 0):
-            if step == 0:  # step 4: every shared unit divided again, by the households that can receive goods
+            if step == 0:  # step 5: every shared unit divided again, by the households that can receive goods
                 division, again = _redivided(split.shared, split.parts, outcomes, shares, names, where, split.policy)
-            else:  # step 5: what no part used
+            else:  # step 6: what no part used
                 again = _returned(split.shared, split.parts, outcomes, shares, names, where, split.policy)
             if not again:
                 if step == 0:
@@ -189,7 +189,9 @@ def solve_sources(
     or `shared_lots(demand_by_item)` makes them from the districts' total demand once it is known. The workers
     aggregate their parts, the master step divides the shared lots here, and the workers make their parts again and
     solve and verify them; each part's plan goes to `out/<district>` when `out` is given. Nothing holds the whole
-    city, so there is no merged plan: every part is verified against its own case with its shares."""
+    city, so there is no merged plan: every part is verified against its own case with its shares. No plan rows come
+    back, so the shares are not divided again after the parts are solved (steps 5 and 6 of `allocate.city.master`
+    are `solve_city`'s only)."""
     check_scheduler(scheduler, workers, "solve_sources")
     names = tuple(name for name, _ in sources)
     policy = fixed_policy(policy)
@@ -267,7 +269,7 @@ def _redivided(
     where: Districts,
     policy: Policy,
 ) -> tuple[Division, list[int]]:
-    """Step 4 of the master step: once the parts are solved, every shared unit is divided again, by the needs of the
+    """Step 5 of the master step: once the parts are solved, every shared unit is divided again, by the needs of the
     households that can receive goods (`_reachable`) with what the part's own lots gave them, or could have given
     them with units its plan left unused (`idle_rows`), as cover; the new
     shares go into `shares`. The division, and the parts whose shares changed (to solve again)."""
@@ -294,7 +296,7 @@ def _returned(
     where: Districts,
     policy: Policy,
 ) -> list[int]:
-    """Step 4 of the master step: shrink every share to what its part used, divide the units no part used (shares
+    """Step 6 of the master step: shrink every share to what its part used, divide the units no part used (shares
     left over, and units the division gave nobody) among the parts whose households that can still receive goods are
     short, and give them their new shares (in `shares`); the parts to solve again."""
     used: list[dict[str, int]] = []
