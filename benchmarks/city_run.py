@@ -14,7 +14,7 @@ district and the totals; `--json FILE` keeps them.
 measures instead what the master step costs on a city one process can hold (docs/city.md, the loss table): the
 same generated city solved by `allocate.solve` in this process and by `allocate.city.solve_city` on a LocalCluster,
 each plan verified against the whole city; per tier the worst and mean fill of both, the verifier's findings on
-each, and the city-wide units each leaves unused.
+each, the city-wide units each leaves unused and the units each gives in all.
 """
 
 from __future__ import annotations
@@ -87,7 +87,8 @@ def compare_city(
     households: int, districts: int, *, seed: int = 1, workers: int = 2, scheduler: Any = None
 ) -> dict[str, Any]:
     """One generated city solved in one process and by districts: per tier worst and mean fill of each plan (and the
-    city's mean against the single one, in percent), the verifier's findings by rule, unused city-wide units."""
+    city's mean against the single one, in percent), the verifier's findings by rule, the city-wide units left
+    unused and the units given from all lots."""
     from collections import Counter
 
     from allocate import solve, verify
@@ -128,6 +129,10 @@ def compare_city(
         "feasible": city.verification.feasible,
         "shared_units": sum(shared.values()),
         "unused_shared_units": {"single": unused(single), "city": unused(city.plan)},
+        "units_given": {
+            "single": sum(a.quantity for a in single.allocations),
+            "city": sum(a.quantity for a in city.plan.allocations),
+        },
         "seconds": {"single": round(single_seconds, 1), "city": round(city_seconds, 1)},
     }
 
