@@ -271,8 +271,8 @@ def _redivided(
 ) -> tuple[Division, list[int]]:
     """Step 5 of the master step: once the parts are solved, every shared unit is divided again, by the needs of the
     households that can receive goods (`_reachable`) with what the part's own lots gave them, or could have given
-    them with units its plan left unused (`idle_rows`), as cover; the new
-    shares go into `shares`. The division, and the parts whose shares changed (to solve again)."""
+    them with units its plan left unused (`idle_rows`), as cover; the new shares go into `shares`. The division, and
+    the parts whose shares changed (to solve again)."""
     pooled = {s.lot.lot_id for s in shared}
     demands = []
     for p, o in zip(parts, outcomes, strict=True):
