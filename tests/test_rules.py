@@ -20,6 +20,7 @@ from allocate.rules import (
     VisitRule,
     allowed,
     goods_allowed,
+    goods_lot_groups,
     goods_signatures,
     visit_classes,
 )
@@ -107,9 +108,36 @@ def test_visit_classes_group_households_the_rules_treat_alike() -> None:
                 assert a.tolist() == b.tolist()
 
 
+@pytest.mark.parametrize("rule", GOODS_RULES, ids=lambda r: type(r).__name__)
+def test_lots_of_one_group_get_the_same_answer_from_each_goods_rule(rule: GoodsRule) -> None:
+    """A goods rule's lot key says all it reads of a lot: lots with equal keys are allowed the same needs."""
+    grouped = 0
+    for case in CASES:
+        facts = GoodsFacts(case, DAY)
+        key, n = rule.lot_key(facts), len(case.needs)
+        for lot in range(len(case.lots)):
+            for other in np.flatnonzero(key == key[lot]).tolist():
+                a = rule.allows(facts, np.full(n, lot), np.arange(n))
+                assert a.tolist() == rule.allows(facts, np.full(n, other), np.arange(n)).tolist()
+                grouped += other != lot
+    assert grouped > 100
+
+
+def test_lot_groups_are_the_lots_every_goods_rule_treats_alike() -> None:
+    for case in CASES:
+        facts = GoodsFacts(case, DAY)
+        group, first = goods_lot_groups(facts)
+        assert group.size == len(case.lots)
+        for lot in range(len(case.lots)):
+            rep, n = int(first[group[lot]]), len(case.needs)
+            a = goods_allowed(facts, np.full(n, lot), np.arange(n))
+            assert a.tolist() == goods_allowed(facts, np.full(n, rep), np.arange(n)).tolist()
+
+
 def test_an_empty_case_has_no_signatures_or_classes() -> None:
     case = Case(households=[], needs=[], lots=[], volunteers=[])
     assert goods_signatures(GoodsFacts(case, DAY))[0].size == 0
+    assert goods_lot_groups(GoodsFacts(case, DAY))[0].size == 0
     assert visit_classes(VisitFacts(case))[0].size == 0
 
 

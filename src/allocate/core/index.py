@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from allocate.rules import GoodsFacts, goods_allowed, goods_signatures
+from allocate.rules import GoodsFacts, goods_allowed, goods_lot_groups, goods_signatures
 from allocate.rules.over_rounds import Offsets, offsets
 from allocate.rules.reserves import Stage, beneficiaries, reserved_units, stages, usable_units
 from allocate.schema import Case
@@ -136,17 +136,21 @@ def build_index(case: Case, plan_date: dt.date) -> CaseIndex:
     need_sig, first = goods_signatures(facts, (need_item, need_tier))
     sig_item, sig_tier = need_item[first], need_tier[first]
     holding = order[lot_qty[order] > 0]
+    # the rules are asked of one lot of each group (`goods_lot_groups`) for one need of each signature
+    lot_group, _ = goods_lot_groups(facts)
     sig_lots: list[tuple[int, ...]] = []
     runs = np.flatnonzero(np.diff(sig_item, prepend=-1, append=-1))  # signatures of one item
     for a, b in zip(runs[:-1].tolist(), runs[1:].tolist(), strict=True):
         cand = holding[lot_item[holding] == sig_item[a]]
         distinct: dict[bytes, tuple[int, ...]] = {}  # one tuple per distinct set of the item's lots
         reps = first[a:b]
-        ok = goods_allowed(facts, np.repeat(cand, reps.size), np.tile(reps, cand.size)).reshape(cand.size, reps.size)
+        _, lot_rep, of = np.unique(lot_group[cand], return_index=True, return_inverse=True)
+        lots, of = cand[lot_rep], of.reshape(-1)
+        ok = goods_allowed(facts, np.repeat(lots, reps.size), np.tile(reps, lots.size)).reshape(lots.size, reps.size)
         for column in ok.T:
             mask = column.tobytes()
             if mask not in distinct:
-                distinct[mask] = tuple(cand[column].tolist())
+                distinct[mask] = tuple(cand[column[of]].tolist())
             sig_lots.append(distinct[mask])
     need_benefit = beneficiaries(facts)
     item_stages: dict[int, tuple[Stage, ...]] = {}

@@ -40,6 +40,7 @@ __all__ = [
     "VisitRule",
     "allowed",
     "goods_allowed",
+    "goods_lot_groups",
     "goods_signatures",
     "visit_cap",
     "visit_classes",
@@ -65,6 +66,14 @@ def goods_signatures(
     if not n:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     return _groups([*leading, *(rule.need_key(facts) for rule in rules)])
+
+
+def goods_lot_groups(facts: GoodsFacts, rules: Sequence[GoodsRule] = GOODS_RULES) -> tuple[IntArray, IntArray]:
+    """Lots grouped by what the rules read of them: each lot's group, and each group's first lot. Lots of one group
+    may give to exactly the same needs (a city's many open lots of an item, whatever their donor or quantity)."""
+    if not len(facts.case.lots):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return _groups([rule.lot_key(facts) for rule in rules])
 
 
 def _groups(columns: Sequence[IntArray]) -> tuple[IntArray, IntArray]:

@@ -4,7 +4,8 @@ A *goods rule* says which lot may give to which need (the item matches, the lot 
 its grid limit allow the need); the engine (`allocate.core.index`), the verifier and the explainer read the one
 list `allocate.rules.GOODS_RULES`. A rule answers for many (lot, need) pairs at once (`allows`), and says what it
 reads of a need (`need_key`): needs with equal keys under every rule may use the same lots, which is what the
-engine's eligibility *signatures* are.
+engine's eligibility *signatures* are. It says as much of a lot (`lot_key`), so the engine asks the rules about one
+lot of each group of lots they treat alike (a city's many open lots of an item), not about every lot.
 
 A *visit rule* says which volunteer may make which visit: a delivery to a household, or a service (a skill) at
 one. Each rule is one object in one module of this package, and the engine (`allocate.core.volunteers`), the
@@ -252,6 +253,10 @@ class GoodsRule(Rule, Protocol):
 
     def need_key(self, facts: GoodsFacts) -> IntArray:
         """Per need, a code of what the rule reads of it: equal codes, equal answers."""
+        ...
+
+    def lot_key(self, facts: GoodsFacts) -> IntArray:
+        """Per lot, a code of what the rule reads of it: equal codes, equal answers."""
         ...
 
     def allows(self, facts: GoodsFacts, lot: IntArray, need: IntArray) -> BoolArray:

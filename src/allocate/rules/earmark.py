@@ -21,6 +21,10 @@ class Earmark:
         """The need's tier."""
         return facts.need_tier
 
+    def lot_key(self, facts: GoodsFacts) -> IntArray:
+        """The lowest-priority tier the lot may give to."""
+        return facts.lot_reserve
+
     def allows(self, facts: GoodsFacts, lot: IntArray, need: IntArray) -> BoolArray:
         """Whether each need's tier is the lot's earmark or above it."""
         return np.asarray(facts.need_tier[need] <= facts.lot_reserve[lot], np.bool_)

@@ -21,6 +21,10 @@ class Expiry:
         """Nothing of the need: expiry is the lot's."""
         return np.zeros(len(facts.case.needs), np.int64)
 
+    def lot_key(self, facts: GoodsFacts) -> IntArray:
+        """Whether the lot may still be given out on the plan date."""
+        return facts.lot_usable.astype(np.int64)
+
     def allows(self, facts: GoodsFacts, lot: IntArray, need: IntArray) -> BoolArray:
         """Whether each lot is still usable on the plan date."""
         return facts.lot_usable[lot]

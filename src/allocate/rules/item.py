@@ -21,6 +21,10 @@ class ItemMatch:
         """The need's item."""
         return facts.need_item
 
+    def lot_key(self, facts: GoodsFacts) -> IntArray:
+        """The lot's item."""
+        return facts.lot_item
+
     def allows(self, facts: GoodsFacts, lot: IntArray, need: IntArray) -> BoolArray:
         """Whether each lot holds each need's item."""
         return np.asarray(facts.lot_item[lot] == facts.need_item[need], np.bool_)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from allocate.rules.base import BoolArray, GoodsFacts, IntArray
 
 
@@ -18,6 +20,15 @@ class LotGrids:
     def need_key(self, facts: GoodsFacts) -> IntArray:
         """The need's household's grid."""
         return facts.need_grid
+
+    def lot_key(self, facts: GoodsFacts) -> IntArray:
+        """The lot's grids (all grids for a lot with no limit), by their row of `GoodsFacts.lot_reach`."""
+        seen: dict[bytes, int] = {}
+        return np.fromiter(
+            (seen.setdefault(row.tobytes(), len(seen)) for row in np.packbits(facts.lot_reach, axis=1)),
+            np.int64,
+            len(facts.case.lots),
+        )
 
     def allows(self, facts: GoodsFacts, lot: IntArray, need: IntArray) -> BoolArray:
         """Whether each lot may go to each need's grid."""
