@@ -31,7 +31,7 @@ def networks(draw: st.DrawFn) -> tuple[Network, list[list[int]]]:
 def test_pools_give_the_max_flow_of_the_lots_themselves(case: tuple[Network, list[list[int]]]) -> None:
     net, demands = case
     lots = _build(net.stock, net.arc_lot, net.arc_cls, len(demands[0]))
-    stock, _, _ = net._pools()
+    stock, _, _ = net.pools
     assert stock.sum() <= net.stock.sum()
     for demand in demands:
         want = np.asarray(demand, np.int64)
@@ -53,7 +53,7 @@ def test_lots_that_reach_the_same_classes_are_one_pool() -> None:
         arc_lot=np.asarray([0, 1, 2, 0, 1, 2, 3], np.int64),
         arc_cls=np.asarray([0, 0, 0, 1, 1, 1, 1], np.int64),
     )
-    stock, arc_pool, arc_cls = net._pools()
+    stock, arc_pool, arc_cls = net.pools
     assert stock.tolist() == [12, 2]
     assert list(zip(arc_pool.tolist(), arc_cls.tolist(), strict=True)) == [(0, 0), (0, 1), (1, 1)]
     assert net.feasible(np.asarray([10, 4], np.int64))

@@ -95,13 +95,14 @@ class _GoodsBound:
     def __init__(self, index: CaseIndex, problem: GoodsProblem) -> None:
         self.problem = problem
         comps = problem.components
-        self.lot_start = np.cumsum([0] + [c.net.n_lots for c in comps])
+        pools = [c.net.pools for c in comps]  # lots that reach the same classes as one (`Network.pools`)
+        self.lot_start = np.cumsum([0] + [stock.size for stock, _, _ in pools])
         self.cls_start = np.cumsum([0] + [len(c.classes) for c in comps])
-        self.stock = np.concatenate([c.net.stock for c in comps]) if comps else np.zeros(0, np.int64)
+        self.stock = np.concatenate([stock for stock, _, _ in pools]) if comps else np.zeros(0, np.int64)
         # without components (no lot may give to any need) the arc arrays are empty, and still index arrays
-        self.arc_lot = np.concatenate([self.lot_start[k] + c.net.arc_lot for k, c in enumerate(comps)] or [[]])
+        self.arc_lot = np.concatenate([self.lot_start[k] + arcs for k, (_, arcs, _) in enumerate(pools)] or [[]])
         self.arc_lot = self.arc_lot.astype(np.int64)
-        self.arc_cls = np.concatenate([self.cls_start[k] + c.net.arc_cls for k, c in enumerate(comps)] or [[]])
+        self.arc_cls = np.concatenate([self.cls_start[k] + arcs for k, (_, _, arcs) in enumerate(pools)] or [[]])
         self.arc_cls = self.arc_cls.astype(np.int64)
         classes = [c for comp in comps for c in comp.classes]
         self.cls_tier = problem.class_tier[np.asarray(classes, np.int64)] if classes else np.zeros(0, np.int64)

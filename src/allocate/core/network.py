@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -70,10 +71,11 @@ class Network:
     def _solve(self, demand: IntArray) -> SimpleMaxFlow:
         """The max flow of the network of pools with these class -> sink capacities (built once, then reused)."""
         if self._check is None:
-            self._check = _build(*self._pools(), int(demand.size))
+            self._check = _build(*self.pools, int(demand.size))
         return _solve(self._check, demand)
 
-    def _pools(self) -> tuple[IntArray, IntArray, IntArray]:
+    @cached_property
+    def pools(self) -> tuple[IntArray, IntArray, IntArray]:
         """Lots that may give to exactly the same classes, merged: each pool's stock and the pool -> class arcs (by
         pool, then class). Pools are numbered by their first lot; a lot that may give to no class adds no stock."""
         by_lot = np.lexsort((self.arc_cls, self.arc_lot))
